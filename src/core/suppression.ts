@@ -1,0 +1,152 @@
+/**
+ * BS-KMQ's boundary suppression (SPEC §4): which samples lie in the low and high
+ * bands, and the reweighted point set BS-KMQ clusters on.
+ *
+ * Bands are described in rank terms — contiguous runs of the sorted points, with
+ * at most one point split by weight at each inner edge — so the value-based
+ * (`band`) and rank-based (`percentile`) modes are handled alike.
+ */
+import type { Params } from './params';
+import { lowerBound, reweightPointSet, type PointSet } from './pointset';
+
+/**
+ * BS-KMQ's bands as contiguous runs of the sorted points, in rank terms, so band
+ * and percentile modes are handled alike and a point straddling a percentile cut
+ * is split by weight.
+ *
+ * The bands never claim the same weight twice: when they meet (band mode with
+ * `bandLow + bandHigh` reaching across the data, percentile mode with
+ * `pctLow + pctHigh = 100`, or user boundaries that overlap), the low band keeps
+ * what it covers and the high band starts where the low band ends. So a point's
+ * in-band share never exceeds 1, and `lowWeight + highWeight ≤ n`.
+ */
+export interface Bands {
+  /** Points [0, lowFull) lie wholly in the low band; point lowFull (if < m) has lowFrac ∈ [0,1) of its weight in it. */
+  lowFull: number;
+  lowFrac: number;
+  /** Points [highStart, m) lie wholly in the high band; point highStart − 1 (if ≥ 0) has highFrac of its weight in it. */
+  highStart: number;
+  highFrac: number;
+  /**
+   * Value extent of each band for drawing: low band [L, lowCut], high band [highCut, U].
+   * A band holding no weight has `lowCut = −Infinity` (`highCut = +Infinity`), so `lowCut < L` tests emptiness.
+   * Band mode gives the value edges `L + bandLow·R` and `U − bandHigh·R`; percentile mode the values of the
+   * innermost points with weight in the band.
+   */
+  lowCut: number;
+  highCut: number;
+  /** Sample weight inside each band. */
+  lowWeight: number;
+  highWeight: number;
+}
+
+/** Index of the first point with `x > v` (the number of points with `x ≤ v`). */
+function upperBound(x: Float64Array, v: number): number {
+  let lo = 0, hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first i with `cw[i + 1] > v` (m when none): the point holding cumulative weight position v. */
+function pointAtWeight(cw: Float64Array, v: number): number {
+  let lo = 0, hi = cw.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cw[mid + 1] > v) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * The bands of SPEC §4 on the original point set.
+ *
+ * - `band` mode: the low band is every point with `x ≤ L + bandLow·R` (so `bandLow = 0` is exactly the value L,
+ *   and samples below a user-set L, which the ADC clamps to L, belong to it); the high band is every point with
+ *   `x ≥ U − bandHigh·R`. Whole points only.
+ * - `percentile` mode: the lowest `pctLow` % and the highest `pctHigh` % of the sample weight by rank; a point
+ *   straddling a cut is split by weight fraction (its samples are equal, so which of them are "in" is moot).
+ */
+export function computeBands(ps: PointSet, params: Params, L: number, U: number): Bands {
+  const { x, w, cw } = ps;
+  const m = x.length;
+  const n = ps.n;
+  if (params.suppressMode === 'band') {
+    const R = U - L;
+    const lowEdge = L + params.bandLow * R;
+    const highEdge = U - params.bandHigh * R;
+    const lowFull = upperBound(x, lowEdge);
+    // Low band wins where the bands meet.
+    const highStart = Math.max(lowerBound(ps, highEdge), lowFull);
+    const lowWeight = cw[lowFull];
+    const highWeight = n - cw[highStart];
+    return {
+      lowFull,
+      lowFrac: 0,
+      highStart,
+      highFrac: 0,
+      lowCut: lowWeight > 0 ? lowEdge : -Infinity,
+      highCut: highWeight > 0 ? highEdge : Infinity,
+      lowWeight,
+      highWeight,
+    };
+  }
+  const lowWeight = Math.min(n, (n * params.pctLow) / 100);
+  // The high band covers cumulative weight [highFrom, n); it starts no earlier than the low band ends.
+  const highWeight = Math.min((n * params.pctHigh) / 100, n - lowWeight);
+  const highFrom = n - highWeight;
+  const lowFull = lowWeight > 0 ? pointAtWeight(cw, lowWeight) : 0;
+  const lowFrac = lowFull < m && lowWeight > 0 ? (lowWeight - cw[lowFull]) / w[lowFull] : 0;
+  let highStart = m;
+  let highFrac = 0;
+  if (highWeight > 0) {
+    // First i with cw[i] ≥ highFrom.
+    let lo = 0, hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cw[mid] >= highFrom) hi = mid;
+      else lo = mid + 1;
+    }
+    highStart = Math.max(lo, lowFull);
+    // Zero when highStart − 1 ends exactly at highFrom (or is wholly in the low band).
+    if (highStart > 0) highFrac = (cw[highStart] - highFrom) / w[highStart - 1];
+    if (!(highFrac > 0)) highFrac = 0;
+  }
+  let lowCut = -Infinity;
+  if (lowWeight > 0) lowCut = lowFrac > 0 ? x[lowFull] : x[lowFull - 1];
+  let highCut = Infinity;
+  if (highWeight > 0) highCut = highFrac > 0 ? x[highStart - 1] : x[highStart];
+  return { lowFull, lowFrac, highStart, highFrac, lowCut, highCut, lowWeight, highWeight };
+}
+
+/** Per-point share of weight inside either band (0..1), length m. */
+export function bandShare(ps: PointSet, bands: Bands): Float64Array {
+  const m = ps.x.length;
+  const share = new Float64Array(m);
+  const lowFull = Math.min(bands.lowFull, m);
+  const highStart = Math.max(bands.highStart, 0);
+  for (let i = 0; i < lowFull; i++) share[i] = 1;
+  if (lowFull < m) share[lowFull] += bands.lowFrac;
+  for (let i = highStart; i < m; i++) share[i] = 1;
+  if (highStart > 0 && highStart <= m) share[highStart - 1] += bands.highFrac;
+  for (let i = 0; i < m; i++) if (share[i] > 1) share[i] = 1;
+  return share;
+}
+
+/**
+ * The set BS-KMQ clusters on: in-band weight multiplied by `suppressWeight`.
+ * Point i keeps `(1 − s) + s·suppressWeight` of its weight, with s its in-band share.
+ */
+export function suppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: number): PointSet {
+  const share = bandShare(ps, bands);
+  const factor = share;
+  for (let i = 0; i < factor.length; i++) {
+    const s = share[i];
+    factor[i] = 1 - s + s * suppressWeight;
+  }
+  return reweightPointSet(ps, factor);
+}
