@@ -1,0 +1,61 @@
+/** chart.sweep: BS-KMQ's MSE against the band setting, with K-means and optimal reference lines. */
+import { useMemo } from 'react';
+import { format } from 'd3';
+import { BG, FG, MUTED } from '../colors';
+import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
+import { ChartSvg } from '../common/ChartSvg';
+import { HALO } from '../common/Halo';
+import { useContainerWidth } from '../useContainerWidth';
+import type { SweepChartProps } from '../types';
+import { layoutSweep } from './layout';
+
+const formatMse = format('.4~g');
+
+export function SweepChart(props: SweepChartProps) {
+  const { axis, x, mse, kmeansMse, optimalMse, current, height = 280, svgRef } = props;
+  const [containerRef, measured] = useContainerWidth();
+  const width = props.width ?? measured;
+  const layout = useMemo(() => layoutSweep({ axis, x, mse, kmeansMse, optimalMse, current }, width, height),
+    [axis, x, mse, kmeansMse, optimalMse, current, width, height]);
+  const { margin, plotWidth, plotHeight } = layout;
+  const formatX = format(axis === 'band' ? '.3~%' : '~g');
+  // Two reference labels closer than a line of text would overlap: push the lower one down.
+  const refs = [...layout.references].sort((a, b) => a.y - b.y);
+  const labelY = refs.map((r) => r.y);
+  for (let i = 1; i < labelY.length; i++) if (labelY[i] - labelY[i - 1] < 14) labelY[i] = labelY[i - 1] + 14;
+
+  return (
+    <ChartSvg testId="chart.sweep" containerRef={containerRef} svgRef={svgRef} width={layout.width}
+      height={layout.height} title="BS-KMQ MSE against the suppression band">
+      <g transform={`translate(${margin.left},${margin.top})`}>
+        <Grid x={layout.xTicks} y={layout.yTicks} width={plotWidth} height={plotHeight} />
+        {refs.map((r, i) => (
+          <g key={r.kind} className="reference" data-ref={r.kind}>
+            <line x1={0} x2={plotWidth} y1={r.y} y2={r.y} stroke={r.color} strokeWidth={1.5} strokeDasharray="6 4" />
+            <text x={plotWidth + 6} y={labelY[i]} dy="0.32em" fill={r.color} fontSize={11} fontWeight={600}>{r.label}</text>
+            <title>{`${r.label}: MSE ${formatMse(r.value)}`}</title>
+          </g>
+        ))}
+        <path className="curve" d={layout.path} fill="none" stroke={layout.color} strokeWidth={2} />
+        {layout.points.map((p) => (
+          <circle key={p.xValue} className="point" cx={p.x} cy={p.y} r={2.5} fill={layout.color}>
+            <title>{`${formatX(p.xValue)}: MSE ${formatMse(p.mse)}`}</title>
+          </circle>
+        ))}
+        {layout.current && (
+          <g className="current">
+            <line x1={layout.current.x} x2={layout.current.x} y1={0} y2={plotHeight} stroke={MUTED} strokeDasharray="3 3" />
+            <circle cx={layout.current.x} cy={layout.current.y} r={5.5} fill={BG} stroke={layout.color} strokeWidth={2.5} />
+            <text x={layout.current.x + 8} y={layout.current.y - 8} fontSize={11} fill={FG} {...HALO}>
+              {`current ${formatX(layout.current.xValue)}: ${formatMse(layout.current.mse)}`}
+            </text>
+          </g>
+        )}
+        <g transform={`translate(0,${plotHeight})`}>
+          <AxisBottom ticks={layout.xTicks} length={plotWidth} label={layout.xLabel} labelOffset={layout.xLabelOffset} />
+        </g>
+        <AxisLeft ticks={layout.yTicks} length={plotHeight} label={layout.yLabel} labelOffset={layout.yLabelOffset} />
+      </g>
+    </ChartSvg>
+  );
+}
