@@ -6,6 +6,7 @@
  * goes up). Every metric is a sum over cells of prefix-sum differences, so an
  * evaluation costs O(k log m) whatever the sample count.
  */
+import { linearLevels } from './methods/linear';
 import type { Bands } from './suppression';
 import { cellCostAt, lowerBound, moments, sumOfSquares, type PointSet } from './pointset';
 import { codeOf, midpoints, type Quantizer } from './quantizer';
@@ -209,17 +210,14 @@ export function bitsEquivalent(mse: number, linearMseByBits: Float64Array): numb
 export const LINEAR_TABLE_BITS = 16;
 
 /**
- * `linear`'s MSE at b = 1..16 bits on [L, U] (SPEC §4: c_j = L + j·R/(k − 1),
- * thresholds at midpoints): the scale `bitsEquivalent` reads. Index 0 is unused (NaN).
+ * `linear`'s MSE at b = 1..16 bits on [L, U] (`linearLevels`, thresholds at
+ * midpoints): the scale `bitsEquivalent` reads. Index 0 is unused (NaN).
  */
 export function linearMseByBits(ps: PointSet, L: number, U: number): Float64Array {
   const table = new Float64Array(LINEAR_TABLE_BITS + 1);
   table[0] = NaN;
-  const R = U - L;
   for (let b = 1; b <= LINEAR_TABLE_BITS; b++) {
-    const k = 2 ** b;
-    const levels = new Float64Array(k);
-    for (let j = 0; j < k; j++) levels[j] = L + (j * R) / (k - 1);
+    const levels = linearLevels(2 ** b, L, U);
     table[b] = mseOf(ps, { levels, thresholds: midpoints(levels) });
   }
   return table;
