@@ -1,0 +1,542 @@
+/**
+ * Weighted 1-D K-means on a point set (SPEC §4): the shared Lloyd iteration
+ * (also used by `lloydmax` and `bskmq`), Forgy and greedy k-means++ seeding, and
+ * the restart driver behind `kmeans`, `kmeanspp` and `bskmq`.
+ *
+ * Cells are contiguous runs of sorted points, so one Lloyd iteration is k
+ * boundary searches plus k O(1) cell means from the prefix sums. Boundaries are
+ * searched outward from where they were (galloping) and only cells whose
+ * boundaries moved are recomputed, so late iterations cost far less than k log m.
+ *
+ * Random draws, in order, for restart r (rng = createRng(deriveSeed(seed, r))):
+ * - Forgy (`random`): one draw per free level, `u = rng()·W`, the point is the
+ *   first i with `cw[i+1] > u`; the values are then sorted.
+ * - k-means++ (`plusplus`): if no level is pinned, one draw for the first centre
+ *   (as Forgy); then for every further centre `2 + ⌊ln k⌋` draws (k = all levels,
+ *   pinned included), all drawn before any is evaluated; draw t gives
+ *   `u = rng()·P` over the point potentials (see `plusPlusSeeds`).
+ */
+import { createRng, deriveSeed, type Rng } from '../rng';
+import { cellCostAt, cellWeight, lowerBound, type PointSet } from '../pointset';
+import { midpoints, type Quantizer } from '../quantizer';
+
+/** Lloyd iterations stop after this many updates at the latest (SPEC §4). */
+export const MAX_ITERATIONS = 1000;
+
+/**
+ * Weighted mean of the non-empty cell [a, b), clamped to the cell's value extent:
+ * rounding in the prefix sums can otherwise put a one-point cell's mean an ulp
+ * off its value, or a mean an ulp past a threshold and out of order.
+ */
+export function cellLevel(ps: PointSet, a: number, b: number): number {
+  const mean = ps.shift + (ps.cs[b] - ps.cs[a]) / (ps.cw[b] - ps.cw[a]);
+  const lo = ps.x[a], hi = ps.x[b - 1];
+  return mean < lo ? lo : mean > hi ? hi : mean;
+}
+
+/** First index i with `x[i] ≥ t`, searched outward from a previous answer `p` (galloping). */
+function gallopLowerBound(x: Float64Array, p: number, t: number): number {
+  const m = x.length;
+  let lo: number, hi: number;
+  if (p < m && x[p] < t) {
+    let step = 1;
+    lo = p + 1;
+    hi = p + 1;
+    while (hi < m && x[hi] < t) {
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    if (hi > m) hi = m;
+  } else {
+    let step = 1;
+    hi = p;
+    lo = p - 1;
+    while (lo >= 0 && x[lo] >= t) {
+      hi = lo;
+      lo -= step;
+      step *= 2;
+    }
+    lo = lo + 1 > 0 ? lo + 1 : 0;
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export interface LloydOptions {
+  /** At most this many level updates. */
+  maxIterations: number;
+  /**
+   * `null`: K-means — stop when an assignment equals the previous one.
+   * A number: Lloyd-Max — stop after the first update in which no level moves more than this.
+   */
+  tolerance: number | null;
+  /** `fixed[j] = 1`: level j never moves (BS-KMQ's pinned boundaries) but still takes part in the assignment. */
+  fixed?: Uint8Array | null;
+}
+
+/**
+ * Weighted Lloyd iteration on sorted `levels` (updated in place; they stay sorted).
+ *
+ * One iteration: thresholds at the midpoints `c_{j−1} + (c_j − c_{j−1})/2`, cell j
+ * = the points in `[t_j, t_{j+1})` (a point on a threshold goes up), then every
+ * free level becomes its cell's weighted mean; an empty cell keeps its level.
+ * Returns the number of updates done.
+ */
+export function weightedLloyd(ps: PointSet, levels: Float64Array, options: LloydOptions): number {
+  const k = levels.length;
+  const x = ps.x;
+  const m = x.length;
+  const fixed = options.fixed ?? null;
+  const tolerance = options.tolerance;
+  const bounds = new Int32Array(k + 1);
+  bounds[k] = m;
+  for (let j = 1; j < k; j++) bounds[j] = lowerBound(ps, levels[j - 1] + (levels[j] - levels[j - 1]) / 2);
+  // Work lists: only thresholds next to a level that moved are searched again, and only cells whose
+  // boundaries moved get a new mean — the same result as recomputing everything, at a fraction of the cost.
+  const moved = new Int32Array(k);
+  const dirty = new Int32Array(k);
+  const seen = new Int32Array(k + 1);
+  const dirtyMark = new Int32Array(k);
+  let movedCount = 0;
+  let dirtyCount = k;
+  for (let j = 0; j < k; j++) dirty[j] = j;
+  let iterations = 0;
+  for (;;) {
+    if (iterations > 0) {
+      const stamp = iterations;
+      dirtyCount = 0;
+      for (let q = 0; q < movedCount; q++) {
+        const j = moved[q];
+        for (let th = j; th <= j + 1; th++) {
+          if (th < 1 || th >= k || seen[th] === stamp) continue;
+          seen[th] = stamp;
+          const lo = levels[th - 1];
+          const b = gallopLowerBound(x, bounds[th], lo + (levels[th] - lo) / 2);
+          if (b === bounds[th]) continue;
+          bounds[th] = b;
+          if (dirtyMark[th - 1] !== stamp) {
+            dirtyMark[th - 1] = stamp;
+            dirty[dirtyCount++] = th - 1;
+          }
+          if (dirtyMark[th] !== stamp) {
+            dirtyMark[th] = stamp;
+            dirty[dirtyCount++] = th;
+          }
+        }
+      }
+      if (tolerance === null && dirtyCount === 0) break;
+    }
+    if (iterations >= options.maxIterations) break;
+    let maxMove = 0;
+    movedCount = 0;
+    for (let q = 0; q < dirtyCount; q++) {
+      const j = dirty[q];
+      if (fixed !== null && fixed[j] === 1) continue;
+      const a = bounds[j], b = bounds[j + 1];
+      if (!(cellWeight(ps, a, b) > 0)) continue;
+      const v = cellLevel(ps, a, b);
+      const d = v > levels[j] ? v - levels[j] : levels[j] - v;
+      if (d > 0) {
+        moved[movedCount++] = j;
+        if (d > maxMove) maxMove = d;
+        levels[j] = v;
+      }
+    }
+    iterations++;
+    if (tolerance !== null && maxMove <= tolerance) break;
+  }
+  return iterations;
+}
+
+/**
+ * Σ weight·(x − Q(x))² of the quantizer with these sorted levels and thresholds
+ * at their midpoints, on the samples of `ps` (within-point deviations included).
+ */
+export function levelsCost(ps: PointSet, levels: Float64Array): number {
+  const k = levels.length;
+  const m = ps.x.length;
+  let cost = 0;
+  let a = 0;
+  for (let j = 0; j < k; j++) {
+    const b = j < k - 1 ? lowerBound(ps, levels[j] + (levels[j + 1] - levels[j]) / 2) : m;
+    cost += cellCostAt(ps, a, b, levels[j]);
+    a = b;
+  }
+  return cost;
+}
+
+/** Index of the last point with positive weight (the fallback when a draw rounds past the end). */
+function lastWeighted(ps: PointSet): number {
+  let i = ps.x.length - 1;
+  while (i > 0 && !(ps.w[i] > 0)) i--;
+  return i;
+}
+
+/** The point a weight draw lands on: the first i with `cw[i+1] > u`. */
+function pointAtWeight(ps: PointSet, u: number): number {
+  const cw = ps.cw;
+  let lo = 0, hi = ps.x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cw[mid + 1] > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < ps.x.length ? lo : lastWeighted(ps);
+}
+
+/**
+ * Forgy seeds: `count` samples drawn by weight with replacement (duplicates
+ * allowed, so a spike can seed several levels), in draw order. Requires `ps.n > 0`.
+ */
+export function forgySeeds(ps: PointSet, count: number, rng: Rng): Float64Array {
+  const seeds = new Float64Array(count);
+  for (let i = 0; i < count; i++) seeds[i] = ps.x[pointAtWeight(ps, rng() * ps.n)];
+  return seeds;
+}
+
+/** Points per block of `PotentialTree`: small enough to scan, large enough to keep the tree in cache. */
+const BLOCK = 32;
+
+/**
+ * Point potentials with their block sums under a binary sum tree: sampling by
+ * cumulative potential, range sums and range updates in O(log m + BLOCK) (plus
+ * the range length for updates). Sums are recomputed from the values, never
+ * adjusted by differences, so they do not drift as potentials shrink to zero.
+ */
+class PotentialTree {
+  private readonly size: number;
+  private readonly t: Float64Array;
+  readonly pot: Float64Array;
+
+  constructor(pot: Float64Array) {
+    this.pot = pot;
+    const blocks = Math.ceil(pot.length / BLOCK);
+    let size = 1;
+    while (size < blocks) size *= 2;
+    this.size = size;
+    this.t = new Float64Array(2 * size);
+    for (let b = 0; b < blocks; b++) this.t[size + b] = this.blockSum(b);
+    for (let i = size - 1; i >= 1; i--) this.t[i] = this.t[2 * i] + this.t[2 * i + 1];
+  }
+
+  private blockSum(b: number): number {
+    const pot = this.pot;
+    const end = Math.min(pot.length, (b + 1) * BLOCK);
+    let s = 0;
+    for (let i = b * BLOCK; i < end; i++) s += pot[i];
+    return s;
+  }
+
+  get total(): number {
+    return this.t[1];
+  }
+
+  /** Σ pot[a..b). */
+  rangeSum(a: number, b: number): number {
+    const pot = this.pot;
+    let s = 0;
+    let ba = Math.ceil(a / BLOCK), bb = Math.floor(b / BLOCK);
+    if (ba >= bb) {
+      for (let i = a; i < b; i++) s += pot[i];
+      return s;
+    }
+    for (let i = a; i < ba * BLOCK; i++) s += pot[i];
+    for (let i = bb * BLOCK; i < b; i++) s += pot[i];
+    const t = this.t;
+    ba += this.size;
+    bb += this.size;
+    while (ba < bb) {
+      if (ba & 1) s += t[ba++];
+      if (bb & 1) s += t[--bb];
+      ba >>= 1;
+      bb >>= 1;
+    }
+    return s;
+  }
+
+  /** Recomputes the sums over pot[a..b) after the caller changed those values. */
+  update(a: number, b: number): void {
+    if (a >= b) return;
+    const t = this.t;
+    const first = Math.floor(a / BLOCK), last = Math.floor((b - 1) / BLOCK);
+    for (let blk = first; blk <= last; blk++) t[this.size + blk] = this.blockSum(blk);
+    let lo = (first + this.size) >> 1, hi = (last + this.size) >> 1;
+    while (lo >= 1) {
+      for (let i = lo; i <= hi; i++) t[i] = t[2 * i] + t[2 * i + 1];
+      lo >>= 1;
+      hi >>= 1;
+    }
+  }
+
+  /**
+   * The first point i with Σ pot[0..i] > u; when rounding carries u past the
+   * total, the last point with positive potential of the block reached.
+   */
+  find(u: number): number {
+    const t = this.t;
+    let node = 1;
+    while (node < this.size) {
+      const left = 2 * node;
+      if (u < t[left]) node = left;
+      else {
+        u -= t[left];
+        node = left + 1;
+      }
+    }
+    const pot = this.pot;
+    const start = Math.min((node - this.size) * BLOCK, pot.length - 1);
+    const end = Math.min(pot.length, start + BLOCK);
+    let fallback = start;
+    for (let i = start; i < end; i++) {
+      const p = pot[i];
+      if (u < p) return i;
+      u -= p;
+      if (p > 0) fallback = i;
+    }
+    return fallback;
+  }
+}
+
+/** Number of candidates k-means++ tries per centre (scikit-learn's `2 + ⌊ln k⌋`). */
+export function localTrials(k: number): number {
+  return 2 + Math.floor(Math.log(k));
+}
+
+/**
+ * Greedy weighted k-means++ (as scikit-learn's `_kmeans_plusplus`), adding
+ * `count` centres to the sorted `fixedCentres` (BS-KMQ's pinned levels; may be
+ * empty). Returns the new centres in the order chosen. Requires `ps.n > 0`.
+ *
+ * A point's potential is the squared distance of its samples to the nearest
+ * centre, `w·(x − c)² + s2` (s2 = 0 on exact sets), and P is their sum. Without
+ * fixed centres the first centre is drawn by weight. Each further centre: draw
+ * `localTrials(totalK)` candidates, candidate t being the first point with
+ * cumulative potential > `rng()·P` (when P = 0 — every weighted point already
+ * is a centre — the candidate is drawn by weight, `rng()·W`, instead); keep the
+ * candidate whose addition leaves the smallest P (the first on ties).
+ *
+ * In 1-D a candidate v only lowers the potential of the points between the
+ * midpoints to its neighbouring centres, where v becomes the nearest centre; so
+ * its new P is `P − Σ_old + cellCostAt(v)` over that interval, an O(log m)
+ * evaluation, and a tree over the potentials gives sampling and range sums.
+ */
+export function plusPlusSeeds(
+  ps: PointSet,
+  fixedCentres: Float64Array,
+  count: number,
+  totalK: number,
+  rng: Rng,
+): Float64Array {
+  const { x, w, s2 } = ps;
+  const m = x.length;
+  const chosen = new Float64Array(count);
+  if (count === 0) return chosen;
+  const centres = new Float64Array(fixedCentres.length + count);
+  centres.set(fixedCentres);
+  let nc = fixedCentres.length;
+  let next = 0;
+  if (nc === 0) {
+    const first = x[pointAtWeight(ps, rng() * ps.n)];
+    centres[nc++] = first;
+    chosen[next++] = first;
+  }
+  const pot = new Float64Array(m);
+  let c = 0;
+  for (let i = 0; i < m; i++) {
+    while (c + 1 < nc && centres[c + 1] <= x[i]) c++;
+    let d = x[i] - centres[c];
+    let best = d * d;
+    if (c + 1 < nc) {
+      d = centres[c + 1] - x[i];
+      if (d * d < best) best = d * d;
+    }
+    pot[i] = w[i] * best + s2[i];
+  }
+  const tree = new PotentialTree(pot);
+  const trials = localTrials(totalK);
+  const candidates = new Int32Array(trials);
+  const last = lastWeighted(ps);
+  while (next < count) {
+    const total = tree.total;
+    for (let t = 0; t < trials; t++) {
+      const r = rng();
+      let idx = total > 0 ? tree.find(r * total) : pointAtWeight(ps, r * ps.n);
+      if (idx > last) idx = last;
+      candidates[t] = idx;
+    }
+    let bestPot = Infinity, bestA = 0, bestB = 0, bestValue = 0;
+    for (let t = 0; t < trials; t++) {
+      const v = x[candidates[t]];
+      const { a, b } = influence(ps, centres, nc, v);
+      const candidatePot = a < b ? total - tree.rangeSum(a, b) + cellCostAt(ps, a, b, v) : total;
+      if (candidatePot < bestPot) {
+        bestPot = candidatePot;
+        bestA = a;
+        bestB = b;
+        bestValue = v;
+      }
+    }
+    for (let i = bestA; i < bestB; i++) {
+      const d = x[i] - bestValue;
+      const p = w[i] * d * d + s2[i];
+      if (p < pot[i]) pot[i] = p;
+    }
+    tree.update(bestA, bestB);
+    // Keep the centres sorted: insert by shifting the larger ones up.
+    let pos = nc;
+    while (pos > 0 && centres[pos - 1] > bestValue) {
+      centres[pos] = centres[pos - 1];
+      pos--;
+    }
+    centres[pos] = bestValue;
+    nc++;
+    chosen[next++] = bestValue;
+  }
+  return chosen;
+}
+
+/**
+ * The points whose nearest centre would become v: those strictly closer to v
+ * than to its neighbouring centres, [a, b) (empty when v already is a centre).
+ */
+function influence(ps: PointSet, centres: Float64Array, nc: number, v: number): { a: number; b: number } {
+  let lo = 0, hi = nc;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (centres[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < nc && centres[lo] === v) return { a: 0, b: 0 };
+  const a = lo > 0 ? firstAbove(ps, centres[lo - 1] + (v - centres[lo - 1]) / 2) : 0;
+  const b = lo < nc ? lowerBound(ps, v + (centres[lo] - v) / 2) : ps.x.length;
+  return { a, b: b > a ? b : a };
+}
+
+/** Index of the first point with `x > t`. */
+function firstAbove(ps: PointSet, t: number): number {
+  const x = ps.x;
+  let lo = 0, hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** BS-KMQ's pinned levels: fixed values taking part in the assignment. */
+export interface Pins {
+  /** Pinned low boundary (placed below any free level of equal value), or null. */
+  low: number | null;
+  /** Pinned high boundary (placed above any free level of equal value), or null. */
+  high: number | null;
+}
+
+export const NO_PINS: Readonly<Pins> = Object.freeze({ low: null, high: null });
+
+/**
+ * Sorted free values and pins merged into one sorted level array with its
+ * `fixed` flags. A free level equal to a pinned low boundary sits above it, one
+ * equal to a pinned high boundary below it, so the free level is the one the
+ * tie rule hands the spike to and it can move off it.
+ */
+export function mergePins(free: Float64Array, pins: Pins): { levels: Float64Array; fixed: Uint8Array } {
+  const k = free.length + (pins.low !== null ? 1 : 0) + (pins.high !== null ? 1 : 0);
+  const levels = new Float64Array(k);
+  const fixed = new Uint8Array(k);
+  let lowPending = pins.low !== null, highPending = pins.high !== null;
+  let j = 0;
+  for (let i = 0; i < free.length; i++) {
+    const f = free[i];
+    if (lowPending && f >= (pins.low as number)) {
+      levels[j] = pins.low as number;
+      fixed[j++] = 1;
+      lowPending = false;
+    }
+    if (highPending && f > (pins.high as number)) {
+      levels[j] = pins.high as number;
+      fixed[j++] = 1;
+      highPending = false;
+    }
+    levels[j++] = f;
+  }
+  if (lowPending) {
+    levels[j] = pins.low as number;
+    fixed[j++] = 1;
+  }
+  if (highPending) {
+    levels[j] = pins.high as number;
+    fixed[j++] = 1;
+  }
+  return { levels, fixed };
+}
+
+export type Seeding = 'random' | 'plusplus';
+
+export interface ClusterResult {
+  /** Sorted levels of the kept run. */
+  levels: Float64Array;
+  /** Lloyd updates of the kept run. */
+  iterations: number;
+  /** Σ weight·(x − Q(x))² of the kept run on the clustered set. */
+  cost: number;
+  /** Index of the kept run. */
+  run: number;
+}
+
+/**
+ * Weighted K-means with `k` levels (pinned ones included) on `ps`, `restarts`
+ * runs, run r drawing from `createRng(deriveSeed(seed, r))`; each run is seeded,
+ * sorted, merged with the pins and iterated to convergence (an assignment equal
+ * to the previous one) or `MAX_ITERATIONS`. Keeps the run with the lowest cost
+ * on `ps` (the earliest on ties). Requires `ps.n > 0` and `k ≥` the pin count.
+ */
+export function clusterLevels(
+  ps: PointSet,
+  k: number,
+  seeding: Seeding,
+  seed: number,
+  restarts: number,
+  pins: Pins = NO_PINS,
+): ClusterResult {
+  const pinned = new Float64Array([pins.low, pins.high].filter((v): v is number => v !== null));
+  const freeCount = k - pinned.length;
+  let best: ClusterResult | null = null;
+  const runs = Math.max(1, restarts);
+  for (let r = 0; r < runs; r++) {
+    const rng = createRng(deriveSeed(seed, r));
+    const free = seeding === 'random' ? forgySeeds(ps, freeCount, rng) : plusPlusSeeds(ps, pinned, freeCount, k, rng);
+    free.sort();
+    const { levels, fixed } = mergePins(free, pins);
+    const iterations = weightedLloyd(ps, levels, { maxIterations: MAX_ITERATIONS, tolerance: null, fixed });
+    const cost = levelsCost(ps, levels);
+    if (best === null || cost < best.cost) best = { levels, iterations, cost, run: r };
+  }
+  return best as ClusterResult;
+}
+
+/**
+ * The `kmeans` (Forgy seeds) and `kmeanspp` (greedy k-means++ seeds) baselines:
+ * `clusterLevels` with `2^bits` levels on the original point set, thresholds at
+ * midpoints. Requires `ps.n > 0`.
+ */
+export function designKmeans(
+  ps: PointSet,
+  bits: number,
+  seeding: Seeding,
+  options: { seed: number; restarts: number },
+): Quantizer {
+  const result = clusterLevels(ps, 2 ** bits, seeding, options.seed, options.restarts);
+  return {
+    method: seeding === 'random' ? 'kmeans' : 'kmeanspp',
+    bits,
+    levels: result.levels,
+    thresholds: midpoints(result.levels),
+    iterations: result.iterations,
+  };
+}
