@@ -1,0 +1,51 @@
+/**
+ * The page: controls on the left, charts on the right, the metrics table below.
+ */
+import { useEffect } from 'react';
+import { useApp } from './state/context';
+import { Header } from './components/Header';
+import { NoticeArea } from './components/NoticeArea';
+import { DataPanel } from './components/DataPanel';
+import { Controls } from './components/Controls';
+import { StatsStrip } from './components/StatsStrip';
+import { ChartsPanel } from './components/ChartsPanel';
+import { MetricsTable } from './components/MetricsTable';
+import { DropZone } from './components/DropZone';
+import type { Theme } from './state/types';
+
+function useThemeAttribute(theme: Theme): void {
+  useEffect(() => {
+    const media = window.matchMedia?.('(prefers-color-scheme: dark)');
+    const apply = () => {
+      const resolved = theme === 'auto' ? (media?.matches ? 'dark' : 'light') : theme;
+      document.documentElement.dataset.theme = resolved;
+    };
+    apply();
+    if (theme !== 'auto' || !media) return;
+    media.addEventListener('change', apply);
+    return () => media.removeEventListener('change', apply);
+  }, [theme]);
+}
+
+export function App() {
+  const theme = useApp((s) => s.display.theme);
+  useThemeAttribute(theme);
+  return (
+    <div className="app">
+      <Header />
+      <NoticeArea />
+      <div className="layout">
+        <aside className="sidebar">
+          <DataPanel />
+          <Controls />
+        </aside>
+        <main className="main">
+          <StatsStrip />
+          <ChartsPanel />
+          <MetricsTable />
+        </main>
+      </div>
+      <DropZone />
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+/**
+ * Renders the charts of src/charts from the results slice. A chart whose data is not
+ * computed yet renders nothing in its slot (never a placeholder chart).
+ */
+import { useMemo, type ReactNode } from 'react';
+import { ErrorCurveChart, HistogramChart, OccupancyChart, SweepChart, TransferChart, METHOD_LABELS } from '../charts';
+import type { LevelSet } from '../charts';
+import type { Method } from '../core/params';
+import type { MethodResult } from '../core/report';
+import { useApp, useServices } from '../state/context';
+import { CheckboxField, NumberField, SelectField } from './fields';
+import { MAX_BIN_COUNT, MIN_BIN_COUNT } from '../state/types';
+
+function levelSet(r: MethodResult): LevelSet {
+  return { method: r.method, levels: r.levels.map(num), thresholds: r.thresholds.map(num) };
+}
+
+/** The report writes non-finite numbers as null (JSON); the charts take NaN. */
+function num(v: number | null): number {
+  return v ?? NaN;
+}
+
+/** Linear levels on [L, U] (SPEC §4), for the transfer chart when `linear` is not among the shown methods. */
+export function linearLevelSet(L: number, U: number, bits: number): LevelSet {
+  const k = 2 ** bits;
+  const levels = Array.from({ length: k }, (_, j) => (k === 1 ? L : L + (j * (U - L)) / (k - 1)));
+  const thresholds = levels.slice(1).map((c, j) => levels[j] + (c - levels[j]) / 2);
+  return { method: 'linear', levels, thresholds };
+}
+
+function Card({ title, subtitle, children, wide }: { title: string; subtitle?: ReactNode; children: ReactNode; wide?: boolean }) {
+  return (
+    <figure className={wide ? 'card wide' : 'card'}>
+      <figcaption>
+        <span className="card-title">{title}</span>
+        {subtitle ? <span className="muted"> {subtitle}</span> : null}
+      </figcaption>
+      {children}
+    </figure>
+  );
+}
+
+export function ChartsPanel() {
+  const { store } = useServices();
+  const report = useApp((s) => s.results.report);
+  const bands = useApp((s) => s.results.bands);
+  const histogram = useApp((s) => s.results.histogram);
+  const curves = useApp((s) => s.results.curves);
+  const sweep = useApp((s) => s.results.sweep);
+  const occupancy = useApp((s) => s.results.occupancy);
+  const focusParam = useApp((s) => s.params.focus);
+  const reportParams = useApp((s) => s.results.reportParams);
+  const display = useApp((s) => s.display);
+  const input = useApp((s) => s.data.input);
+  const setDisplay = store.getState().setDisplay;
+
+  const results = report?.results ?? [];
+  const focusResult = results.find((r) => r.method === focusParam) ?? results.find((r) => r.method === 'bskmq') ?? results[0];
+  const focus = focusResult ? levelSet(focusResult) : null;
+  const rugs = useMemo(
+    () => results.filter((r) => r.method !== focusResult?.method).map(levelSet),
+    [results, focusResult],
+  );
+  const dataDomain: [number, number] | null =
+    input && input.min !== null && input.max !== null ? [input.min, input.max] : null;
+  const domain = display.zoom ?? dataDomain;
+  const transferDomain: [number, number] | null = bands
+    ? [Math.min(bands.L, input?.min ?? bands.L), Math.max(bands.U, input?.max ?? bands.U)]
+    : dataDomain;
+  const linearResult = results.find((r) => r.method === 'linear');
+  const linear = linearResult ? levelSet(linearResult) : bands && focusResult ? linearLevelSet(bands.L, bands.U, focusResult.bits) : null;
+  const bits = focusResult?.bits ?? reportParams?.bits ?? 3;
+  const readout =
+    focusResult && focusResult.method !== 'linear' && focusResult.bitsEquivalent !== null
+      ? `${METHOD_LABELS[focusResult.method as Method]} at ${bits} b ≈ linear at ${focusResult.bitsEquivalent.toFixed(1)} b`
+      : null;
+  const bsResult = results.find((r) => r.method === 'bskmq');
+  // As core's suppressionSweep defines the current setting: the mean of the two widths.
+  const sweepCurrentX = reportParams
+    ? sweep?.axis === 'percentile'
+      ? (reportParams.pctLow + reportParams.pctHigh) / 2
+      : (reportParams.bandLow + reportParams.bandHigh) / 2
+    : 0;
+
+  return (
+    <div className="charts">
+      <Card
+        wide
+        title="Histogram"
+        subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]} levels (solid) and references (dashed)` : undefined}
+      >
+        <div className="chart-toolbar">
+          <CheckboxField label="log counts" testId="display.log" checked={display.log} onChange={(log) => setDisplay({ log })} />
+          <NumberField
+            label="bins"
+            testId="display.binCount"
+            help={`Histogram bins over the shown range (${MIN_BIN_COUNT}–${MAX_BIN_COUNT}).`}
+            value={display.binCount}
+            onCommit={(v) => {
+              if (v === null || !Number.isInteger(v) || v < MIN_BIN_COUNT || v > MAX_BIN_COUNT) return false;
+              setDisplay({ binCount: v });
+              return true;
+            }}
+          />
+          <NumberField
+            label="zoom from"
+            testId="display.zoomLow"
+            help="Lower end of the shown value range (empty = data minimum). Drag over the plot to zoom."
+            value={display.zoom?.[0] ?? null}
+            nullable
+            placeholder={dataDomain ? String(dataDomain[0]) : ''}
+            onCommit={(v) => commitZoom(0, v)}
+          />
+          <NumberField
+            label="to"
+            testId="display.zoomHigh"
+            help="Upper end of the shown value range (empty = data maximum)."
+            value={display.zoom?.[1] ?? null}
+            nullable
+            placeholder={dataDomain ? String(dataDomain[1]) : ''}
+            onCommit={(v) => commitZoom(1, v)}
+          />
+          {display.zoom && (
+            <button type="button" data-testid="display.zoomReset" onClick={() => setDisplay({ zoom: null })}>
+              Reset zoom
+            </button>
+          )}
+        </div>
+        {histogram && focus && domain && (
+          <HistogramChart
+            data={histogram}
+            log={display.log}
+            domain={domain}
+            bands={{ low: bands?.low ?? null, high: bands?.high ?? null }}
+            focus={focus}
+            rugs={rugs}
+            onZoom={(z) => setDisplay({ zoom: z })}
+          />
+        )}
+      </Card>
+      <Card title="Transfer function" subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]} vs linear` : undefined}>
+        {focus && linear && transferDomain && <TransferChart focus={focus} linear={linear} domain={transferDomain} height={260} />}
+      </Card>
+      <Card title="Level occupancy" subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]}` : undefined}>
+        {focusResult && occupancy[focusResult.method as Method] && (
+          <OccupancyChart
+            method={focusResult.method as Method}
+            occupancy={occupancy[focusResult.method as Method] as number[]}
+            levels={focusResult.levels.map(num)}
+            height={260}
+          />
+        )}
+      </Card>
+      <Card title="Error vs bits">
+        <div className="chart-toolbar">
+          <SelectField
+            label="scale"
+            testId="display.errorScale"
+            value={display.errorScale}
+            options={[
+              { value: 'mse', label: 'MSE (log)' },
+              { value: 'sqnr', label: 'SQNR (dB)' },
+            ]}
+            onChange={(errorScale) => setDisplay({ errorScale })}
+          />
+        </div>
+        {curves && curves.length > 0 && (
+          <ErrorCurveChart curves={curves} bits={bits} scale={display.errorScale} readout={readout} height={260} />
+        )}
+      </Card>
+      <Card title="Suppression sweep" subtitle={sweep ? `· BS-KMQ at ${sweep.bits} b` : undefined}>
+        {sweep && (
+          <SweepChart
+            axis={sweep.axis}
+            x={sweep.x}
+            mse={sweep.mse}
+            kmeansMse={sweep.kmeansMse}
+            optimalMse={sweep.optimalMse}
+            current={{ x: sweepCurrentX, mse: bsResult && bsResult.bits === sweep.bits ? num(bsResult.mse) : NaN }}
+            height={260}
+          />
+        )}
+      </Card>
+    </div>
+  );
+
+  function commitZoom(end: 0 | 1, v: number | null): boolean {
+    const base = display.zoom ?? dataDomain;
+    if (!base) return false;
+    if (v === null) {
+      setDisplay({ zoom: null });
+      return true;
+    }
+    const next: [number, number] = end === 0 ? [v, base[1]] : [base[0], v];
+    if (!(next[0] < next[1])) return false;
+    setDisplay({ zoom: next });
+    return true;
+  }
+}

@@ -1,0 +1,51 @@
+/** The top bar: title, a busy indicator, the copy-link button and the theme toggle. */
+import { useState } from 'react';
+import { useApp, useServices } from '../state/context';
+import type { Theme } from '../state/types';
+
+const NEXT_THEME: Record<Theme, Theme> = { auto: 'dark', dark: 'light', light: 'auto' };
+const THEME_LABEL: Record<Theme, string> = { auto: 'Theme: system', dark: 'Theme: dark', light: 'Theme: light' };
+
+export function Header() {
+  const { store } = useServices();
+  const theme = useApp((s) => s.display.theme);
+  const busy = useApp((s) => Object.values(s.results.busy).some(Boolean) || s.data.status === 'loading');
+  const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
+
+  const copy = async () => {
+    const url = window.location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('done');
+    } catch {
+      // Clipboard access can be refused (permissions, insecure origin): show the link instead.
+      setCopied('failed');
+      store.getState().notify('info', `Link to this view: ${url}`);
+    }
+    setTimeout(() => setCopied('idle'), 2000);
+  };
+
+  return (
+    <header className="topbar">
+      <h1>
+        BS-KMQ Explorer <span className="muted">nonlinear ADC levels</span>
+      </h1>
+      <span className={busy ? 'busy on' : 'busy'} role="status" aria-live="polite" data-testid="busy">
+        {busy ? 'computing…' : ''}
+      </span>
+      <div className="topbar-actions">
+        <button type="button" data-testid="share.copy" onClick={() => void copy()} title="Copy a link that reproduces this view exactly">
+          {copied === 'done' ? 'Link copied' : 'Copy link'}
+        </button>
+        <button
+          type="button"
+          data-testid="display.theme"
+          onClick={() => store.getState().setDisplay({ theme: NEXT_THEME[theme] })}
+          title="Switch between the system, dark and light themes"
+        >
+          {THEME_LABEL[theme]}
+        </button>
+      </div>
+    </header>
+  );
+}

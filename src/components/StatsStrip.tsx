@@ -1,0 +1,43 @@
+/** The statistics strip (SPEC §6): n, non-finite count, min, max, mean, std, spike shares at L and U. */
+import { useApp } from '../state/context';
+import { formatCount, formatShare, formatValue } from './format';
+
+export function StatsStrip() {
+  // The report's input follows the boundaries L and U (spike shares); the load's until it arrives.
+  const input = useApp((s) => s.results.report?.input ?? s.data.input);
+  const pointSet = useApp((s) => s.data.pointSet);
+  const items: [string, string, string][] = input
+    ? [
+        ['n', formatCount(input.count - input.nonFinite), 'Finite samples'],
+        ['non-finite', formatCount(input.nonFinite), 'NaN and ±Inf samples, excluded from every computation'],
+        ['min', formatValue(input.min, 5), 'Smallest finite sample'],
+        ['max', formatValue(input.max, 5), 'Largest finite sample'],
+        ['mean', formatValue(input.mean, 4), 'Mean of the finite samples'],
+        ['std', formatValue(input.std, 4), 'Standard deviation of the finite samples'],
+        ['spike at L', formatShare(input.spikeLow, 2), 'Share of samples exactly at the minimum (e.g. ReLU zeros)'],
+        ['spike at U', formatShare(input.spikeHigh, 2), 'Share of samples exactly at the maximum (e.g. the clamp value)'],
+        [
+          'point set',
+          pointSet ? `${pointSet.mode}, ${formatCount(pointSet.points)} pts` : '—',
+          'Exact: every distinct value; binned: a fine histogram (results exact for bin-aligned thresholds)',
+        ],
+      ]
+    : [];
+  return (
+    <dl className="stats" data-testid="data.stats" aria-label="Input statistics">
+      {items.length === 0 ? (
+        <div className="stat">
+          <dt>data</dt>
+          <dd>not loaded</dd>
+        </div>
+      ) : (
+        items.map(([k, v, help]) => (
+          <div className="stat" key={k} title={help}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))
+      )}
+    </dl>
+  );
+}

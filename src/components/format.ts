@@ -1,0 +1,29 @@
+/** Number formatting for the panels and the table (display only; exports keep full precision). */
+
+/** 1234567 → "1,234,567". */
+export function formatCount(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—';
+}
+
+/** A value with `digits` significant digits, switching to exponent notation for very small or large values. */
+export function formatValue(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (v === Infinity) return '∞';
+  if (v === -Infinity) return '−∞';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) return Number(v.toPrecision(digits)).toString();
+  return v.toExponential(digits - 1);
+}
+
+/** A share 0..1 as a percentage. */
+export function formatShare(v: number | null | undefined, digits = 1): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return `${(v * 100).toFixed(digits)} %`;
+}
+
+/** Seconds as ms with one decimal. */
+export function formatSeconds(s: number | null | undefined): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return '—';
+  return s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(2)} s`;
+}

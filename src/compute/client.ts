@@ -1,0 +1,231 @@
+/**
+ * The one object on the main thread that owns the compute workers (SPEC §9).
+ *
+ * Two workers, started lazily, each holding the same resident point set:
+ * - `interactive` loads the data and answers the stages a slider drag waits for
+ *   (the report at the current bits, bands, histogram);
+ * - `background` answers the slow stages (error curves over bits 1–8, the
+ *   suppression sweep), so they never queue in front of a slider's redraw.
+ * Files go to the interactive worker as Blob handles (no bytes are read on the main
+ * thread); the background worker gets the point set by transfer from it. A worker
+ * that dies is replaced and its data re-sent; calls pending on it reject.
+ */
+import * as Comlink from 'comlink';
+import type { EngineWorkerApi } from '../../workers/engine.worker';
+import type { Method, Params } from '../core/params';
+import type {
+  CurveResult,
+  HistogramData,
+  HistogramRequest,
+  LoadOptions,
+  LoadResult,
+  ProgressCallback,
+  ReportResult,
+  SweepResult,
+} from './types';
+
+export type WorkerRole = 'interactive' | 'background';
+
+/** Thrown into calls that were pending on a worker when it died. */
+export class WorkerDiedError extends Error {
+  constructor(readonly role: WorkerRole, cause: string) {
+    super(`the ${role} compute worker stopped (${cause})`);
+    this.name = 'WorkerDiedError';
+  }
+}
+
+/** How a load is replayed into a fresh worker: everything needed except state kept in the engine. */
+export type LoadRequest =
+  | { kind: 'generator'; name: string; options: Record<string, number> }
+  | { kind: 'blob'; blob: Blob; name: string; opts: LoadOptions }
+  | { kind: 'url'; url: string; opts: LoadOptions };
+
+export type WorkerFactory = () => Worker;
+
+const defaultFactory: WorkerFactory = () =>
+  new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'bskmq-engine' });
+
+class WorkerHandle {
+  readonly worker: Worker;
+  readonly remote: Comlink.Remote<EngineWorkerApi>;
+  private dead = false;
+  private readonly deathWaiters = new Set<(e: WorkerDiedError) => void>();
+
+  constructor(readonly role: WorkerRole, factory: WorkerFactory, private readonly onDeath: (h: WorkerHandle, cause: string) => void) {
+    this.worker = factory();
+    this.remote = Comlink.wrap<EngineWorkerApi>(this.worker);
+    this.worker.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      this.die(ev.message || 'uncaught error');
+    });
+    this.worker.addEventListener('messageerror', () => this.die('a message could not be read'));
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  /** Runs a call, rejecting it if the worker dies before it answers. */
+  call<T>(fn: (remote: Comlink.Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
+    if (this.dead) return Promise.reject(new WorkerDiedError(this.role, 'already stopped'));
+    return new Promise<T>((resolve, reject) => {
+      const onDeath = (e: WorkerDiedError) => reject(e);
+      this.deathWaiters.add(onDeath);
+      fn(this.remote).then(
+        (v) => {
+          this.deathWaiters.delete(onDeath);
+          resolve(v);
+        },
+        (e) => {
+          this.deathWaiters.delete(onDeath);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  die(cause: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.worker.terminate();
+    const err = new WorkerDiedError(this.role, cause);
+    for (const w of this.deathWaiters) w(err);
+    this.deathWaiters.clear();
+    this.onDeath(this, cause);
+  }
+
+  terminate(): void {
+    this.dead = true;
+    this.worker.terminate();
+    this.deathWaiters.clear();
+  }
+}
+
+export interface ComputeClientEvents {
+  /** A worker died and was replaced; `restored` resolves once its data is back (or rejects). */
+  onWorkerRestart?: (role: WorkerRole, cause: string, restored: Promise<void>) => void;
+}
+
+export class ComputeClient {
+  private interactive: WorkerHandle | null = null;
+  private background: WorkerHandle | null = null;
+  /** Resolves when the background worker holds the current point set. */
+  private backgroundReady: Promise<void> = Promise.resolve();
+  /** The last successful load, replayed into a restarted interactive worker. */
+  private lastLoad: LoadRequest | null = null;
+  private lastTensor: string | null = null;
+  private hasData = false;
+
+  constructor(private readonly factory: WorkerFactory = defaultFactory, private readonly events: ComputeClientEvents = {}) {}
+
+  private interactiveWorker(): WorkerHandle {
+    if (!this.interactive || !this.interactive.alive) {
+      this.interactive = new WorkerHandle('interactive', this.factory, (h, cause) => this.handleDeath(h, cause));
+    }
+    return this.interactive;
+  }
+
+  private backgroundWorker(): WorkerHandle {
+    if (!this.background || !this.background.alive) {
+      this.background = new WorkerHandle('background', this.factory, (h, cause) => this.handleDeath(h, cause));
+    }
+    return this.background;
+  }
+
+  private handleDeath(handle: WorkerHandle, cause: string): void {
+    let restored: Promise<void>;
+    if (handle.role === 'interactive') {
+      this.interactive = null;
+      restored = this.hasData ? this.replayLoad() : Promise.resolve();
+    } else {
+      this.background = null;
+      restored = this.hasData ? this.syncBackground() : Promise.resolve();
+    }
+    restored.catch(() => undefined);
+    this.events.onWorkerRestart?.(handle.role, cause, restored);
+  }
+
+  private async replayLoad(): Promise<void> {
+    const req = this.lastLoad;
+    if (!req) return;
+    const w = this.interactiveWorker();
+    await w.call((r) => runLoad(r, req));
+    if (this.lastTensor !== null) {
+      const tensor = this.lastTensor;
+      await w.call((r) => r.selectTensor(tensor));
+    }
+  }
+
+  /** Copies the interactive worker's point set into the background worker (transfer both ways). */
+  private syncBackground(): Promise<void> {
+    const ready = (async () => {
+      const t = await this.interactiveWorker().call((r) => r.exportPointSet());
+      await this.backgroundWorker().call((r) => r.importPointSet(Comlink.transfer(t, [t.x.buffer, t.w.buffer, t.s2.buffer])));
+    })();
+    this.backgroundReady = ready.catch(() => undefined);
+    return ready;
+  }
+
+  /**
+   * Loads data into the interactive worker. On failure the previously loaded data
+   * stays resident (the engine only commits a load that decoded) and the error is thrown.
+   */
+  async load(req: LoadRequest, onProgress?: ProgressCallback): Promise<LoadResult> {
+    const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+    const result = await this.interactiveWorker().call((r) => runLoad(r, req, progress));
+    this.lastLoad = req;
+    this.lastTensor = null;
+    this.hasData = true;
+    void this.syncBackground();
+    return result;
+  }
+
+  async selectTensor(tensor: string, onProgress?: ProgressCallback): Promise<LoadResult> {
+    const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+    const result = await this.interactiveWorker().call((r) => r.selectTensor(tensor, progress));
+    this.lastTensor = tensor;
+    void this.syncBackground();
+    return result;
+  }
+
+  report(params: Params): Promise<ReportResult> {
+    return this.interactiveWorker().call((r) => r.report(params));
+  }
+
+  histogram(req: HistogramRequest): Promise<HistogramData> {
+    return this.interactiveWorker().call((r) => r.histogram(req));
+  }
+
+  async curves(params: Params, methods: Method[]): Promise<CurveResult[]> {
+    await this.backgroundReady;
+    return this.backgroundWorker().call((r) => r.curves(params, methods));
+  }
+
+  async sweep(params: Params): Promise<SweepResult> {
+    await this.backgroundReady;
+    return this.backgroundWorker().call((r) => r.sweep(params));
+  }
+
+  /** Test hook: makes a worker throw an uncaught error, as a crash would. */
+  crash(role: WorkerRole = 'interactive'): void {
+    const w = role === 'interactive' ? this.interactive : this.background;
+    void w?.remote.crash();
+  }
+
+  dispose(): void {
+    this.interactive?.terminate();
+    this.background?.terminate();
+    this.interactive = this.background = null;
+  }
+}
+
+function runLoad(r: Comlink.Remote<EngineWorkerApi>, req: LoadRequest, progress?: ProgressCallback): Promise<LoadResult> {
+  switch (req.kind) {
+    case 'generator':
+      return r.loadGenerator(req.name, req.options);
+    case 'blob':
+      return r.loadBlob(req.blob, req.name, req.opts, progress);
+    case 'url':
+      return r.loadUrl(req.url, req.opts, progress);
+  }
+}

@@ -1,0 +1,381 @@
+/**
+ * The compute engine that lives inside each worker: it holds the resident point set
+ * of the loaded tensor and answers every stage of the pipeline from it.
+ *
+ * Pure module (no Comlink, no DOM): the worker file is a thin shell over it and the
+ * unit tests call it directly. Samples never leave the engine; only small results
+ * (a report, a histogram, curves) and, on request, the point set's arrays do.
+ */
+import { buildPointSet, pointSetFromArrays, lowerBound, type PointSet } from '../core/pointset';
+import { type Method, type Params } from '../core/params';
+
+import { resolveBoundaries } from '../core/boundaries';
+import { computeBands } from '../core/suppression';
+import { designReport, inputInfo, type InputInfo, type Report } from '../core/report';
+import { openFile, bytesSource, type ByteSource, type OpenedFile } from '../core/formats';
+import { generate, resolveGeneratorOptions, type GeneratorName } from '../core/generators';
+import { errorCurves, suppressionSweep } from '../core/curves';
+import { DEFAULT_PARAMS } from '../core/params';
+import type {
+  BandsResult,
+  CurveResult,
+  HistogramData,
+  HistogramRequest,
+  LoadOptions,
+  LoadResult,
+  PointSetTransfer,
+  ProgressCallback,
+  ReportResult,
+  SweepResult,
+} from './types';
+
+/** Files up to this size are hashed (SHA-256) for links; larger ones are linked by name only. */
+export const HASH_LIMIT = 1024 * 1024 * 1024;
+/** `?src=` downloads larger than this are refused. */
+export const DOWNLOAD_LIMIT = 1024 * 1024 * 1024;
+
+/** A problem the user should read (bad file, refused download): its message is shown as is. */
+export class UserFacingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}
+
+export interface Engine {
+  loadGenerator(name: string, options: Record<string, number>): Promise<LoadResult>;
+  loadBlob(blob: Blob, name: string, opts?: LoadOptions, onProgress?: ProgressCallback): Promise<LoadResult>;
+  loadUrl(url: string, opts?: LoadOptions, onProgress?: ProgressCallback): Promise<LoadResult>;
+  /** Switches to another tensor of the open file. */
+  selectTensor(tensor: string, onProgress?: ProgressCallback): Promise<LoadResult>;
+  /** Copies of the point set's arrays (the worker shell transfers them). */
+  exportPointSet(): PointSetTransfer;
+  importPointSet(t: PointSetTransfer): LoadResult['pointSet'];
+  hasData(): boolean;
+  report(params: Params): ReportResult;
+  histogram(req: HistogramRequest): HistogramData;
+  curves(params: Params, methods: readonly Method[]): CurveResult[];
+  sweep(params: Params): SweepResult;
+}
+
+/** Where the samples came from, as the report's `input` names it. */
+export interface SourceInfo {
+  file: string | null;
+  tensor: string | null;
+  shape: number[];
+  dtype: string;
+}
+
+interface Loaded {
+  ps: PointSet;
+  source: SourceInfo;
+}
+
+/** A ByteSource over a Blob (a File from the picker or drag and drop): reads slices on demand. */
+export function blobSource(blob: Blob, name: string): ByteSource {
+  return {
+    name,
+    size: blob.size,
+    async read(offset: number, length: number): Promise<Uint8Array> {
+      return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
+    },
+  };
+}
+
+async function sha256Hex(bytes: ArrayBuffer | Uint8Array): Promise<string> {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const digest = await crypto.subtle.digest('SHA-256', view as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The last path segment of a URL, for naming a downloaded file. */
+export function fileNameOfUrl(url: string): string {
+  try {
+    const path = new URL(url, 'http://localhost/').pathname;
+    const last = decodeURIComponent(path.split('/').filter(Boolean).pop() ?? '');
+    return last || 'download';
+  } catch {
+    return 'download';
+  }
+}
+
+/** Downloads `url` into memory, refusing more than `limit` bytes; errors name the URL and the cause. */
+export async function download(url: string, limit: number, onProgress?: ProgressCallback): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url, { mode: 'cors', credentials: 'omit' });
+  } catch (e) {
+    throw new UserFacingError(
+      `Could not download ${url}: the server did not answer or refused the request ` +
+        `(network error, blocked by the page's security policy, or no CORS permission). ${errorText(e)}`,
+    );
+  }
+  if (!response.ok) {
+    throw new UserFacingError(`Could not download ${url}: the server answered ${response.status} ${response.statusText}.`);
+  }
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new UserFacingError(`Could not download ${url}: ${formatBytes(declared)} is over the ${formatBytes(limit)} limit.`);
+  }
+  const total = Number.isFinite(declared) ? declared : 0;
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.length;
+    if (received > limit) {
+      await reader.cancel();
+      throw new UserFacingError(`Could not download ${url}: more than the ${formatBytes(limit)} limit.`);
+    }
+    chunks.push(value);
+    onProgress?.(received, total);
+  }
+  const out = new Uint8Array(received);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function createEngine(now: () => number = () => Date.now()): Engine {
+  let loaded: Loaded | null = null;
+  let opened: OpenedFile | null = null;
+  let openedSha: string | null = null;
+
+  function need(): Loaded {
+    if (!loaded) throw new UserFacingError('No data is loaded.');
+    return loaded;
+  }
+
+  function pointSetSummary(ps: PointSet): LoadResult['pointSet'] {
+    return { mode: ps.mode, points: ps.x.length };
+  }
+
+  async function loadTensor(file: OpenedFile, tensor: string | null | undefined, onProgress?: ProgressCallback): Promise<LoadResult> {
+    const name = tensor ?? undefined;
+    if (name !== undefined && !file.tensors.some((t) => t.name === name)) {
+      throw new UserFacingError(
+        `${file.file} has no tensor "${name}"; it has ${file.tensors.map((t) => t.name).join(', ') || 'none'}.`,
+      );
+    }
+    let ps: PointSet;
+    let info: { name: string; shape: number[]; dtype: string; count: number };
+    if (file.shouldStream(name)) {
+      const r = await file.stream(name, { onProgress });
+      ps = r.pointSet;
+      info = r.info;
+    } else {
+      const decoded = await file.decode(name);
+      ps = buildPointSet(decoded.data);
+      info = decoded;
+    }
+    const source: SourceInfo = { file: file.file, tensor: info.name || null, shape: [...info.shape], dtype: info.dtype };
+    loaded = { ps, source };
+    return {
+      input: inputInfo(ps, source, DEFAULT_PARAMS),
+      format: file.format,
+      tensors: file.tensors.map((t) => ({ name: t.name, shape: [...t.shape], dtype: t.dtype, count: t.count })),
+      tensor: info.name ?? null,
+      pointSet: pointSetSummary(ps),
+      sha256: openedSha,
+    };
+  }
+
+  async function loadSource(source: ByteSource, opts: LoadOptions, hashOf: () => Promise<string | null>, onProgress?: ProgressCallback) {
+    let file: OpenedFile;
+    try {
+      file = await openFile(source, opts.raw ? { raw: opts.raw } : undefined);
+    } catch (e) {
+      throw new UserFacingError(`Could not read ${source.name}: ${errorText(e)}`);
+    }
+    const sha = opts.hash ? await hashOf() : null;
+    // Commit the new file only once it decodes: a bad file leaves the loaded data usable.
+    const prev = { loaded, opened, openedSha };
+    opened = file;
+    openedSha = sha;
+    try {
+      return await loadTensor(file, opts.tensor, onProgress);
+    } catch (e) {
+      ({ loaded, opened, openedSha } = prev);
+      if (e instanceof UserFacingError) throw e;
+      throw new UserFacingError(`Could not read ${source.name}: ${errorText(e)}`);
+    }
+  }
+
+  return {
+    async loadGenerator(name, options) {
+      let samples: Float32Array;
+      try {
+        samples = generate(name as GeneratorName, resolveGeneratorOptions(name, options));
+      } catch (e) {
+        throw new UserFacingError(`Could not generate ${name} data: ${errorText(e)}`);
+      }
+      const ps = buildPointSet(samples);
+      const source: SourceInfo = { file: null, tensor: null, shape: [samples.length], dtype: 'float32' };
+      loaded = { ps, source };
+      opened = null;
+      openedSha = null;
+      return {
+        input: inputInfo(ps, source, DEFAULT_PARAMS),
+        format: 'generator',
+        tensors: [],
+        tensor: null,
+        pointSet: pointSetSummary(ps),
+        sha256: null,
+      };
+    },
+
+    async loadBlob(blob, name, opts = {}, onProgress) {
+      const hashOf = async () => (blob.size <= HASH_LIMIT ? sha256Hex(await blob.arrayBuffer()) : null);
+      return loadSource(blobSource(blob, name), opts, hashOf, onProgress);
+    },
+
+    async loadUrl(url, opts = {}, onProgress) {
+      const bytes = await download(url, DOWNLOAD_LIMIT, onProgress);
+      return loadSource(bytesSource(fileNameOfUrl(url), bytes), opts, () => sha256Hex(bytes), onProgress);
+    },
+
+    async selectTensor(tensor, onProgress) {
+      if (!opened) throw new UserFacingError('The loaded data has no other tensors.');
+      const prev = loaded;
+      try {
+        return await loadTensor(opened, tensor, onProgress);
+      } catch (e) {
+        loaded = prev;
+        if (e instanceof UserFacingError) throw e;
+        throw new UserFacingError(`Could not read tensor "${tensor}" of ${opened.file}: ${errorText(e)}`);
+      }
+    },
+
+    exportPointSet() {
+      const { ps, source } = need();
+      return {
+        mode: ps.mode,
+        x: ps.x.slice(),
+        w: ps.w.slice(),
+        s2: ps.s2.slice(),
+        nonFinite: ps.nonFinite,
+        min: ps.min,
+        max: ps.max,
+        source,
+      };
+    },
+
+    importPointSet(t) {
+      const ps = pointSetFromArrays(t.mode, t.x, t.w, t.s2, { nonFinite: t.nonFinite, min: t.min, max: t.max });
+      loaded = { ps, source: t.source };
+      opened = null;
+      return pointSetSummary(ps);
+    },
+
+    hasData() {
+      return loaded !== null;
+    },
+
+    report(params) {
+      const { ps, source } = need();
+      const report = designReport(ps, inputInfo(ps, source, params), params, [params.bits], now);
+      const { L, U } = resolveBoundaries(ps, params);
+      const bands = computeBands(ps, params, L, U);
+      const bandsView: BandsResult = {
+        L,
+        U,
+        // The bands contract marks an empty band by a cut outside [L, U].
+        low: bands.lowCut >= L ? [L, bands.lowCut] : null,
+        high: bands.highCut <= U ? [bands.highCut, U] : null,
+        lowWeight: bands.lowWeight,
+        highWeight: bands.highWeight,
+      };
+      const occupancy: ReportResult['occupancy'] = {};
+      for (const r of report.results) occupancy[r.method] = occupancyOf(ps, r.thresholds.map((t) => t ?? NaN));
+      return { report, bands: bandsView, occupancy };
+    },
+
+    histogram(req) {
+      return histogramOf(need().ps, req);
+    },
+
+    curves(params, methods) {
+      return errorCurves(need().ps, params, methods, now).curves.map((c) => ({ method: c.method, mse: c.mse, sqnrDb: c.sqnrDb }));
+    },
+
+    sweep(params) {
+      // Symmetric bands at a grid point (0): the swept curve then does not depend on the
+      // current band, so dragging the band slider needs no new sweep; the marker comes from the report.
+      const [lowKey, highKey] = params.suppressMode === 'band' ? (['bandLow', 'bandHigh'] as const) : (['pctLow', 'pctHigh'] as const);
+      const s = suppressionSweep(need().ps, { ...params, [lowKey]: 0, [highKey]: 0 }, params.bits);
+      return { axis: s.axis, x: s.x, mse: s.mse, kmeansMse: s.kmeansMse, optimalMse: s.optimalMse, bits: params.bits };
+    },
+  };
+}
+
+/** Share of the samples in each code: code(x) = number of thresholds t ≤ x (SPEC §2). */
+export function occupancyOf(ps: PointSet, thresholds: readonly number[]): number[] {
+  const k = thresholds.length + 1;
+  const out = new Array<number>(k);
+  const n = ps.n;
+  let prev = 0;
+  for (let j = 0; j < k; j++) {
+    const end = j < k - 1 ? lowerBound(ps, thresholds[j]) : ps.x.length;
+    out[j] = n > 0 ? (ps.cw[end] - ps.cw[prev]) / n : 0;
+    prev = Math.max(prev, end);
+  }
+  return out;
+}
+
+/**
+ * Histogram of a point set over `domain` with `bins` equal bins. Exact points holding at
+ * least `spikeShare` of all samples are returned as spikes instead of being binned, so a
+ * ReLU zero does not flatten every other bar. Binned points fall in the bin of their mean
+ * (the point set's bins are far finer than any displayed bin).
+ */
+export function histogramOf(ps: PointSet, req: HistogramRequest): HistogramData {
+  const bins = Math.max(1, Math.floor(req.bins));
+  let [a, b] = req.domain ?? [ps.min, ps.max];
+  if (!(Number.isFinite(a) && Number.isFinite(b))) return { edges: [0, 1], counts: [0], total: ps.n, spikes: [] };
+  if (b <= a) {
+    // A constant tensor: give the single value a unit-wide range so it is drawable.
+    a -= 0.5;
+    b += 0.5;
+  }
+  const width = (b - a) / bins;
+  const edges = new Array<number>(bins + 1);
+  for (let i = 0; i <= bins; i++) edges[i] = a + i * width;
+  edges[bins] = b;
+  const counts = new Array<number>(bins).fill(0);
+  const spikes: HistogramData['spikes'] = [];
+  const n = ps.n;
+  const first = lowerBound(ps, a);
+  for (let i = first; i < ps.x.length; i++) {
+    const x = ps.x[i];
+    if (x > b) break;
+    const w = ps.w[i];
+    if (ps.s2[i] === 0 && n > 0 && w / n >= req.spikeShare) {
+      spikes.push({ value: x, count: w, share: w / n });
+      continue;
+    }
+    let bin = Math.floor((x - a) / width);
+    if (bin >= bins) bin = bins - 1;
+    if (bin < 0) bin = 0;
+    counts[bin] += w;
+  }
+  return { edges, counts, total: n, spikes };
+}
+
+export type { Report };

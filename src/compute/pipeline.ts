@@ -1,0 +1,318 @@
+/**
+ * Binds the store to the compute client: loads data sources, and turns state changes
+ * into stage requests, recomputing only the stages whose inputs changed.
+ *
+ * Stages and their inputs (a stage's key is built from exactly these):
+ * - report     (interactive worker): data, every param but `focus` → designReport at
+ *              params.bits, BS-KMQ bands, per-code occupancy. No debounce: it is the
+ *              slider's live feedback, and coalescing (one in flight, newest waiting) bounds it.
+ * - histogram  (interactive): data, binCount, zoom. Not params: levels are drawn over it.
+ * - baseCurves (background): data, methods other than bskmq, seed, restarts, low, high.
+ *              Error curves span bits 1–8, so they never depend on `bits`.
+ * - bsCurve    (background): data, seed, restarts, low, high and every BS-KMQ setting.
+ * - sweep      (background): data, bits, seed, restarts, low, high and the BS-KMQ settings
+ *              except the swept band values themselves (the current band is only the
+ *              marker, which comes from the report).
+ * Background stages are debounced, so dragging a slider recomputes them once it rests.
+ */
+import { METHODS, type Method, type Params } from '../core/params';
+import type { AppStore, StageName } from '../state/store';
+import { EMPTY_RESULTS } from '../state/store';
+import type { DataSource } from '../state/types';
+import { ComputeClient, WorkerDiedError, type LoadRequest } from './client';
+import { Stage } from './stage';
+import type { CurveResult, HistogramData, HistogramRequest, LoadResult, ReportResult, SweepResult } from './types';
+import type { Report } from '../core/report';
+
+/** Exact points with at least this share of the samples are drawn as annotated spike bars. */
+export const HISTOGRAM_SPIKE_SHARE = 0.01;
+/** Hex digits of the SHA-256 a link carries for an uploaded file (64 bits). */
+export const LINK_HASH_DIGITS = 16;
+const BACKGROUND_DEBOUNCE_MS = 120;
+
+const BS_KEYS = ['suppressMode', 'bandLow', 'bandHigh', 'pctLow', 'pctHigh', 'suppressWeight', 'pin', 'spikeMin', 'bsInit'] as const;
+const SWEEP_KEYS = ['suppressMode', 'suppressWeight', 'pin', 'spikeMin', 'bsInit'] as const;
+const SHARED_KEYS = ['seed', 'restarts', 'low', 'high'] as const;
+
+function pick(p: Params, keys: readonly (keyof Params)[]): unknown[] {
+  return keys.map((k) => p[k]);
+}
+
+interface Versioned<T> {
+  version: number;
+  value: T;
+}
+
+export class Pipeline {
+  readonly client: ComputeClient;
+  private dataVersion = 0;
+  private loadChain: Promise<unknown> = Promise.resolve();
+  private loadTicket = 0;
+  private readonly stages: {
+    report: Stage<Versioned<Params>, ReportResult>;
+    histogram: Stage<Versioned<HistogramRequest>, HistogramData>;
+    baseCurves: Stage<Versioned<{ params: Params; methods: Method[] }>, CurveResult[]>;
+    bsCurve: Stage<Versioned<Params>, CurveResult[]>;
+    sweep: Stage<Versioned<Params>, SweepResult>;
+  };
+  private baseCurves: CurveResult[] = [];
+  private bsCurve: CurveResult[] = [];
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly store: AppStore, client?: ComputeClient) {
+    this.client =
+      client ??
+      new ComputeClient(undefined, {
+        onWorkerRestart: (role, cause, restored) => {
+          this.store.getState().notify('error', `The ${role} compute worker stopped (${cause}); restarting it and re-sending the data.`);
+          restored.then(
+            () => {
+              for (const s of Object.values(this.stages)) s.invalidate();
+              this.schedule();
+            },
+            (e) => this.store.getState().notify('error', `Could not restart the compute worker: ${messageOf(e)}`),
+          );
+        },
+      });
+    const valid = (i: { version: number }) => i.version === this.dataVersion;
+    const common = (name: StageName) => ({
+      name,
+      valid,
+      onBusy: (b: boolean) => this.store.getState().setBusy(name, b),
+      onError: (e: unknown) => this.reportError(name, e),
+    });
+    this.stages = {
+      report: new Stage<Versioned<Params>, ReportResult>({
+        ...common('report'),
+        run: (i) => this.client.report(i.value),
+        apply: (out, i) =>
+          this.store.getState().setResults({ report: out.report, reportParams: i.value, bands: out.bands, occupancy: out.occupancy }),
+      }),
+      histogram: new Stage<Versioned<HistogramRequest>, HistogramData>({
+        ...common('histogram'),
+        run: (i) => this.client.histogram(i.value),
+        apply: (out) => this.store.getState().setResults({ histogram: out }),
+      }),
+      baseCurves: new Stage<Versioned<{ params: Params; methods: Method[] }>, CurveResult[]>({
+        ...common('baseCurves'),
+        debounceMs: BACKGROUND_DEBOUNCE_MS,
+        run: (i) => (i.value.methods.length ? this.client.curves(i.value.params, i.value.methods) : Promise.resolve([])),
+        apply: (out) => {
+          this.baseCurves = out;
+          this.publishCurves();
+        },
+      }),
+      bsCurve: new Stage<Versioned<Params>, CurveResult[]>({
+        ...common('bsCurve'),
+        debounceMs: BACKGROUND_DEBOUNCE_MS,
+        run: (i) => (i.value.methods.includes('bskmq') ? this.client.curves(i.value, ['bskmq']) : Promise.resolve([])),
+        apply: (out) => {
+          this.bsCurve = out;
+          this.publishCurves();
+        },
+      }),
+      sweep: new Stage<Versioned<Params>, SweepResult>({
+        ...common('sweep'),
+        debounceMs: BACKGROUND_DEBOUNCE_MS,
+        run: (i) => this.client.sweep(i.value),
+        apply: (out) => this.store.getState().setResults({ sweep: out }),
+      }),
+    };
+  }
+
+  /** Starts following the store and loads its data source. */
+  start(): void {
+    this.unsubscribe = this.store.subscribe((s, prev) => {
+      if (s.params !== prev.params || s.display !== prev.display || s.data.dataVersion !== prev.data.dataVersion) this.schedule();
+    });
+    void this.loadSource(this.store.getState().data.source);
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.client.dispose();
+  }
+
+  private publishCurves(): void {
+    const all = [...this.baseCurves, ...this.bsCurve];
+    const order = (m: Method) => METHODS.indexOf(m);
+    this.store.getState().setResults({ curves: all.sort((a, b) => order(a.method) - order(b.method)) });
+  }
+
+  private reportError(stage: StageName, e: unknown): void {
+    if (e instanceof WorkerDiedError) return; // the restart handler reports it and reschedules
+    this.store.getState().notify('error', `Computing the ${stageLabel(stage)} failed: ${messageOf(e)}`);
+  }
+
+  /** Requests every stage whose key changed. */
+  schedule(): void {
+    const s = this.store.getState();
+    if (this.dataVersion === 0) return;
+    const v = this.dataVersion;
+    const p = s.params;
+    const { focus: _focus, ...reportInputs } = p;
+    this.stages.report.request(JSON.stringify([v, reportInputs]), { version: v, value: p });
+    const hreq: HistogramRequest = { bins: s.display.binCount, domain: s.display.zoom, spikeShare: HISTOGRAM_SPIKE_SHARE };
+    this.stages.histogram.request(JSON.stringify([v, hreq]), { version: v, value: hreq });
+    const baseMethods = p.methods.filter((m) => m !== 'bskmq');
+    this.stages.baseCurves.request(JSON.stringify([v, baseMethods, pick(p, SHARED_KEYS)]), {
+      version: v,
+      value: { params: p, methods: baseMethods },
+    });
+    const hasBs = p.methods.includes('bskmq');
+    this.stages.bsCurve.request(JSON.stringify([v, hasBs, hasBs ? [pick(p, SHARED_KEYS), pick(p, BS_KEYS)] : null]), {
+      version: v,
+      value: p,
+    });
+    const sweepSwept = p.suppressMode === 'band' ? [p.pctLow, p.pctHigh] : [p.bandLow, p.bandHigh];
+    this.stages.sweep.request(JSON.stringify([v, p.bits, pick(p, SHARED_KEYS), pick(p, SWEEP_KEYS), sweepSwept]), {
+      version: v,
+      value: p,
+    });
+  }
+
+  /** Resolves once the data is loaded and the report for the current state is on screen. */
+  async settledReport(): Promise<Report | null> {
+    for (let i = 0; i < 1000; i++) {
+      await this.loadChain;
+      await this.stages.report.settled();
+      const s = this.store.getState();
+      if (!this.stages.report.busy && s.results.reportParams === s.params) return s.results.report;
+      if (!this.stages.report.busy && this.dataVersion === 0) return null;
+      if (!this.stages.report.busy) {
+        this.stages.report.invalidate();
+        this.schedule();
+        if (!this.stages.report.busy) return s.results.report;
+      }
+    }
+    return this.store.getState().results.report;
+  }
+
+  /** Resolves once every stage is idle. */
+  async settledAll(): Promise<void> {
+    await this.loadChain;
+    await Promise.all(Object.values(this.stages).map((s) => s.settled()));
+  }
+
+  /** Loads a data source; a file source without its File asks the user for it. */
+  loadSource(source: DataSource): Promise<void> {
+    const st = this.store.getState();
+    switch (source.kind) {
+      case 'generator':
+        return this.runLoad({ kind: 'generator', name: source.name, options: source.options }, source);
+      case 'url':
+        return this.runLoad({ kind: 'url', url: source.url, opts: { tensor: source.tensor, hash: true } }, source);
+      case 'file': {
+        st.setData({ source, status: this.dataVersion > 0 ? st.data.status : 'awaiting-file' });
+        const hash = source.sha256 ? ` (SHA-256 ${source.sha256}…)` : '';
+        st.notify('info', `This link was made with the file "${source.name}"${hash}. Choose or drop that file to reproduce the view.`);
+        if (this.dataVersion === 0) st.setData({ status: 'awaiting-file' });
+        return Promise.resolve();
+      }
+    }
+  }
+
+  /** Loads a file the user picked or dropped; checks it against the link's hash if one is awaited. */
+  loadFile(file: File): Promise<void> {
+    const expected = this.store.getState().data.source;
+    const tensor = expected.kind === 'file' && expected.name === file.name ? expected.tensor : null;
+    const source: DataSource = { kind: 'file', name: file.name, sha256: null, tensor };
+    return this.runLoad({ kind: 'blob', blob: file, name: file.name, opts: { tensor, hash: true } }, source, (result) => {
+      if (expected.kind === 'file' && expected.sha256 && result.sha256 && !result.sha256.startsWith(expected.sha256)) {
+        this.store
+          .getState()
+          .notify(
+            'warning',
+            `"${file.name}" is not the file the link was made with: its SHA-256 starts ${result.sha256.slice(0, LINK_HASH_DIGITS)}, ` +
+              `the link's ${expected.sha256}. Its levels will differ from the linked view.`,
+          );
+      }
+    });
+  }
+
+  /** Switches to another tensor of the loaded file. */
+  selectTensor(tensor: string): Promise<void> {
+    const st = this.store.getState();
+    const source = st.data.source;
+    if (source.kind === 'generator') return Promise.resolve();
+    return this.enqueue(async (ticket) => {
+      st.setData({ status: 'loading', progress: null });
+      try {
+        const result = await this.client.selectTensor(tensor, (done, total) => this.progress(ticket, done, total));
+        if (ticket !== this.loadTicket) return;
+        this.commit({ ...source, tensor: result.tensor }, result);
+      } catch (e) {
+        this.loadFailed(e);
+      }
+    });
+  }
+
+  private enqueue(job: (ticket: number) => Promise<void>): Promise<void> {
+    const ticket = ++this.loadTicket;
+    const run = this.loadChain.then(() => (ticket === this.loadTicket ? job(ticket) : undefined));
+    this.loadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private progress(ticket: number, done: number, total: number): void {
+    if (ticket === this.loadTicket) this.store.getState().setData({ progress: { done, total } });
+  }
+
+  private runLoad(req: LoadRequest, source: DataSource, check?: (r: LoadResult) => void): Promise<void> {
+    return this.enqueue(async (ticket) => {
+      this.store.getState().setData({ status: 'loading', progress: null });
+      try {
+        const result = await this.client.load(req, (done, total) => this.progress(ticket, done, total));
+        if (ticket !== this.loadTicket) return;
+        let committed = source;
+        if (source.kind === 'file') committed = { ...source, sha256: result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null, tensor: result.tensors.length > 1 ? result.tensor : null };
+        else if (source.kind === 'url') committed = { ...source, tensor: result.tensors.length > 1 ? result.tensor : null };
+        check?.(result);
+        this.commit(committed, result);
+      } catch (e) {
+        this.loadFailed(e);
+      }
+    });
+  }
+
+  private commit(source: DataSource, result: LoadResult): void {
+    this.dataVersion++;
+    this.baseCurves = [];
+    this.bsCurve = [];
+    for (const s of Object.values(this.stages)) s.invalidate();
+    const st = this.store.getState();
+    st.setResults({ ...EMPTY_RESULTS, busy: st.results.busy });
+    st.setData({
+      source,
+      status: 'ready',
+      progress: null,
+      input: result.input,
+      format: result.format,
+      tensors: result.tensors,
+      pointSet: result.pointSet,
+      dataVersion: this.dataVersion,
+    });
+  }
+
+  private loadFailed(e: unknown): void {
+    const st = this.store.getState();
+    st.setData({ status: this.dataVersion > 0 ? 'ready' : 'error', progress: null });
+    st.notify('error', messageOf(e) + (this.dataVersion > 0 ? ' The data loaded before is still shown.' : ''));
+  }
+}
+
+function stageLabel(stage: StageName): string {
+  const labels: Record<StageName, string> = {
+    load: 'data',
+    report: 'quantizers',
+    histogram: 'histogram',
+    baseCurves: 'error curves',
+    bsCurve: 'BS-KMQ error curve',
+    sweep: 'suppression sweep',
+  };
+  return labels[stage];
+}
+
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

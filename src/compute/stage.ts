@@ -1,0 +1,94 @@
+/**
+ * One stage of the compute pipeline: at most one request in flight, the newest
+ * waiting request replaces any older waiting one (latest wins), and a result is
+ * applied only if it is newer than the last one applied and still valid.
+ */
+
+export interface StageOptions<I, O> {
+  name: string;
+  run: (input: I) => Promise<O>;
+  /** Applies a result; called only for results newer than the last applied one and still `valid`. */
+  apply: (output: O, input: I) => void;
+  /** Whether a result computed for `input` still belongs on screen (e.g. same data version). */
+  valid?: (input: I) => boolean;
+  onError: (error: unknown, input: I) => void;
+  onBusy?: (busy: boolean) => void;
+  /** Wait this long after a request before running it, so a burst of slider input runs once. */
+  debounceMs?: number;
+}
+
+export class Stage<I, O> {
+  private key: string | null = null;
+  private generation = 0;
+  private appliedGeneration = 0;
+  private inFlight = false;
+  private pending: { gen: number; input: I } | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private settledWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: StageOptions<I, O>) {}
+
+  get name(): string {
+    return this.opts.name;
+  }
+
+  /** Asks for the stage's result for `input`, identified by `key`; a repeated key is a no-op. */
+  request(key: string, input: I): void {
+    if (key === this.key) return;
+    this.key = key;
+    this.pending = { gen: ++this.generation, input };
+    this.opts.onBusy?.(true);
+    if (this.opts.debounceMs && this.opts.debounceMs > 0) {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.pump();
+      }, this.opts.debounceMs);
+    } else void this.pump();
+  }
+
+  /** Forgets the last key so the next request runs even if unchanged (after a worker restart). */
+  invalidate(): void {
+    this.key = null;
+  }
+
+  /** True while a request is waiting or running. */
+  get busy(): boolean {
+    return this.inFlight || this.pending !== null;
+  }
+
+  /** Resolves once nothing is waiting or running. */
+  settled(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  private async pump(): Promise<void> {
+    if (this.inFlight || !this.pending || this.timer !== null) return;
+    const job = this.pending;
+    this.pending = null;
+    this.inFlight = true;
+    try {
+      const output = await this.opts.run(job.input);
+      if (job.gen > this.appliedGeneration && (this.opts.valid?.(job.input) ?? true)) {
+        this.appliedGeneration = job.gen;
+        this.opts.apply(output, job.input);
+      }
+    } catch (e) {
+      // Errors of superseded requests are noise; only the newest request reports.
+      if (job.gen === this.generation) {
+        this.key = null;
+        this.opts.onError(e, job.input);
+      }
+    } finally {
+      this.inFlight = false;
+      if (this.pending) void this.pump();
+      else if (this.timer === null) {
+        this.opts.onBusy?.(false);
+        const waiters = this.settledWaiters;
+        this.settledWaiters = [];
+        for (const w of waiters) w();
+      }
+    }
+  }
+}

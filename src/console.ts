@@ -1,0 +1,83 @@
+/**
+ * The console API for researchers and tests (issue 4, item 7), installed as `window.bskmq`.
+ *
+ *   await bskmq.getReport()          // the current report, the CLI's `design` JSON schema (SPEC §11)
+ *   bskmq.setParams({ bits: 4 })     // long parameter names, validated exactly as a URL's values
+ *   bskmq.getParams()                // the current parameter slice
+ *   await bskmq.settled()            // every view's computation finished
+ */
+import { DEFAULT_PARAMS, PARAM_KEYS, parseParamValue, paramsToJSON, type ParamKey } from './core/params';
+import type { Report } from './core/report';
+import type { Pipeline } from './compute/pipeline';
+import type { WorkerRole } from './compute/client';
+import type { AppStore } from './state/store';
+
+export interface BskmqConsole {
+  /**
+   * Resolves, once the data is loaded and the report for the current parameters is
+   * computed, to core's `designReport` for the current data, parameters and bits,
+   * written as JSON (non-finite numbers as null), so it compares key by key with
+   * `bskmq design FILE --bits B …` output.
+   */
+  getReport(): Promise<Report | null>;
+  /**
+   * Applies parameters by their long names (SPEC §7) over the current ones. A value is
+   * checked as it would be in a URL: an invalid value or unknown key is reported in the
+   * notice area and returned; an invalid value falls back to that parameter's default.
+   */
+  setParams(partial: Record<string, unknown>): string[];
+  getParams(): Record<string, unknown>;
+  /** Resolves when every stage (report, histogram, curves, sweep) has finished. */
+  settled(): Promise<void>;
+  /** Test hook: makes a compute worker crash, to exercise recovery. */
+  crashWorker(role?: WorkerRole): void;
+}
+
+export function createConsoleApi(store: AppStore, pipeline: Pipeline): BskmqConsole {
+  return {
+    async getReport() {
+      const report = await pipeline.settledReport();
+      return report === null ? null : (JSON.parse(JSON.stringify(report)) as Report);
+    },
+    setParams(partial) {
+      const issues: string[] = [];
+      const next: Record<string, unknown> = {};
+      for (const [key, raw] of Object.entries(partial ?? {})) {
+        if (!(PARAM_KEYS as readonly string[]).includes(key)) {
+          issues.push(`unknown parameter "${key}"; known: ${PARAM_KEYS.join(', ')}`);
+          continue;
+        }
+        // JSON null / undefined for low/high mean "from the data", as an absent URL key does.
+        const r = parseParamValue(key as ParamKey, raw === undefined ? null : raw);
+        if (r.ok) next[key] = r.value;
+        else {
+          issues.push(`${r.issue.message} (using the default ${JSON.stringify(DEFAULT_PARAMS[key as ParamKey])})`);
+          next[key] = DEFAULT_PARAMS[key as ParamKey];
+        }
+      }
+      const st = store.getState();
+      st.setParams(next);
+      for (const issue of issues) st.notify('warning', `setParams: ${issue}`);
+      return issues;
+    },
+    getParams() {
+      return paramsToJSON(store.getState().params);
+    },
+    settled() {
+      return pipeline.settledAll();
+    },
+    crashWorker(role = 'interactive') {
+      pipeline.client.crash(role);
+    },
+  };
+}
+
+declare global {
+  interface Window {
+    bskmq?: BskmqConsole;
+  }
+}
+
+export function installConsoleApi(api: BskmqConsole, win: Window = window): void {
+  win.bskmq = api;
+}

@@ -1,0 +1,39 @@
+/**
+ * Entry point: reads the URL into the store, starts the compute pipeline, keeps the
+ * URL in step, installs `window.bskmq`, and renders the page.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { AppProvider, type AppServices } from './state/context';
+import { createAppStore } from './state/store';
+import { decodeUrlState, type CodecContext } from './state/urlCodec';
+import { startUrlSync } from './state/urlSync';
+import { Pipeline } from './compute/pipeline';
+import { GENERATOR_SPECS, DEFAULT_GENERATOR } from './compute/generatorCatalog';
+import { createConsoleApi, installConsoleApi } from './console';
+import './app.css';
+
+const codec: CodecContext = { generators: GENERATOR_SPECS, defaultGenerator: DEFAULT_GENERATOR };
+const decoded = decodeUrlState(window.location.search, codec);
+const store = createAppStore({ params: decoded.params, source: decoded.source, display: decoded.display });
+for (const issue of decoded.issues) store.getState().notify('warning', issue);
+
+// No animations for tests and for people who asked for less motion.
+const noAnim =
+  new URLSearchParams(window.location.search).get('anim') === '0' || window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+document.documentElement.dataset.anim = noAnim ? 'off' : 'on';
+
+const pipeline = new Pipeline(store);
+startUrlSync({ store, ctx: codec, loadSource: (s) => void pipeline.loadSource(s) });
+installConsoleApi(createConsoleApi(store, pipeline));
+pipeline.start();
+
+const services: AppServices = { store, pipeline, codec, generators: GENERATOR_SPECS };
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <AppProvider services={services}>
+      <App />
+    </AppProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,67 @@
+/**
+ * Types of the app's state slices that are not core contracts: where the data
+ * came from, the display options, and user-visible notices.
+ */
+
+/** One numeric option of a data generator, as the data panel and the URL codec need it. */
+export interface GeneratorParamSpec {
+  name: string;
+  label: string;
+  help: string;
+  default: number;
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+/** A built-in generator as the app lists it (adapted from core's GENERATORS registry). */
+export interface GeneratorSpec {
+  name: string;
+  label: string;
+  help: string;
+  params: GeneratorParamSpec[];
+}
+
+/** Where the loaded samples came from; enough to reload them (a link, a restarted worker). */
+export type DataSource =
+  | { kind: 'generator'; name: string; options: Record<string, number> }
+  | { kind: 'url'; url: string; tensor: string | null }
+  | { kind: 'file'; name: string; sha256: string | null; tensor: string | null };
+
+export type Theme = 'auto' | 'light' | 'dark';
+export const THEMES = ['auto', 'light', 'dark'] as const;
+export type ErrorScale = 'mse' | 'sqnr';
+export const ERROR_SCALES = ['mse', 'sqnr'] as const;
+
+/** The display slice: how results are drawn, never what is computed. */
+export interface Display {
+  /** Log-scaled histogram counts. */
+  log: boolean;
+  /** Histogram bins across the shown range. */
+  binCount: number;
+  /** Shown value range of the histogram; `null` = the data's [L, U]. */
+  zoom: [number, number] | null;
+  theme: Theme;
+  /** Error-vs-bits y axis: log MSE or SQNR in dB. */
+  errorScale: ErrorScale;
+}
+
+export const MIN_BIN_COUNT = 8;
+export const MAX_BIN_COUNT = 1000;
+
+export const DEFAULT_DISPLAY: Readonly<Display> = Object.freeze({
+  log: false,
+  binCount: 120,
+  zoom: null,
+  theme: 'auto',
+  errorScale: 'mse',
+}) as Readonly<Display>;
+
+export type NoticeLevel = 'info' | 'warning' | 'error';
+
+/** A message shown in the notice area (`data-testid="notice"`). */
+export interface Notice {
+  id: number;
+  level: NoticeLevel;
+  text: string;
+}

@@ -1,0 +1,108 @@
+/**
+ * Keeps the address bar and the store in step (SPEC §7):
+ * - a committed change pushes a history entry; while a slider is dragged, the first
+ *   change of the gesture pushes and the rest replace it, so Back undoes the whole drag;
+ * - a data-source refinement by a load (a file's hash, the tensor picked) replaces;
+ * - Back/Forward decode the URL and apply it, reloading data only if the source changed.
+ */
+import type { AppStore } from './store';
+import { encodeUrlState, decodeUrlState, PASSTHROUGH_KEYS, type CodecContext, type UrlState } from './urlCodec';
+import { DEFAULT_DISPLAY, type DataSource } from './types';
+import { DEFAULT_PARAMS } from '../core/params';
+
+export interface UrlSyncDeps {
+  store: AppStore;
+  ctx: CodecContext;
+  /** Loads a data source that Back/Forward brought back. */
+  loadSource: (source: DataSource) => void;
+  win?: Window;
+}
+
+export function urlStateOf(store: AppStore): UrlState {
+  const s = store.getState();
+  return { params: s.params, source: s.data.source, display: s.display };
+}
+
+/** The source alone as a query, to compare sources. */
+export function sourceKey(source: DataSource, ctx: CodecContext): string {
+  return encodeUrlState({ params: DEFAULT_PARAMS, display: DEFAULT_DISPLAY, source }, ctx);
+}
+
+/** Same file or URL, only the hash or tensor filled in by a load. */
+function isRefinement(prev: DataSource, next: DataSource): boolean {
+  if (prev.kind === 'file' && next.kind === 'file') return prev.name === next.name && (prev.sha256 === null || prev.sha256 === next.sha256);
+  if (prev.kind === 'url' && next.kind === 'url') return prev.url === next.url && prev.tensor === null;
+  return false;
+}
+
+export function startUrlSync({ store, ctx, loadSource, win = window }: UrlSyncDeps): () => void {
+  let applying = false;
+  let gestureActive = false;
+  let gesturePushed = false;
+  let lastQuery = encodeUrlState(urlStateOf(store), ctx);
+
+  const passthrough = PASSTHROUGH_KEYS.flatMap((k) => {
+    const v = new URLSearchParams(win.location.search).get(k);
+    return v === null ? [] : [`${k}=${encodeURIComponent(v)}`];
+  }).join('&');
+  const urlFor = (q: string) => {
+    const query = [q, passthrough].filter(Boolean).join('&');
+    return win.location.pathname + (query ? `?${query}` : '') + win.location.hash;
+  };
+  // Normalise the opening URL (invalid values were replaced by defaults).
+  win.history.replaceState(null, '', urlFor(lastQuery));
+
+  const onPointerDown = (e: Event) => {
+    const t = e.target as HTMLElement | null;
+    if (t && t.tagName === 'INPUT' && (t as HTMLInputElement).type === 'range') {
+      gestureActive = true;
+      gesturePushed = false;
+    }
+  };
+  const onPointerUp = () => {
+    gestureActive = false;
+    gesturePushed = false;
+  };
+
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (applying) return;
+    if (s.params === prev.params && s.display === prev.display && s.data.source === prev.data.source) return;
+    const q = encodeUrlState(urlStateOf(store), ctx);
+    if (q === lastQuery) return;
+    lastQuery = q;
+    const refinement = s.data.source !== prev.data.source && isRefinement(prev.data.source, s.data.source);
+    if (refinement || (gestureActive && gesturePushed)) win.history.replaceState(null, '', urlFor(q));
+    else {
+      win.history.pushState(null, '', urlFor(q));
+      if (gestureActive) gesturePushed = true;
+    }
+  });
+
+  const onPopState = () => {
+    const decoded = decodeUrlState(win.location.search, ctx);
+    const st = store.getState();
+    const sourceChanged = sourceKey(decoded.source, ctx) !== sourceKey(st.data.source, ctx);
+    applying = true;
+    try {
+      st.replaceParams(decoded.params);
+      st.setDisplay(decoded.display);
+    } finally {
+      applying = false;
+    }
+    lastQuery = encodeUrlState({ ...decoded, source: sourceChanged ? decoded.source : st.data.source }, ctx);
+    for (const issue of decoded.issues) st.notify('warning', issue);
+    if (sourceChanged) loadSource(decoded.source);
+  };
+
+  win.addEventListener('pointerdown', onPointerDown, true);
+  win.addEventListener('pointerup', onPointerUp, true);
+  win.addEventListener('pointercancel', onPointerUp, true);
+  win.addEventListener('popstate', onPopState);
+  return () => {
+    unsubscribe();
+    win.removeEventListener('pointerdown', onPointerDown, true);
+    win.removeEventListener('pointerup', onPointerUp, true);
+    win.removeEventListener('pointercancel', onPointerUp, true);
+    win.removeEventListener('popstate', onPopState);
+  };
+}

@@ -1,0 +1,50 @@
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/**
+ * The page's Content-Security-Policy (issue 4, security). No `unsafe-eval` anywhere.
+ * Scripts and workers come from the app's own origin only; `connect-src` allows any
+ * http(s) origin because `?src=<url>` downloads a remote file (CORS still applies);
+ * inline styles are allowed because React and the charts set `style` attributes.
+ * The dev server additionally needs an inline module script (React Fast Refresh
+ * preamble) and a websocket for hot reload, so it gets a looser script and connect policy.
+ */
+function contentSecurityPolicy(dev: boolean): string {
+  return [
+    "default-src 'self'",
+    dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
+    "worker-src 'self' blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    dev ? "connect-src 'self' ws: wss: http: https: blob: data:" : "connect-src 'self' http: https: blob: data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+function cspPlugin(): Plugin {
+  let dev = false;
+  return {
+    name: 'bskmq-csp',
+    configResolved(config) {
+      dev = config.command === 'serve';
+    },
+    transformIndexHtml() {
+      return [
+        {
+          tag: 'meta',
+          attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy(dev) },
+          injectTo: 'head-prepend',
+        },
+      ];
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), cspPlugin()],
+  worker: { format: 'es' },
+  build: { target: 'es2022', sourcemap: false },
+});

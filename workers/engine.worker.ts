@@ -1,0 +1,49 @@
+/**
+ * Thin Comlink shell over the compute engine (src/compute/engine.ts): the only code
+ * that knows it runs in a worker. Big arrays leave by transfer, never by copy.
+ */
+import * as Comlink from 'comlink';
+import { createEngine, UserFacingError } from '../src/compute/engine';
+import type { LoadOptions, PointSetTransfer, ProgressCallback } from '../src/compute/types';
+import type { Method, Params } from '../src/core/params';
+
+const engine = createEngine(() => performance.now());
+
+/** Errors cross the boundary as plain messages; a UserFacingError keeps its text verbatim. */
+async function guard<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof UserFacingError) throw new Error(e.message);
+    throw new Error(`internal error in the compute worker: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+const api = {
+  loadGenerator: (name: string, options: Record<string, number>) => guard(() => engine.loadGenerator(name, options)),
+  loadBlob: (blob: Blob, name: string, opts: LoadOptions, onProgress?: ProgressCallback) =>
+    guard(() => engine.loadBlob(blob, name, opts, onProgress)),
+  loadUrl: (url: string, opts: LoadOptions, onProgress?: ProgressCallback) => guard(() => engine.loadUrl(url, opts, onProgress)),
+  selectTensor: (tensor: string, onProgress?: ProgressCallback) => guard(() => engine.selectTensor(tensor, onProgress)),
+  exportPointSet: () =>
+    guard(() => {
+      const t = engine.exportPointSet();
+      return Comlink.transfer(t, [t.x.buffer, t.w.buffer, t.s2.buffer]);
+    }),
+  importPointSet: (t: PointSetTransfer) => guard(() => engine.importPointSet(t)),
+  hasData: () => engine.hasData(),
+  report: (params: Params) => guard(() => engine.report(params)),
+  histogram: (req: Parameters<typeof engine.histogram>[0]) => guard(() => engine.histogram(req)),
+  curves: (params: Params, methods: Method[]) => guard(() => engine.curves(params, methods)),
+  sweep: (params: Params) => guard(() => engine.sweep(params)),
+  /** Test hook: kills this worker with an uncaught error, as a real crash would. */
+  crash: () => {
+    setTimeout(() => {
+      throw new Error('simulated worker crash');
+    }, 0);
+  },
+};
+
+export type EngineWorkerApi = typeof api;
+
+Comlink.expose(api);
