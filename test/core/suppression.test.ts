@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { buildExactPointSet } from '../../src/core/pointset';
+import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
+import { createRng } from '../../src/core/rng';
+import { bandShare, computeBands, suppressedPointSet } from '../../src/core/suppression';
+
+const params = (p: Partial<Params>): Params => ({ ...DEFAULT_PARAMS, ...p });
+// Four samples at 0, one each at 1…5, three at 6: n = 12.
+const ps = buildExactPointSet([0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 6, 6]);
+
+describe('suppression bands', () => {
+  it('band mode with width 0 holds exactly the boundary values', () => {
+    const b = computeBands(ps, params({ bandLow: 0, bandHigh: 0 }), 0, 6);
+    expect(Array.from(bandShare(ps, b))).toEqual([1, 0, 0, 0, 0, 0, 1]);
+    expect([b.lowWeight, b.highWeight, b.lowCut, b.highCut]).toEqual([4, 3, 0, 6]);
+  });
+
+  it('band mode includes the points on the band edge L + bandLow·R', () => {
+    const b = computeBands(ps, params({ bandLow: 1 / 6, bandHigh: 2 / 6 }), 0, 6);
+    expect(Array.from(bandShare(ps, b))).toEqual([1, 1, 0, 0, 1, 1, 1]);
+    expect([b.lowWeight, b.highWeight]).toEqual([5, 5]);
+  });
+
+  it('band mode gives a point in both bands to the low band only, share 1', () => {
+    const b = computeBands(ps, params({ bandLow: 0.5, bandHigh: 0.5 }), 0, 6);
+    expect(Array.from(bandShare(ps, b))).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(b.lowWeight + b.highWeight).toBe(12);
+    expect(b.lowWeight).toBe(7);
+  });
+
+  it('an empty band has lowCut below L (highCut above U)', () => {
+    const b = computeBands(ps, params({ bandLow: 0, bandHigh: 0 }), -1, 7);
+    expect(b.lowCut).toBe(-Infinity);
+    expect(b.highCut).toBe(Infinity);
+    expect([b.lowWeight, b.highWeight]).toEqual([0, 0]);
+  });
+
+  it('percentile mode splits a straddling point by weight fraction', () => {
+    const b = computeBands(ps, params({ suppressMode: 'percentile', pctLow: 25, pctHigh: 12.5 }), 0, 6);
+    // 25 % of 12 = 3 of the 4 zeros; 12.5 % = 1.5 of the 3 sixes.
+    expect(b.lowFull).toBe(0);
+    expect(b.lowFrac).toBeCloseTo(0.75, 15);
+    expect(b.highStart).toBe(7);
+    expect(b.highFrac).toBeCloseTo(0.5, 15);
+    expect([b.lowCut, b.highCut]).toEqual([0, 6]);
+    const s = suppressedPointSet(ps, b, 0);
+    expect(Array.from(s.w)).toEqual([1, 1, 1, 1, 1, 1, 1.5]);
+  });
+
+  it('percentile mode at 50 % + 50 % covers every sample once', () => {
+    const b = computeBands(ps, params({ suppressMode: 'percentile', pctLow: 50, pctHigh: 50 }), 0, 6);
+    expect(Array.from(bandShare(ps, b))).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(suppressedPointSet(ps, b, 0).n).toBe(0);
+  });
+
+  it('suppressed weights are in-band weight × suppressWeight plus the rest, exactly', () => {
+    const b = computeBands(ps, params({ bandLow: 0, bandHigh: 0 }), 0, 6);
+    expect(Array.from(suppressedPointSet(ps, b, 0.3).w)).toEqual([4 * 0.3, 1, 1, 1, 1, 1, 3 * 0.3]);
+  });
+
+  it('shares lie in [0, 1] and add up to the band weights in both modes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.record({
+          suppressMode: fc.constantFrom('band' as const, 'percentile' as const),
+          bandLow: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          bandHigh: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          pctLow: fc.double({ min: 0, max: 50, noNaN: true }),
+          pctHigh: fc.double({ min: 0, max: 50, noNaN: true }),
+        }),
+        (seed, n, p) => {
+          const rng = createRng(seed);
+          const v = Array.from({ length: n }, () => (rng() < 0.3 ? 0 : Math.round(rng() * 50) / 10));
+          const set = buildExactPointSet(v);
+          const b = computeBands(set, params(p), set.min, set.max);
+          const share = bandShare(set, b);
+          let inBand = 0;
+          share.forEach((s, i) => {
+            expect(s >= 0 && s <= 1).toBe(true);
+            inBand += s * set.w[i];
+          });
+          expect(inBand).toBeCloseTo(b.lowWeight + b.highWeight, 9);
+          expect(b.lowWeight + b.highWeight).toBeLessThanOrEqual(set.n + 1e-9);
+          expect(b.lowFrac >= 0 && b.lowFrac < 1 && b.highFrac >= 0 && b.highFrac < 1).toBe(true);
+        },
+      ),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+});
