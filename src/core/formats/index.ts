@@ -1,0 +1,18 @@
+/**
+ * Input formats of SPEC §8: .npy, .npz, .safetensors, PyTorch zip checkpoints, text (CSV, TSV,
+ * whitespace, JSON) and raw binary, listed without decoding, decoded on demand, or streamed into a
+ * binned point set.
+ */
+export { FormatError, type FormatErrorContext } from './errors';
+export { bytesSource, readExact, CHUNK_BYTES, type ByteSource } from './source';
+export {
+  DEFAULT_STREAM_THRESHOLD,
+  type DecodedTensor,
+  type FileFormat,
+  type OpenedFile,
+  type OpenOptions,
+  type StreamOptions,
+  type TensorInfo,
+} from './types';
+export { openFile } from './open';
+export { DTYPE_NAMES, DTYPE_SIZE, parseDTypeName, type ByteOrder, type DTypeName } from './dtype';

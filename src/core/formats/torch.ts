@@ -1,0 +1,267 @@
+/**
+ * PyTorch zip checkpoints (`torch.save` since 1.6): `<archive>/data.pkl` is a pickle whose tensors
+ * refer to storages `<archive>/data/<key>` through persistent ids.
+ *
+ * The pickle is parsed by pickleparser with a name resolver that maps the handful of PyTorch
+ * rebuild functions to inert descriptors and every other global to an opaque placeholder: nothing in
+ * the file is imported or executed.
+ */
+import { NameRegistry, Parser } from 'pickleparser';
+import { checkPlan, type TensorPlan } from './binary';
+import type { ByteOrder, DTypeName } from './dtype';
+import { FormatError } from './errors';
+import { inflateMember } from './inflate';
+import { fileStem } from './numpy';
+import { readExact, type ByteSource } from './source';
+import { decodeLatin1 } from './utf8';
+import { checkedCount } from './validate';
+import { zipDataOffset, type ZipEntry } from './zip';
+
+const STORAGE_DTYPES: Readonly<Record<string, DTypeName>> = {
+  DoubleStorage: 'float64', FloatStorage: 'float32', HalfStorage: 'float16', BFloat16Storage: 'bfloat16',
+  LongStorage: 'int64', IntStorage: 'int32', ShortStorage: 'int16', CharStorage: 'int8', ByteStorage: 'uint8',
+  BoolStorage: 'bool', UntypedStorage: 'uint8',
+};
+
+/** A storage as the persistent id describes it. */
+class StorageRef {
+  constructor(
+    readonly key: string,
+    readonly dtype: DTypeName | null,
+    readonly typeName: string,
+  ) {}
+}
+
+/** What `_rebuild_tensor_v2` would have built: a view into a storage. */
+class TensorRef {
+  constructor(
+    readonly storage: unknown,
+    readonly offset: unknown,
+    readonly shape: unknown,
+    readonly strides: unknown,
+  ) {}
+}
+
+/** A tensor kind we recognise but do not decode (quantized, sparse, nested…). */
+class UnsupportedTensor {
+  constructor(readonly why: string) {}
+}
+
+/** Largest data.pkl we parse: real checkpoints' pickles are a few MB. */
+const MAX_PICKLE = 256 * 1024 * 1024;
+/** Bound on the containers visited when collecting tensors. */
+const MAX_NODES = 1_000_000;
+
+/** The archive's pickle member, if this zip is a PyTorch checkpoint. */
+export function findTorchPickle(entries: ZipEntry[]): ZipEntry | undefined {
+  let best: ZipEntry | undefined;
+  for (const e of entries) {
+    if (/^([^/]+\/)?data\.pkl$/.test(e.name) && (!best || e.name.length < best.name.length)) best = e;
+  }
+  return best;
+}
+
+/** The message for a pre-1.6 (non-zip) checkpoint. */
+export function legacyTorchError(file: string): FormatError {
+  return new FormatError(
+    { file, offset: 0 },
+    "legacy (pre-1.6, non-zip) PyTorch checkpoint or bare pickle, which is not supported: re-save it with a current " +
+      "PyTorch: torch.save(torch.load(f), 'new.pt')",
+  );
+}
+
+function makeParser(file: string): Parser {
+  const registry = new NameRegistry();
+  const storageTypes = new Map<unknown, string>();
+  // Handlers are plain `function`s so that NEWOBJ (Reflect.construct) works on them too.
+  const rebuildTensor = function (storage: unknown, offset: unknown, shape: unknown, strides: unknown): TensorRef {
+    return new TensorRef(storage, offset, shape, strides);
+  };
+  registry.register('torch._utils', '_rebuild_tensor_v2', rebuildTensor);
+  registry.register('torch._utils', '_rebuild_tensor', rebuildTensor);
+  registry.register('torch._utils', '_rebuild_parameter', function (data: unknown) {
+    return data;
+  });
+  registry.register('torch._utils', '_rebuild_parameter_with_state', function (data: unknown) {
+    return data;
+  });
+  registry.register('torch._tensor', '_rebuild_from_type_v2', function (func: unknown, _type: unknown, args: unknown) {
+    if (typeof func === 'function' && Array.isArray(args)) return (func as (...a: unknown[]) => unknown)(...args);
+    return new UnsupportedTensor('a tensor subclass that is rebuilt by an unknown function');
+  });
+  for (const [name, why] of [
+    ['_rebuild_qtensor', 'quantized tensors are not supported; dequantize them first (t.dequantize())'],
+    ['_rebuild_sparse_tensor', 'sparse tensors are not supported; save t.to_dense()'],
+    ['_rebuild_sparse_csr_tensor', 'sparse tensors are not supported; save t.to_dense()'],
+    ['_rebuild_nested_tensor', 'nested tensors are not supported'],
+    ['_rebuild_device_tensor_from_numpy', 'device tensors stored as NumPy arrays are not supported; save t.cpu()'],
+    ['_rebuild_meta_tensor_no_storage', 'meta tensors have no data'],
+    ['_rebuild_wrapper_subclass', 'wrapper-subclass tensors are not supported'],
+    ['_rebuild_xla_tensor', 'XLA tensors are not supported; save t.cpu()'],
+  ]) {
+    registry.register('torch._utils', name, function () {
+      return new UnsupportedTensor(why);
+    });
+  }
+  for (const typeName of Object.keys(STORAGE_DTYPES)) {
+    const marker = function () {
+      return null;
+    };
+    storageTypes.set(marker, typeName);
+    registry.register('torch', typeName, marker);
+  }
+  registry.register('collections', 'OrderedDict', function (items?: unknown) {
+    const map = new Map<unknown, unknown>();
+    if (Array.isArray(items)) for (const pair of items) if (Array.isArray(pair) && pair.length === 2) map.set(pair[0], pair[1]);
+    return map;
+  });
+  registry.register('torch', 'Size', function (dims?: unknown) {
+    return Array.isArray(dims) ? dims.slice() : [];
+  });
+  registry.register('torch', 'device', function (name?: unknown) {
+    return String(name);
+  });
+  return new Parser({
+    nameResolver: registry,
+    persistentResolver: {
+      resolve(pid: unknown): StorageRef {
+        if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 3) {
+          throw new FormatError({ file }, `data.pkl has an unknown persistent id ${JSON.stringify(pid)?.slice(0, 80) ?? String(pid)}`);
+        }
+        const marker = pid[1] as { prototype?: { __module__?: string; __name__?: string } } | undefined;
+        const known = storageTypes.get(marker);
+        const typeName = known ?? (marker?.prototype?.__module__ ? `${marker.prototype.__module__}.${marker.prototype.__name__}` : String(marker));
+        return new StorageRef(String(pid[2]), known ? STORAGE_DTYPES[known] : null, typeName);
+      },
+    },
+    extensionResolver: {
+      resolve(code: number): never {
+        throw new FormatError({ file }, `data.pkl uses pickle extension code ${code}, which is not supported`);
+      },
+    },
+    unpicklingTypeOfDictionary: 'Map',
+    unpicklingTypeOfSet: 'array',
+  });
+}
+
+interface Found {
+  name: string;
+  value: TensorRef | UnsupportedTensor;
+}
+
+/** Every tensor reachable from the unpickled root, named by its path (`layer.0.weight`). */
+function collectTensors(root: unknown, stem: string, file: string): Found[] {
+  const found: Found[] = [];
+  const seen = new Set<unknown>();
+  let nodes = 0;
+  const visit = (value: unknown, path: string[], depth: number): void => {
+    if (value instanceof TensorRef || value instanceof UnsupportedTensor) {
+      found.push({ name: path.length ? path.join('.') : stem, value });
+      return;
+    }
+    if (value === null || typeof value !== 'object' || seen.has(value) || depth > 200) return;
+    seen.add(value);
+    if (++nodes > MAX_NODES) throw new FormatError({ file }, `data.pkl holds more than ${MAX_NODES} containers`);
+    if (value instanceof Map) {
+      for (const [k, v] of value) visit(v, [...path, String(k)], depth + 1);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, [...path, String(i)], depth + 1));
+    } else if (!(value instanceof StorageRef)) {
+      for (const k of Object.keys(value)) visit((value as Record<string, unknown>)[k], [...path, k], depth + 1);
+    }
+  };
+  visit(root, [], 0);
+  const names = new Map<string, number>();
+  for (const f of found) {
+    const n = names.get(f.name) ?? 0;
+    names.set(f.name, n + 1);
+    if (n > 0) f.name = `${f.name}#${n + 1}`;
+  }
+  return found;
+}
+
+function intList(value: unknown): number[] | null {
+  if (!Array.isArray(value)) return null;
+  for (const v of value) if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return null;
+  return value as number[];
+}
+
+/** Plans every tensor of a PyTorch zip checkpoint; unsupported ones are reported by name. */
+export async function planTorch(
+  source: ByteSource,
+  entries: ZipEntry[],
+  pickle: ZipEntry,
+): Promise<{ plans: TensorPlan[]; unsupported: Map<string, string> }> {
+  const file = source.name;
+  const prefix = pickle.name.slice(0, pickle.name.length - 'data.pkl'.length);
+  if (pickle.size > MAX_PICKLE) throw new FormatError({ file, tensor: pickle.name }, `data.pkl is ${pickle.size} bytes; at most ${MAX_PICKLE} are parsed`);
+  const memberBytes = async (entry: ZipEntry): Promise<Uint8Array> => {
+    const start = await zipDataOffset(source, entry);
+    if (entry.method === 0) return readExact(source, start, entry.size, entry.name);
+    return inflateMember(source, entry, start);
+  };
+  let byteOrder: ByteOrder = 'little';
+  const orderEntry = entries.find((e) => e.name === `${prefix}byteorder`);
+  if (orderEntry && orderEntry.size <= 16) {
+    const text = decodeLatin1(await memberBytes(orderEntry)).trim();
+    if (text === 'big') byteOrder = 'big';
+    else if (text !== 'little') throw new FormatError({ file, tensor: orderEntry.name }, `byteorder says '${text}', expected 'little' or 'big'`);
+  }
+  const pkl = await memberBytes(pickle);
+  let root: unknown;
+  try {
+    root = makeParser(file).parse(pkl);
+  } catch (e) {
+    if (e instanceof FormatError) throw e;
+    throw new FormatError({ file, tensor: pickle.name }, `data.pkl is not a pickle this reader understands (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const storages = new Map<string, ZipEntry>();
+  for (const e of entries) if (e.name.startsWith(`${prefix}data/`)) storages.set(e.name.slice(prefix.length + 5), e);
+  const plans: TensorPlan[] = [];
+  const unsupported = new Map<string, string>();
+  for (const { name, value } of collectTensors(root, fileStem(file), file)) {
+    const ctx = { file, tensor: name };
+    if (value instanceof UnsupportedTensor) {
+      unsupported.set(name, value.why);
+      continue;
+    }
+    const storage = value.storage;
+    if (!(storage instanceof StorageRef)) throw new FormatError(ctx, 'tensor does not refer to a storage');
+    if (!storage.dtype) {
+      const why = /Complex/.test(storage.typeName)
+        ? 'complex values cannot be quantized to real levels'
+        : /QU?Int|Float8/.test(storage.typeName)
+          ? 'quantized or 8-bit float storages are not supported; convert to float first'
+          : 'not a storage type this reader knows';
+      unsupported.set(name, `storage type ${storage.typeName} is not supported: ${why}`);
+      continue;
+    }
+    const entry = storages.get(storage.key);
+    if (!entry) throw new FormatError(ctx, `its storage '${prefix}data/${storage.key}' is missing from the archive`);
+    const shape = intList(value.shape);
+    const strides = intList(value.strides);
+    const offset = value.offset;
+    if (!shape || !strides || strides.length !== shape.length || typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+      throw new FormatError(
+        ctx,
+        `tensor view is malformed: size ${JSON.stringify(value.shape)}, stride ${JSON.stringify(value.strides)}, storage offset ${JSON.stringify(value.offset)}`,
+      );
+    }
+    const count = checkedCount(shape, storage.dtype, ctx);
+    const plan: TensorPlan = {
+      info: { name, shape, dtype: storage.dtype, count },
+      dtype: storage.dtype,
+      byteOrder,
+      region: { kind: 'zip', entry },
+      base: 0,
+      layout: { offset, strides },
+    };
+    checkPlan(file, plan, 'checkpoint');
+    plans.push(plan);
+  }
+  if (plans.length === 0 && unsupported.size > 0) {
+    const [name, why] = unsupported.entries().next().value as [string, string];
+    throw new FormatError({ file, tensor: name }, why);
+  }
+  return { plans, unsupported };
+}
