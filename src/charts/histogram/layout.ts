@@ -52,9 +52,10 @@ export interface HistogramLayout extends Frame {
   rugs: RugRow[];
   focusMethod: Method;
   focusColor: string;
-  /** The focus quantizer's finite thresholds and levels, sorted, for code look-up on hover. */
+  /** The focus quantizer's finite thresholds, sorted, for code look-up on hover. */
   focusThresholds: number[];
-  focusLevels: number[];
+  /** The focus quantizer's levels indexed by code; null where not finite. */
+  focusLevels: (number | null)[];
 }
 
 /** What the tooltip shows at a pointer position. */
@@ -69,8 +70,8 @@ export interface HistogramHover {
 const SPIKE_WIDTH = 5;
 const EDGE_INSET = 6;
 const TOP = 36;
-const RUG_ROW = 10;
-const RUG_TICK = 7;
+const RUG_ROW = 11;
+const RUG_TICK = 8;
 const AXIS_TICKS = 24;
 const LOG_FLOOR = 0.8;
 const RUG_FONT = 10;
@@ -165,12 +166,13 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
       const share = Number.isFinite(s.share) ? s.share : total > 0 ? s.count / total : 0;
       const label = formatShare(share);
       const half = textWidth(label) / 2;
-      const labelAnchor = cx - half < -margin.left + 4 ? 'start' : cx + half > plotWidth + margin.right - 2 ? 'end' : 'middle';
+      const labelAnchor = cx - half < 0 ? 'start' : cx + half > plotWidth ? 'end' : 'middle';
       const labelX = labelAnchor === 'start' ? cx - SPIKE_WIDTH / 2 : labelAnchor === 'end' ? cx + SPIKE_WIDTH / 2 : cx;
       return {
         x: px(cx - SPIKE_WIDTH / 2), y: px(top), width: SPIKE_WIDTH, height: px(plotHeight - top),
         value: s.value, count: s.count, share, clipped,
-        label, labelX: px(labelX), labelY: px(top - 5), labelAnchor,
+        // Near the top the label moves into the margin, clear of the coincident-threshold markers.
+        label, labelX: px(labelX), labelY: px(top >= 30 ? top - 5 : -6), labelAnchor,
       };
     });
 
@@ -189,16 +191,16 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
     });
   }
 
-  const focusLevels = finiteSorted(focus.levels);
+  const focusLevels = focus.levels.map((v) => (Number.isFinite(v) ? v : null));
   const focusThresholds = finiteSorted(focus.thresholds);
-  const levels = groupMarks(focusLevels, xDomain, eps, x);
+  const levels = groupMarks(finiteSorted(focus.levels), xDomain, eps, x);
   const thresholds = groupMarks(focusThresholds, xDomain, eps, x);
 
   const rugTop = plotHeight + AXIS_TICKS + 4;
   const rugOut: RugRow[] = rugRows.map((r, i) => ({
     method: r.method, label: METHOD_LABELS[r.method], color: METHOD_COLORS[r.method],
     y: rugTop + i * RUG_ROW, height: RUG_TICK,
-    ticks: finiteSorted(r.levels).filter((v) => v >= d0 - eps && v <= d1 + eps).map((v) => ({ x: px(x(v)), value: v })),
+    ticks: groupMarks(finiteSorted(r.levels), xDomain, eps, x).map((m) => ({ x: m.x, value: m.value })),
   }));
 
   return {
@@ -226,6 +228,6 @@ export function hoverAt(layout: HistogramLayout, x: number): HistogramHover | nu
   const value = spike ? spike.value : valueAt(layout, x);
   const bin = spike ? null : layout.bars.find((b) => value >= b.x0 && value < b.x1) ?? null;
   const code = bisectRight(layout.focusThresholds, value);
-  const level = code < layout.focusLevels.length ? layout.focusLevels[code] : null;
-  return { x, value, count: spike ? spike.count : bin ? bin.count : 0, code, level, spike, bin };
+  return { x, value, count: spike ? spike.count : bin ? bin.count : 0, code,
+    level: layout.focusLevels[code] ?? null, spike, bin };
 }

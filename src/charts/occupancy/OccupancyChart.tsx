@@ -19,6 +19,8 @@ export function OccupancyChart(props: OccupancyChartProps) {
   const layout = useMemo(() => layoutOccupancy({ method, occupancy, levels }, width, height),
     [method, occupancy, levels, width, height]);
   const { margin, plotWidth, plotHeight } = layout;
+  // Half-width of the empty-code triangle: narrower than the code's slot so neighbours stay apart.
+  const marker = Math.min(5, Math.max(1.5, (layout.bars[0]?.width ?? 10) / 2));
 
   return (
     <ChartSvg testId="chart.occupancy" containerRef={containerRef} svgRef={svgRef} width={layout.width}
@@ -36,9 +38,11 @@ export function OccupancyChart(props: OccupancyChartProps) {
           {layout.bars.filter((b) => b.empty).map((b) => (
             <g key={b.code} className="empty" data-code={b.code}>
               <title>{`code ${b.code}${b.level !== null ? ` (level ${formatLevel(b.level)})` : ''}: empty`}</title>
-              <rect x={b.x} y={0} width={b.width} height={plotHeight} fill="none" stroke={EMPTY_FLAG}
-                strokeOpacity={0.6} strokeDasharray="3 3" />
-              <path d={`M${b.x + b.width / 2},${plotHeight - 9}l-5,8h10z`} fill={EMPTY_FLAG} />
+              {b.width >= 6 && (
+                <rect x={b.x} y={0} width={b.width} height={plotHeight} fill="none" stroke={EMPTY_FLAG}
+                  strokeOpacity={0.6} strokeDasharray="3 3" />
+              )}
+              <path d={`M${b.x + b.width / 2},${plotHeight - 9}l${-marker},8h${2 * marker}z`} fill={EMPTY_FLAG} />
             </g>
           ))}
         </g>

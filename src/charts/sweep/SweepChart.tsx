@@ -24,6 +24,8 @@ export function SweepChart(props: SweepChartProps) {
   const labelY = refs.map((r) => r.y);
   for (let i = 1; i < labelY.length; i++) if (labelY[i] - labelY[i - 1] < 14) labelY[i] = labelY[i - 1] + 14;
 
+  const rightHalf = layout.current !== null && layout.current.x > plotWidth / 2;
+
   return (
     <ChartSvg testId="chart.sweep" containerRef={containerRef} svgRef={svgRef} width={layout.width}
       height={layout.height} title="BS-KMQ MSE against the suppression band">
@@ -46,7 +48,8 @@ export function SweepChart(props: SweepChartProps) {
           <g className="current">
             <line x1={layout.current.x} x2={layout.current.x} y1={0} y2={plotHeight} stroke={MUTED} strokeDasharray="3 3" />
             <circle cx={layout.current.x} cy={layout.current.y} r={5.5} fill={BG} stroke={layout.color} strokeWidth={2.5} />
-            <text x={layout.current.x + 8} y={layout.current.y - 8} fontSize={11} fill={FG} {...HALO}>
+            <text x={layout.current.x + (rightHalf ? -8 : 8)} y={layout.current.y - 9} fontSize={11} fill={FG}
+              textAnchor={rightHalf ? 'end' : 'start'} {...HALO}>
               {`current ${formatX(layout.current.xValue)}: ${formatMse(layout.current.mse)}`}
             </text>
           </g>

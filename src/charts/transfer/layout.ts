@@ -64,7 +64,9 @@ export function layoutTransfer(input: TransferInput, width: number, height: numb
   const size = safeSize(width, height);
   const { focus, linear } = input;
   const xDomain = safeDomain(input.domain, [...focus.levels, ...linear.levels]);
-  const yDomain = safeDomain(null, [...xDomain, ...focus.levels, ...linear.levels]);
+  // Only the levels reachable inside the shown input range, so a zoomed view is not squashed.
+  const reachable = [...staircaseSteps(focus, xDomain), ...staircaseSteps(linear, xDomain)].map((s) => s.level);
+  const yDomain = safeDomain(null, [...xDomain, ...reachable]);
   const margin = { top: 30, right: 16, bottom: 44, left: 0 };
   const plotHeight = Math.max(40, size.height - margin.top - margin.bottom);
   const ys = scaleLinear().domain(yDomain).range([plotHeight, 0]);
