@@ -1,0 +1,147 @@
+/**
+ * The two sweeps of SPEC §6: error against bits (1–8) for every method, and
+ * BS-KMQ's error against the width of its suppression bands.
+ */
+import { resolveBoundaries } from './boundaries';
+import { designQuantizer } from './design';
+import { bitsEquivalent, evaluate, linearMseByBits, mseOf } from './metrics';
+import { designOptimal } from './methods/optimal';
+import { MAX_BITS, MIN_BITS, type Method, type Params } from './params';
+import type { PointSet } from './pointset';
+import { sumOfSquares } from './pointset';
+import type { Quantizer } from './quantizer';
+import { computeBands } from './suppression';
+
+/** A millisecond clock (Date.now, performance.now). */
+export type Clock = () => number;
+
+/** One method's values at bits 1..8: index b − 1. */
+export interface MethodCurve {
+  method: Method;
+  mse: number[];
+  /** 10·log10(Σx² / Σ(x − Q(x))²); +Infinity where the error is 0. */
+  sqnrDb: number[];
+  /** The linear bit-width reaching the same MSE (iso-error bit savings = bitsEquivalent − bits). */
+  bitsEquivalent: number[];
+  /** Design time in seconds (the evaluation is not included). */
+  seconds: number[];
+}
+
+export interface ErrorCurves {
+  /** The bit widths of every curve: 1..8. */
+  bits: number[];
+  curves: MethodCurve[];
+}
+
+/**
+ * Every method of `methods` (default `params.methods`) designed and evaluated at
+ * bits 1–8 with `params` (its `bits` is ignored). Evaluation is on `ps`.
+ */
+export function errorCurves(ps: PointSet, params: Params, methods: readonly Method[] = params.methods, now: Clock = Date.now): ErrorCurves {
+  const bits: number[] = [];
+  for (let b = MIN_BITS; b <= MAX_BITS; b++) bits.push(b);
+  const { L, U } = resolveBoundaries(ps, params);
+  const linear = linearMseByBits(ps, L, U);
+  const energy = sumOfSquares(ps);
+  const curves = methods.map((method) => {
+    const curve: MethodCurve = { method, mse: [], sqnrDb: [], bitsEquivalent: [], seconds: [] };
+    for (const b of bits) {
+      const t0 = now();
+      const q = designQuantizer(ps, method, b, params);
+      const seconds = (now() - t0) / 1000;
+      const mse = mseOf(ps, q);
+      curve.mse.push(mse);
+      curve.sqnrDb.push(mse === 0 ? Infinity : 10 * Math.log10(energy / (mse * ps.n)));
+      curve.bitsEquivalent.push(bitsEquivalent(mse, linear));
+      curve.seconds.push(seconds);
+    }
+    return curve;
+  });
+  return { bits, curves };
+}
+
+/** One design of the suppression sweep. */
+export interface SweepPoint {
+  /** Band width as a fraction of the range (band mode) or the percentage per side (percentile mode). */
+  x: number;
+  mse: number;
+  /** MSE outside this point's own bands (NaN when they cover every sample). */
+  mseInterior: number;
+  entropyBits: number;
+}
+
+export interface SuppressionSweep {
+  axis: 'band' | 'percentile';
+  /** Grid values, ascending, one per point. */
+  x: number[];
+  mse: number[];
+  mseInterior: number[];
+  entropyBits: number[];
+  /** References at the same bits: `kmeans` (with params' seed and restarts) and `optimal`. */
+  kmeansMse: number;
+  optimalMse: number;
+  /**
+   * The current setting. With symmetric bands (bandLow = bandHigh, or pctLow = pctHigh) it is the grid
+   * point at that width; otherwise x is the mean of the two widths and the values are those of the
+   * actual asymmetric setting, which the symmetric grid does not contain.
+   */
+  current: SweepPoint;
+}
+
+export interface SweepOptions {
+  /** Widths to sweep; default 0 … 0.25 in steps of 0.01 (band) or 0 … 10 % in steps of 0.5 (percentile). */
+  grid?: readonly number[];
+}
+
+/** Default band-mode grid: 0 … 0.25 in steps of 0.01. */
+export const BAND_GRID: readonly number[] = Array.from({ length: 26 }, (_, i) => i / 100);
+/** Default percentile-mode grid: 0 … 10 % in steps of 0.5. */
+export const PERCENTILE_GRID: readonly number[] = Array.from({ length: 21 }, (_, i) => i / 2);
+
+/**
+ * BS-KMQ at `bits` with symmetric bands swept over a grid (`bandLow = bandHigh = g`
+ * in band mode, `pctLow = pctHigh = g` in percentile mode, as `params.suppressMode`
+ * says); every other setting from `params`. The current symmetric width is always
+ * one of the grid points, designed with exactly `params`, so it equals
+ * `designQuantizer(ps, 'bskmq', bits, params)`.
+ */
+export function suppressionSweep(ps: PointSet, params: Params, bits: number, options: SweepOptions = {}): SuppressionSweep {
+  const axis = params.suppressMode;
+  const [lowKey, highKey] = axis === 'band' ? (['bandLow', 'bandHigh'] as const) : (['pctLow', 'pctHigh'] as const);
+  const symmetric = params[lowKey] === params[highKey];
+  const grid = new Set(options.grid ?? (axis === 'band' ? BAND_GRID : PERCENTILE_GRID));
+  if (symmetric) grid.add(params[lowKey]);
+  const xs = [...grid].sort((a, b) => a - b);
+
+  const { L, U } = resolveBoundaries(ps, params);
+  const designAt = (p: Params, x: number): SweepPoint => {
+    const q = designQuantizer(ps, 'bskmq', bits, p);
+    const bands = computeBands(ps, p, L, U);
+    const m = evaluate(ps, q, { bands, optimalMse: NaN, linearMseByBits: new Float64Array(2).fill(NaN) });
+    return { x, mse: m.mse, mseInterior: m.mseInterior, entropyBits: m.entropyBits };
+  };
+  const points = xs.map((g) => designAt(g === params[lowKey] && symmetric ? params : { ...params, [lowKey]: g, [highKey]: g }, g));
+  const current = symmetric
+    ? points[xs.indexOf(params[lowKey])]
+    : designAt(params, (params[lowKey] + params[highKey]) / 2);
+  return {
+    axis,
+    x: xs,
+    mse: points.map((p) => p.mse),
+    mseInterior: points.map((p) => p.mseInterior),
+    entropyBits: points.map((p) => p.entropyBits),
+    kmeansMse: mseOf(ps, designQuantizer(ps, 'kmeans', bits, params)),
+    optimalMse: optimalReference(ps, bits).mse,
+    current,
+  };
+}
+
+/**
+ * The optimum at `bits` as the reference of `vsOptimal`: the optimal quantizer
+ * and its MSE evaluated by the same code as every other method, so `optimal`'s
+ * own vsOptimal is exactly 1.
+ */
+export function optimalReference(ps: PointSet, bits: number): { quantizer: Quantizer; mse: number } {
+  const quantizer = designOptimal(ps, bits);
+  return { quantizer, mse: mseOf(ps, quantizer) };
+}
