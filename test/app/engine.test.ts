@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine, histogramOf, occupancyOf } from '../../src/compute/engine';
+import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
+import { buildPointSet } from '../../src/core/pointset';
+import { designReport, inputInfo } from '../../src/core/report';
+import { generate } from '../../src/core/generators';
+
+const params: Params = { ...DEFAULT_PARAMS, methods: [...DEFAULT_PARAMS.methods] };
+const small = { n: 20_000, seed: 3 };
+
+/** A minimal .npy (v1.0, little-endian float32, C order) of `values`. */
+function npyBytes(values: number[]): Uint8Array {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${values.length},), }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const out = new Uint8Array(10 + header.length + values.length * 4);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
+  const body = new DataView(out.buffer, 10 + header.length);
+  values.forEach((v, i) => body.setFloat32(i * 4, v, true));
+  return out;
+}
+
+describe('compute engine', () => {
+  it("report() equals core's designReport for the same data and params (all but seconds)", async () => {
+    const engine = createEngine();
+    await engine.loadGenerator('relu6', small);
+    const { report } = engine.report(params);
+    const ps = buildPointSet(generate('relu6', { ...small }));
+    const direct = designReport(ps, inputInfo(ps, { file: null, tensor: null, shape: [small.n], dtype: 'float32' }, params), params, [3]);
+    const strip = (r: typeof report) => ({ ...r, results: r.results.map(({ seconds: _s, ...rest }) => rest) });
+    expect(strip(report)).toEqual(strip(direct));
+    expect(report.results.map((r) => r.method)).toEqual(params.methods);
+  });
+
+  it('moves the point set between engines unchanged (same report)', async () => {
+    const a = createEngine();
+    await a.loadGenerator('relu-gaussian', small);
+    const b = createEngine();
+    b.importPointSet(a.exportPointSet());
+    const ra = a.report(params).report.results.map((r) => r.levels);
+    const rb = b.report(params).report.results.map((r) => r.levels);
+    expect(rb).toEqual(ra);
+  });
+
+  it('loads a .npy blob, names the file, and hashes it with SHA-256', async () => {
+    const engine = createEngine();
+    const bytes = npyBytes([0, 0, 1, 2, 3, 6, 6, 6]);
+    const r = await engine.loadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), 'acts.npy', { hash: true });
+    expect(r.input.file).toBe('acts.npy');
+    expect(r.input.count).toBe(8);
+    expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const again = await engine.loadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), 'acts.npy', { hash: true });
+    expect(again.sha256).toBe(r.sha256);
+  });
+
+  it('keeps the loaded data when a bad file fails, with a message naming the file', async () => {
+    const engine = createEngine();
+    await engine.loadGenerator('relu6', small);
+    const before = engine.report(params).report.results[0].levels;
+    await expect(engine.loadBlob(new Blob(['not a tensor at all \u0000\u0001']), 'broken.npy', {})).rejects.toThrow(/broken\.npy/);
+    expect(engine.report(params).report.results[0].levels).toEqual(before);
+  });
+
+  it('reports bands for shading, and occupancy shares that sum to 1 per method', async () => {
+    const engine = createEngine();
+    await engine.loadGenerator('relu6', small);
+    const r = engine.report({ ...params, bandLow: 0.1, bandHigh: 0.05 });
+    expect(r.bands.low?.[0]).toBe(r.bands.L);
+    expect(r.bands.high?.[1]).toBe(r.bands.U);
+    for (const occ of Object.values(r.occupancy)) {
+      expect(occ!.length).toBe(8);
+      expect(occ!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('curves span bits 1–8 per method and the sweep does not depend on the band itself', async () => {
+    const engine = createEngine();
+    await engine.loadGenerator('relu6', { n: 5000, seed: 1 });
+    const curves = engine.curves(params, ['linear', 'kmeans']);
+    expect(curves.map((c) => c.method)).toEqual(['linear', 'kmeans']);
+    expect(curves[0].mse).toHaveLength(8);
+    const s1 = engine.sweep({ ...params, bandLow: 0.03 });
+    const s2 = engine.sweep({ ...params, bandLow: 0.2, bandHigh: 0.1 });
+    expect(s2).toEqual(s1);
+    expect(s1.bits).toBe(3);
+  });
+});
+
+describe('histogramOf', () => {
+  it('bins non-spike samples, lists spikes separately, and counts every sample once', () => {
+    const values = [0, 0, 0, 0, 0.5, 1.5, 2.5, 3, 3];
+    const ps = buildPointSet(values);
+    const h = histogramOf(ps, { bins: 3, domain: null, spikeShare: 0.2 });
+    expect(h.edges).toEqual([0, 1, 2, 3]);
+    expect(h.spikes.map((s) => s.value)).toEqual([0, 3]);
+    expect(h.spikes[0].share).toBeCloseTo(4 / 9);
+    expect(h.counts).toEqual([1, 1, 1]);
+    expect(h.counts.reduce((a, b) => a + b, 0) + h.spikes.reduce((a, s) => a + s.count, 0)).toBe(9);
+  });
+
+  it('restricts to the zoomed range', () => {
+    const ps = buildPointSet([0, 1, 2, 3, 4, 5]);
+    const h = histogramOf(ps, { bins: 2, domain: [1, 3], spikeShare: 1 });
+    expect(h.counts).toEqual([1, 2]);
+  });
+});
+
+describe('occupancyOf', () => {
+  it('sends a value equal to a threshold to the upper code (SPEC §2)', () => {
+    const ps = buildPointSet([0, 1, 1, 2]);
+    expect(occupancyOf(ps, [1])).toEqual([0.25, 0.75]);
+  });
+});
