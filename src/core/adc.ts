@@ -7,10 +7,13 @@
  * each code stands for downstream. Snapping and variation move the references
  * only: the levels stay exactly as designed, so after either one the thresholds
  * are no longer the midpoints of the levels, and the MSE is that of the moved
- * references with the designed levels, always on the original point set.
+ * references with the designed levels, always on the original point set
+ * (`mseOf` of metrics.ts, which takes any sorted thresholds: code(x) = number of
+ * thresholds ≤ x, SPEC §2).
  */
+import { mseOf } from './metrics';
 import { METHODS, type Method } from './params';
-import { cellCostAt, lowerBound, type PointSet } from './pointset';
+import type { PointSet } from './pointset';
 import type { Quantizer } from './quantizer';
 import { createNormal, createRng, deriveSeed } from './rng';
 
@@ -18,36 +21,6 @@ import { createNormal, createRng, deriveSeed } from './rng';
 export interface AdcBounds {
   L: number;
   U: number;
-}
-
-// ---------------------------------------------------------------------------
-// MSE of arbitrary references and levels
-// ---------------------------------------------------------------------------
-
-/**
- * Σ w·(x − Q(x))² / n over the point set for any sorted thresholds and levels,
- * with `code(x)` = number of thresholds `t ≤ x` (SPEC §2). Thresholds need not be
- * midpoints (snapped or perturbed references keep their designed levels).
- * O(k log m): each code's cell is the run of points between two lower bounds.
- * NaN for a point set without weight.
- */
-export function quantizerMse(ps: PointSet, thresholds: Float64Array, levels: Float64Array): number {
-  const k = levels.length;
-  if (thresholds.length !== k - 1) {
-    throw new RangeError(`need ${k - 1} thresholds for ${k} levels, got ${thresholds.length}`);
-  }
-  if (!(ps.n > 0)) return NaN;
-  const m = ps.x.length;
-  let total = 0;
-  let a = 0;
-  for (let j = 0; j < k; j++) {
-    const b = j < k - 1 ? lowerBound(ps, thresholds[j]) : m;
-    if (b > a) {
-      total += cellCostAt(ps, a, b, levels[j]);
-      a = b;
-    }
-  }
-  return total / ps.n;
 }
 
 // ---------------------------------------------------------------------------
@@ -215,6 +188,10 @@ export interface SnapResult {
  * Rounds each reference to the nearest of 2^R unit steps over [L, U] (clamped to
  * [L, U]) and reports what it costs: MSE before and after with the designed levels,
  * and the codes that merge because two references landed on one grid value.
+ *
+ * As R grows the MSE converges to the designed one, except where a reference sits
+ * exactly on a data value (cdf's quantile thresholds, spikes): the samples there
+ * change code when the reference rounds to just above them, however fine the grid.
  */
 export function snapReferences(ps: PointSet, q: Quantizer, bounds: AdcBounds, resolution: number): SnapResult {
   const staircase = rampStaircase(q, bounds, { resolution });
@@ -247,8 +224,8 @@ export function snapReferences(ps: PointSet, q: Quantizer, bounds: AdcBounds, re
   return {
     quantizer: snapped,
     staircase,
-    mseBefore: quantizerMse(ps, q.thresholds, q.levels),
-    mseAfter: quantizerMse(ps, snapped.thresholds, snapped.levels),
+    mseBefore: mseOf(ps, q),
+    mseAfter: mseOf(ps, snapped),
     merges,
     mergedCodes,
   };
@@ -278,7 +255,7 @@ export interface VariationResult {
   sigmaAbs: number;
   trials: number;
   seed: number;
-  /** MSE of the unperturbed references (`quantizerMse` of the designed quantizer). */
+  /** MSE of the unperturbed references: `mseOf(ps, q)`, which equals `evaluate(…).mse`. */
   nominalMse: number;
   /** Mean of the trials' MSE. */
   meanMse: number;
@@ -343,7 +320,7 @@ export function referenceVariation(
 ): VariationResult {
   checkVariationOptions(options);
   const sigmaAbs = absoluteSigma(q, bounds, options.sigma, options.sigmaOf);
-  const nominalMse = quantizerMse(ps, q.thresholds, q.levels);
+  const nominalMse = mseOf(ps, q);
   const refs = q.thresholds.length;
   const mses = new Float64Array(options.trials);
   const t = new Float64Array(refs);
@@ -351,7 +328,7 @@ export function referenceVariation(
     const normal = createNormal(createRng(deriveSeed(options.seed, trial)));
     for (let j = 0; j < refs; j++) t[j] = q.thresholds[j] + sigmaAbs * normal();
     t.sort();
-    mses[trial] = quantizerMse(ps, t, q.levels);
+    mses[trial] = mseOf(ps, { thresholds: t, levels: q.levels });
   }
   const sorted = Float64Array.from(mses).sort();
   return {

@@ -4,7 +4,6 @@ import {
   absoluteSigma,
   adcSummary,
   quantileSorted,
-  quantizerMse,
   rampStaircase,
   referenceTable,
   referenceVariation,
@@ -14,10 +13,19 @@ import {
   spacingWarnings,
   type VariationOptions,
 } from '../../src/core/adc';
-import type { Method } from '../../src/core/params';
+import { resolveBoundaries } from '../../src/core/boundaries';
+import { designQuantizer } from '../../src/core/design';
+import { evaluate, linearMseByBits, mseOf } from '../../src/core/metrics';
+import { optimalMse } from '../../src/core/methods/optimal';
+import { DEFAULT_PARAMS, METHODS, type Method } from '../../src/core/params';
 import { buildBinnedPointSet, buildExactPointSet, type PointSet } from '../../src/core/pointset';
 import { codeOf, midpoints, type Quantizer } from '../../src/core/quantizer';
 import { createNormal, createRng, deriveSeed } from '../../src/core/rng';
+import { computeBands } from '../../src/core/suppression';
+
+function quantizerMse(p: PointSet, thresholds: Float64Array, levels: Float64Array): number {
+  return mseOf(p, { thresholds, levels });
+}
 
 /** ReLU of a seeded Gaussian: a spike at 0 and a tail, as the product's data. */
 function reluSamples(n: number, seed: number): Float64Array {
@@ -59,7 +67,7 @@ const bounds = { L: ps.min, U: ps.max };
 const q3 = linearQuantizer(3, bounds.L, bounds.U);
 const options: VariationOptions = { sigma: 0.01, sigmaOf: 'range', trials: 200, seed: 3 };
 
-describe('quantizerMse', () => {
+describe('mseOf on references that are not midpoints (what snapping and variation rely on)', () => {
   it('equals the sample-by-sample MSE for midpoint and non-midpoint thresholds', () => {
     expect(quantizerMse(ps, q3.thresholds, q3.levels)).toBeCloseTo(bruteMse(samples, q3), 12);
     const skewed = quantizerOf('cdf', [0, 0.5, 1, 3], [0.1, 0.2, 2.9]);
@@ -300,5 +308,62 @@ describe('adcSummary', () => {
     expect(s.spacing?.warnings.length).toBe(6);
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
     expect(adcSummary(ps, q3, bounds, {})).toEqual({});
+  });
+});
+
+describe('on designed quantizers (every method × bits 1–8)', () => {
+  const designed: Quantizer[] = [];
+  for (const method of METHODS) {
+    for (let bits = 1; bits <= 8; bits++) designed.push(designQuantizer(ps, method, bits, DEFAULT_PARAMS));
+  }
+  const { L, U } = resolveBoundaries(ps, DEFAULT_PARAMS);
+
+  it('σ = 0 gives exactly the MSE of the metrics table (evaluate) for every method and bits', () => {
+    const bands = computeBands(ps, DEFAULT_PARAMS, L, U);
+    const linear = linearMseByBits(ps, L, U);
+    const zero = { sigma: 0, sigmaOf: 'step', trials: 3, seed: 1 } as const;
+    const curves = referenceVariationCurves(ps, designed, { L, U }, zero);
+    expect(curves.map((c) => c.method)).toEqual([...METHODS]);
+    for (const c of curves) {
+      expect(c.bits).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      for (let i = 0; i < 8; i++) {
+        const q = designed.find((d) => d.method === c.method && d.bits === c.bits[i]) as Quantizer;
+        const { mse } = evaluate(ps, q, { bands, optimalMse: optimalMse(ps, q.bits), linearMseByBits: linear });
+        expect(c.meanMse[i]).toBe(mse);
+        expect(c.q05Mse[i]).toBe(mse);
+        expect(c.q95Mse[i]).toBe(mse);
+      }
+    }
+  });
+  it('variation costs the optimum MSE on average at σ > 0 (its references are optimal for its levels)', () => {
+    const opts = { sigma: 0.2, sigmaOf: 'step', trials: 30, seed: 2 } as const;
+    const curves = referenceVariationCurves(ps, designed, { L, U }, opts);
+    const optimal = curves.find((c) => c.method === 'optimal') as (typeof curves)[number];
+    for (let i = 0; i < 8; i++) expect(optimal.meanMse[i]).toBeGreaterThan(optimal.nominalMse[i]);
+  });
+  it('a fine grid converges to the designed MSE for every method but cdf', () => {
+    const off: string[] = [];
+    for (const q of designed.filter((d) => d.method !== 'cdf')) {
+      const fine = snapReferences(ps, q, { L, U }, 24);
+      if (Math.abs(fine.mseAfter - fine.mseBefore) > 1e-9 * fine.mseBefore) off.push(`${q.method}@${q.bits}`);
+    }
+    expect(off).toEqual([]);
+  });
+  it("a fine grid moves cdf's references (which sit on sample values) only by the side each one rounds to", () => {
+    for (const q of designed.filter((d) => d.method === 'cdf')) {
+      const fine = snapReferences(ps, q, { L, U }, 24);
+      // The limit of a vanishing grid step: each reference just above or below its data value.
+      const side = fine.staircase.error;
+      const nudged = Float64Array.from(q.thresholds, (t, j) => t + Math.sign(side[j]) * 1e-12 * (U - L));
+      const limit = mseOf(ps, { thresholds: nudged, levels: q.levels });
+      expect(Math.abs(fine.mseAfter - limit)).toBeLessThanOrEqual(1e-9 * limit);
+    }
+  });
+  it('a coarse grid merges most codes of an 8-bit quantizer and costs MSE', () => {
+    const q8 = designed.find((q) => q.method === 'kmeanspp' && q.bits === 8) as Quantizer;
+    const coarse = snapReferences(ps, q8, { L, U }, 4);
+    // 255 references on 17 grid values leave at most 16 of the 254 interior codes with a width.
+    expect(coarse.mergedCodes.length).toBeGreaterThanOrEqual(254 - 16);
+    expect(coarse.mseAfter).toBeGreaterThan(coarse.mseBefore);
   });
 });
