@@ -153,6 +153,12 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** "Could not read NAME: why", without repeating NAME when the parser's message already starts with it. */
+function readError(name: string, e: unknown): UserFacingError {
+  const why = errorText(e);
+  return new UserFacingError(why.startsWith(name) ? `Could not read ${why}` : `Could not read ${name}: ${why}`);
+}
+
 export function createEngine(now: () => number = () => Date.now()): Engine {
   let loaded: Loaded | null = null;
   let opened: OpenedFile | null = null;
@@ -202,7 +208,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     try {
       file = await openFile(source, opts.raw ? { raw: opts.raw } : undefined);
     } catch (e) {
-      throw new UserFacingError(`Could not read ${source.name}: ${errorText(e)}`);
+      throw readError(source.name, e);
     }
     const sha = opts.hash ? await hashOf() : null;
     // Commit the new file only once it decodes: a bad file leaves the loaded data usable.
@@ -214,7 +220,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     } catch (e) {
       ({ loaded, opened, openedSha } = prev);
       if (e instanceof UserFacingError) throw e;
-      throw new UserFacingError(`Could not read ${source.name}: ${errorText(e)}`);
+      throw readError(source.name, e);
     }
   }
 
@@ -339,9 +345,12 @@ export function occupancyOf(ps: PointSet, thresholds: readonly number[]): number
   return out;
 }
 
+/** A spike is one value repeated at least this often (a tiny file's distinct values are not spikes). */
+export const MIN_SPIKE_COUNT = 10;
+
 /**
  * Histogram of a point set over `domain` with `bins` equal bins. Exact points holding at
- * least `spikeShare` of all samples are returned as spikes instead of being binned, so a
+ * least `spikeShare` of all samples (and MIN_SPIKE_COUNT samples) are returned as spikes instead of being binned, so a
  * ReLU zero does not flatten every other bar. Binned points fall in the bin of their mean
  * (the point set's bins are far finer than any displayed bin).
  */
@@ -366,7 +375,7 @@ export function histogramOf(ps: PointSet, req: HistogramRequest): HistogramData 
     const x = ps.x[i];
     if (x > b) break;
     const w = ps.w[i];
-    if (ps.s2[i] === 0 && n > 0 && w / n >= req.spikeShare) {
+    if (ps.s2[i] === 0 && n > 0 && w >= MIN_SPIKE_COUNT && w / n >= req.spikeShare) {
       spikes.push({ value: x, count: w, share: w / n });
       continue;
     }

@@ -90,14 +90,20 @@ describe('compute engine', () => {
 
 describe('histogramOf', () => {
   it('bins non-spike samples, lists spikes separately, and counts every sample once', () => {
-    const values = [0, 0, 0, 0, 0.5, 1.5, 2.5, 3, 3];
+    const values = [...Array(40).fill(0), 0.5, 1.5, 2.5, ...Array(12).fill(3), 2.9];
     const ps = buildPointSet(values);
     const h = histogramOf(ps, { bins: 3, domain: null, spikeShare: 0.2 });
     expect(h.edges).toEqual([0, 1, 2, 3]);
     expect(h.spikes.map((s) => s.value)).toEqual([0, 3]);
-    expect(h.spikes[0].share).toBeCloseTo(4 / 9);
-    expect(h.counts).toEqual([1, 1, 1]);
-    expect(h.counts.reduce((a, b) => a + b, 0) + h.spikes.reduce((a, s) => a + s.count, 0)).toBe(9);
+    expect(h.spikes[0].share).toBeCloseTo(40 / 56);
+    expect(h.counts).toEqual([1, 1, 2]);
+    expect(h.counts.reduce((a, b) => a + b, 0) + h.spikes.reduce((a, s) => a + s.count, 0)).toBe(56);
+  });
+
+  it('does not call a value repeated fewer than ten times a spike', () => {
+    const h = histogramOf(buildPointSet([0, 0, 1]), { bins: 1, domain: null, spikeShare: 0.01 });
+    expect(h.spikes).toEqual([]);
+    expect(h.counts).toEqual([3]);
   });
 
   it('restricts to the zoomed range', () => {
