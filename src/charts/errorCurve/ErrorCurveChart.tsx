@@ -45,7 +45,7 @@ export function ErrorCurveChart(props: ErrorCurveChartProps) {
           <AxisBottom ticks={layout.xTicks} length={plotWidth} label={layout.xLabel} labelOffset={layout.xLabelOffset} />
         </g>
         <AxisLeft ticks={layout.yTicks} length={plotHeight} label={layout.yLabel} labelOffset={layout.yLabelOffset} />
-        <g className="legend" transform={`translate(${plotWidth},0)`}>
+        <g className="legend">
           {layout.legend.map((l) => (
             <g key={l.method} className="legend-item" data-method={l.method} transform={`translate(${l.x},${l.y})`}>
               <line x1={0} x2={18} y1={0} y2={0} stroke={l.color} strokeWidth={2} />

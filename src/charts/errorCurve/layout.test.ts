@@ -55,3 +55,14 @@ describe('layoutErrorCurve', () => {
     expect(l.yTicks.length).toBeGreaterThan(0);
   });
 });
+
+describe('layoutErrorCurve legend placement', () => {
+  it('puts the legend in a column right of a wide plot and in rows below a narrow one', () => {
+    const wide = layoutErrorCurve({ curves: ERROR_CURVES, bits: 3, scale: 'mse', readout: null }, 900, 300);
+    expect(wide.legend.every((e) => e.x > wide.plotWidth)).toBe(true);
+    const narrow = layoutErrorCurve({ curves: ERROR_CURVES, bits: 3, scale: 'mse', readout: null }, 380, 300);
+    expect(narrow.legend.every((e) => e.y > narrow.plotHeight && e.x < narrow.plotWidth)).toBe(true);
+    expect(narrow.plotWidth).toBeGreaterThan(wide.plotWidth * 0.3);
+    expect(narrow.margin.top + narrow.plotHeight + narrow.margin.bottom).toBe(300);
+  });
+});

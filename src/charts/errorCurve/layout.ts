@@ -21,7 +21,7 @@ export interface ErrorCurveLayout extends Frame {
   curves: ErrorCurve[];
   /** The current bits' vertical marker, null when outside the axis. */
   current: { x: number; bits: number } | null;
-  /** Legend entries, px relative to the plot's top-right corner. */
+  /** Legend entries, px relative to the plot's origin: a column right of the plot, or rows under it when narrow. */
   legend: { method: Method; label: string; color: string; x: number; y: number }[];
   readout: { text: string; x: number; y: number } | null;
 }
@@ -39,7 +39,24 @@ export function layoutErrorCurve(input: ErrorCurveInput, width: number, height: 
   const maxBits = Math.max(8, ...curves.map((c) => valuesOf(c).length));
 
   const legendWidth = Math.ceil(curves.reduce((w, c) => Math.max(w, textWidth(METHOD_LABELS[c.method], 12)), 0));
-  const margin = { top: readout ? 34 : 16, right: curves.length > 0 ? legendWidth + 44 : 16, bottom: 44, left: 0 };
+  // A right-hand legend column would leave a narrow chart too little plot: lay the legend out in rows below.
+  const legendBelow = curves.length > 0 && size.width - legendWidth - 44 - 70 < 340;
+  const rowWidth = size.width - 70 - 16;
+  const legendCells: { x: number; row: number }[] = [];
+  let cellX = 0, row = 0;
+  for (const c of curves) {
+    const w = 24 + textWidth(METHOD_LABELS[c.method], 12) + 14;
+    if (cellX > 0 && cellX + w > rowWidth) { cellX = 0; row++; }
+    legendCells.push({ x: cellX, row });
+    cellX += w;
+  }
+  const legendRows = curves.length > 0 ? row + 1 : 0;
+  const margin = {
+    top: readout ? 34 : 16,
+    right: legendBelow || curves.length === 0 ? 16 : legendWidth + 44,
+    bottom: legendBelow ? 48 + legendRows * LEGEND_ROW : 44,
+    left: 0,
+  };
   const plotHeight = Math.max(40, size.height - margin.top - margin.bottom);
 
   let y: (v: number) => number;
@@ -93,7 +110,11 @@ export function layoutErrorCurve(input: ErrorCurveInput, width: number, height: 
     xLabelOffset: 38, yLabelOffset: Math.ceil(yTickWidth + 16),
     curves: laid,
     current: Number.isFinite(bits) && bits >= 1 && bits <= maxBits ? { x: px(xs(bits)), bits } : null,
-    legend: laid.map((c, i) => ({ method: c.method, label: c.label, color: c.color, x: 16, y: 6 + i * LEGEND_ROW })),
+    legend: laid.map((c, i) => ({
+      method: c.method, label: c.label, color: c.color,
+      x: px(legendBelow ? legendCells[i].x : plotWidth + 16),
+      y: legendBelow ? plotHeight + 58 + legendCells[i].row * LEGEND_ROW : 6 + i * LEGEND_ROW,
+    })),
     readout: readout ? { text: readout, x: 0, y: -14 } : null,
   };
 }

@@ -72,8 +72,6 @@ export function HistogramChart(props: HistogramChartProps) {
           {layout.bands.map((b) => (
             <g key={b.side} className={`band band-${b.side}`}>
               <rect x={b.x} y={0} width={b.width} height={plotHeight} fill={METHOD_COLORS.bskmq} fillOpacity={0.16} />
-              <text x={b.labelX} y={b.labelY} textAnchor={b.labelAnchor} fill={METHOD_COLORS.bskmq} fontSize={11}
-                {...HALO}>{b.label}</text>
             </g>
           ))}
         </g>
@@ -88,8 +86,6 @@ export function HistogramChart(props: HistogramChartProps) {
                 <path className="break" d={`M${s.x - 3},${s.y + 12}l${s.width + 6},-4M${s.x - 3},${s.y + 17}l${s.width + 6},-4`}
                   stroke={BG} strokeWidth={2} />
               )}
-              <text className="spike-label" x={s.labelX} y={s.labelY} textAnchor={s.labelAnchor} fontWeight={600}
-                fill={FG} {...HALO}>{s.label}</text>
             </g>
           ))}
         </g>
@@ -100,6 +96,17 @@ export function HistogramChart(props: HistogramChartProps) {
           {layout.thresholds.map((m) => (
             <line key={m.value} className={m.count > 1 ? 'threshold coincident' : 'threshold'} x1={m.x} x2={m.x} y1={0}
               y2={plotHeight} strokeWidth={m.count > 1 ? 2.5 : 1.2} />
+          ))}
+        </g>
+        {/* Labels after every mark, so bars and lines never paint over them. */}
+        <g className="labels">
+          {layout.bands.map((b) => (
+            <text key={b.side} className="band-label" x={b.labelX} y={b.labelY} textAnchor={b.labelAnchor}
+              fill={METHOD_COLORS.bskmq} fontSize={11} fontWeight={600} {...HALO}>{b.label}</text>
+          ))}
+          {layout.spikes.map((s) => (
+            <text key={s.value} className="spike-label" x={s.labelX} y={s.labelY} textAnchor={s.labelAnchor}
+              fontWeight={600} fill={FG} {...HALO}>{s.label}</text>
           ))}
         </g>
         <g className="coincident-markers">
