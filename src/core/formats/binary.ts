@@ -50,7 +50,21 @@ export function checkPlan(file: string, plan: TensorPlan, what: string, single =
     // A single-tensor file's tensor is named after the file: naming it again adds nothing.
     throw new FormatError({ file, tensor: single ? undefined : plan.info.name }, detail);
   }
+  // A view may repeat stored elements (stride 0, PyTorch's expand); refuse to blow a few stored
+  // bytes up into more than MAX_REPEATED_BYTES of decoded values.
+  if (plan.info.count > extent && plan.info.count * size > MAX_REPEATED_BYTES) {
+    throw new FormatError(
+      { file, tensor: single ? undefined : plan.info.name },
+      `${what} repeats ${extent} stored ${plan.dtype} values into a view of ${plan.info.count} (an expanded view): ` +
+        'save t.contiguous() instead',
+    );
+  }
 }
+
+/** Largest decoded size of a view whose strides repeat stored elements. */
+const MAX_REPEATED_BYTES = 2 ** 28;
+/** Largest tensor decode() materialises; larger ones must be streamed. */
+export const MAX_DECODE_BYTES = 2 ** 32;
 
 /** A handle that reads a planned tensor from the source. */
 export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: number): TensorHandle {
@@ -85,6 +99,9 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
   }
 
   async function decode(): Promise<DecodedTensor> {
+    if (info.count * Math.max(4, size) > MAX_DECODE_BYTES) {
+      throw new FormatError(ctx, `${info.count} values are too many to decode at once (over ${MAX_DECODE_BYTES} bytes): stream it instead`);
+    }
     let data: DecodedArray;
     if (info.count === 0) data = allocFor(dtype, 0);
     else if (contiguous) {

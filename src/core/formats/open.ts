@@ -63,7 +63,7 @@ function makeOpened(
     format,
     file,
     tensors: handles.map((h) => ({ ...h.info, shape: h.info.shape.slice() })),
-    decode: (tensor) => pick(tensor).decode(),
+    decode: async (tensor) => pick(tensor).decode(),
     async stream(tensor, opts) {
       const h = pick(tensor);
       const pointSet = await streamToPointSet(h, opts);

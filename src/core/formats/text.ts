@@ -190,15 +190,10 @@ class TextScanner {
             : `expected ',' or ']' before '${shown}' at character ${at}`,
         );
       }
-      if (this.depth === 0) {
-        if (this.sawTop) this.fail(`unexpected '${token}' at character ${at}`);
-        this.done = true;
-        this.sawTop = true;
-      } else {
-        this.counts[this.depth]++;
-        if (this.leafDepth < 0) this.leafDepth = this.depth;
-        else if (this.leafDepth !== this.depth) this.regular = false;
-      }
+      // JSON mode starts with '[', so a value here is always inside an array.
+      this.counts[this.depth]++;
+      if (this.leafDepth < 0) this.leafDepth = this.depth;
+      else if (this.leafDepth !== this.depth) this.regular = false;
       this.put(v);
       this.expectValue = false;
       i = j;
@@ -211,7 +206,6 @@ class TextScanner {
   summary(): TextSummary {
     if (this.mode === 'json') {
       if (!this.sawTop) this.fail('JSON holds no array');
-      if (this.lengths.length === 0) return { count: this.count, shape: [] };
       const dims = this.lengths.slice(1);
       const leaf = this.leafDepth < 0 ? dims.length : this.leafDepth;
       const shape = dims.slice(0, leaf);
