@@ -499,6 +499,22 @@ export interface AdcSummary {
   };
 }
 
+/** A quantizer rebuilt from a report result's plain lists (`MethodResult` of report.ts), for `adcSummary`. */
+export function quantizerFromLists(r: {
+  method: Method;
+  bits: number;
+  levels: readonly number[];
+  thresholds: readonly number[];
+}): Quantizer {
+  return {
+    method: r.method,
+    bits: r.bits,
+    levels: Float64Array.from(r.levels),
+    thresholds: Float64Array.from(r.thresholds),
+    iterations: 0,
+  };
+}
+
 /** Snapping, variation and spacing of one quantizer as a plain object (the report's `adc` key). */
 export function adcSummary(ps: PointSet, q: Quantizer, bounds: AdcBounds, options: AdcOptions): AdcSummary {
   const out: AdcSummary = {};

@@ -4,6 +4,7 @@ import {
   absoluteSigma,
   adcSummary,
   quantileSorted,
+  quantizerFromLists,
   rampStaircase,
   referenceTable,
   referenceVariation,
@@ -308,6 +309,9 @@ describe('adcSummary', () => {
     expect(s.spacing?.warnings.length).toBe(6);
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
     expect(adcSummary(ps, q3, bounds, {})).toEqual({});
+    const thresholds = s.grid?.thresholds ?? [];
+    const rebuilt = quantizerFromLists({ method: 'linear', bits: 3, levels: Array.from(q3.levels), thresholds });
+    expect(mseOf(ps, rebuilt)).toBe(s.grid?.mseAfter);
   });
 });
 
