@@ -114,9 +114,9 @@ export function parseBitsList(raw: string): number[] {
 
 /** Validated DesignOptions from parsed arguments; throws CliError naming the first bad flag. */
 export function designOptionsFrom(args: ParsedArgs): DesignOptions {
-  if (args.positionals.length === 0) throw new CliError('design needs a FILE (see bskmq design --help)');
+  if (args.positionals.length === 0) throw new CliError('expected a FILE to design for (see bskmq design --help)');
   if (args.positionals.length > 1) {
-    throw new CliError(`design takes one FILE, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
+    throw new CliError(`expected one FILE, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
   }
   const params: Params = { ...DEFAULT_PARAMS, methods: [...DEFAULT_PARAMS.methods] };
   const bitsRaw = args.values.get('bits');

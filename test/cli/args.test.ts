@@ -105,8 +105,8 @@ describe('designOptionsFrom', () => {
   it('rejects contradictory options and a missing or extra FILE', () => {
     expect(errorOf(() => design('f.npy', '--low', '2', '--high', '1'))).toContain('low must be below high');
     expect(errorOf(() => design('f.npy', '--exact', '--binned'))).toContain('exclude each other');
-    expect(errorOf(() => design())).toContain('needs a FILE');
-    expect(errorOf(() => design('a.npy', 'b.npy'))).toContain('one FILE');
+    expect(errorOf(() => design())).toContain('expected a FILE');
+    expect(errorOf(() => design('a.npy', 'b.npy'))).toContain('expected one FILE');
     expect(errorOf(() => design('f.npy', '--byte-order', 'big'))).toContain('only applies with --raw-dtype');
   });
 });

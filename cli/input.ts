@@ -1,0 +1,61 @@
+/**
+ * Opening the FILE argument of `inspect` and `design`: checks that it is a
+ * readable regular file (so the error names the path rather than a syscall),
+ * hands a node byte source to the format parsers and closes it afterwards.
+ */
+import { statSync } from 'node:fs';
+import { DEFAULT_STREAM_THRESHOLD, openFile, type OpenedFile, type OpenOptions } from '../src/core/formats';
+import { CliError } from './args';
+import { nodeSource } from './nodeSource';
+import type { RawOption } from './rawOptions';
+
+/**
+ * Environment override of the streaming threshold in bytes (default 256 MiB), so the streamed
+ * path can be exercised on small files and tuned on machines with little memory.
+ */
+export const STREAM_THRESHOLD_ENV = 'BSKMQ_STREAM_THRESHOLD';
+
+/**
+ * Opens `path` with every format parser of SPEC §8 (`raw` forces headerless binary), runs `use`
+ * on it and closes the file, also when `use` throws. Messages name the file as the user typed it.
+ */
+export async function withInput<T>(path: string, raw: RawOption | undefined, use: (opened: OpenedFile) => Promise<T>): Promise<T> {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`}`, 1);
+  }
+  if (!isFile) throw new CliError(`${path}: not a regular file`, 1);
+  const options: OpenOptions = { streamThreshold: streamThreshold() };
+  if (raw) options.raw = { dtype: raw.dtype, byteOrder: raw.byteOrder };
+  const source = nodeSource(path, path);
+  try {
+    return await use(await openFile(source, options));
+  } finally {
+    await source.close();
+  }
+}
+
+function streamThreshold(): number {
+  const raw = process.env[STREAM_THRESHOLD_ENV];
+  if (raw === undefined || raw === '') return DEFAULT_STREAM_THRESHOLD;
+  const v = Number(raw);
+  if (!(Number.isInteger(v) && v >= 0)) {
+    throw new CliError(`${STREAM_THRESHOLD_ENV}=${raw}: must be a whole number of bytes (default ${DEFAULT_STREAM_THRESHOLD})`);
+  }
+  return v;
+}
+
+/** Checks `--tensor NAME` against the file's tensors, so a typo lists what is there. */
+export function checkTensor(opened: OpenedFile, tensor: string | undefined): void {
+  if (tensor === undefined) {
+    if (opened.tensors.length === 0) throw new CliError(`${opened.file}: the file holds no tensors`, 1);
+    return;
+  }
+  if (opened.tensors.some((t) => t.name === tensor)) return;
+  const names = opened.tensors.map((t) => JSON.stringify(t.name));
+  const shown = names.length > 12 ? [...names.slice(0, 12), `… (${names.length} in all)`] : names;
+  throw new CliError(`--tensor ${tensor}: ${opened.file} has no such tensor; it holds ${shown.join(', ')}`);
+}

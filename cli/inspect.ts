@@ -1,0 +1,34 @@
+/**
+ * `bskmq inspect FILE`: the tensors a file holds (name, shape, dtype, count),
+ * listed from the headers without decoding any data.
+ */
+import { formatFlags, parseArgs, CliError, type FlagSpec } from './args';
+import { withInput } from './input';
+import { formatJson } from './json';
+import { RAW_FLAGS, rawOptionFrom } from './rawOptions';
+
+export const INSPECT_FLAGS: Readonly<Record<string, FlagSpec>> = { ...RAW_FLAGS };
+
+export const INSPECT_HELP = `Usage: bskmq inspect FILE [--raw-dtype DTYPE [--byte-order little|big]]
+
+Lists the tensors in FILE (.npy, .npz, .safetensors, PyTorch .pt/.pth/.bin, CSV/TSV/text, JSON, raw binary)
+as JSON: {"file", "format", "tensors": [{"name", "shape", "dtype", "count"}]}.
+
+Options:
+${formatFlags(INSPECT_FLAGS)}`;
+
+/** Runs `inspect` on its arguments; returns the JSON listing. */
+export async function runInspect(argv: readonly string[]): Promise<string> {
+  const args = parseArgs(argv, INSPECT_FLAGS, 'inspect');
+  if (args.help) return INSPECT_HELP;
+  if (args.positionals.length !== 1) {
+    throw new CliError(`expected one FILE, got ${args.positionals.length} (see bskmq inspect --help)`);
+  }
+  return withInput(args.positionals[0], rawOptionFrom(args), async (opened) =>
+    formatJson({
+      file: opened.file,
+      format: opened.format,
+      tensors: opened.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, count: t.count })),
+    }),
+  );
+}
