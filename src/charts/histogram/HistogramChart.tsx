@@ -17,9 +17,14 @@ export function HistogramChart(props: HistogramChartProps) {
   const { data, log, domain, bands, focus, rugs, height = 320, onZoom, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
+  // Domain and bands are keyed by value: callers often pass fresh literals, which must not redo the layout.
+  const [d0, d1] = domain;
+  const [bl0, bl1] = bands.low ?? [NaN, NaN];
+  const [bh0, bh1] = bands.high ?? [NaN, NaN];
   const layout = useMemo(
-    () => layoutHistogram({ data, log, domain, bands, focus, rugs }, width, height),
-    [data, log, domain, bands, focus, rugs, width, height],
+    () => layoutHistogram({ data, log, domain: [d0, d1], focus, rugs,
+      bands: { low: Number.isNaN(bl0) ? null : [bl0, bl1], high: Number.isNaN(bh0) ? null : [bh0, bh1] } }, width, height),
+    [data, log, d0, d1, bl0, bl1, bh0, bh1, focus, rugs, width, height],
   );
   const [hover, setHover] = useState<HistogramHover | null>(null);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);

@@ -159,3 +159,16 @@ describe('hoverAt', () => {
     expect(valueAt(l, -100)).toBe(0);
   });
 });
+
+describe('layoutHistogram label placement', () => {
+  it('moves a band label below a spike label it would overlap', () => {
+    // Spike at 6 of 1/3 the tallest bin: its label sits at about the band label's height.
+    const data = { ...HIST_PROPS.data, spikes: [{ value: 6, count: 335, share: 0.1 }] };
+    const l = layoutHistogram({ ...HIST_PROPS, data }, 800, 320);
+    const spike = l.spikes[0], high = l.bands.find((b) => b.side === 'high')!;
+    expect(Math.abs(spike.labelY - 34)).toBeLessThan(15);
+    expect(high.labelY).toBeGreaterThanOrEqual(spike.labelY + 15);
+    const low = l.bands.find((b) => b.side === 'low')!;
+    expect(low.labelY).toBe(34);
+  });
+});

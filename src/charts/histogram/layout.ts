@@ -191,6 +191,19 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
     });
   }
 
+  // A band label moves below any spike label it would overlap (both sit near the plot's top corners).
+  const extent = (x: number, anchor: 'start' | 'middle' | 'end', w: number) =>
+    anchor === 'start' ? [x, x + w] : anchor === 'end' ? [x - w, x] : [x - w / 2, x + w / 2];
+  for (const band of bands) {
+    const [b0, b1] = extent(band.labelX, band.labelAnchor, textWidth(band.label, 11));
+    for (const spike of spikes) {
+      const [s0, s1] = extent(spike.labelX, spike.labelAnchor, textWidth(spike.label));
+      if (s0 < b1 && b0 < s1 && Math.abs(spike.labelY - band.labelY) < 15) {
+        band.labelY = px(Math.min(plotHeight - 4, spike.labelY + 16));
+      }
+    }
+  }
+
   const focusLevels = focus.levels.map((v) => (Number.isFinite(v) ? v : null));
   const focusThresholds = finiteSorted(focus.thresholds);
   const levels = groupMarks(finiteSorted(focus.levels), xDomain, eps, x);

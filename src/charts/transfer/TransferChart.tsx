@@ -12,8 +12,9 @@ export function TransferChart(props: TransferChartProps) {
   const { focus, linear, domain, height = 300, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
-  const layout = useMemo(() => layoutTransfer({ focus, linear, domain }, width, height),
-    [focus, linear, domain, width, height]);
+  const [d0, d1] = domain;
+  const layout = useMemo(() => layoutTransfer({ focus, linear, domain: [d0, d1] }, width, height),
+    [focus, linear, d0, d1, width, height]);
   const { margin, plotWidth, plotHeight } = layout;
   const sameMethod = layout.focus.method === layout.linear.method;
   const entries = sameMethod ? [layout.focus] : [layout.focus, layout.linear];
