@@ -6,7 +6,7 @@
  * rebuild functions to inert descriptors and every other global to an opaque placeholder: nothing in
  * the file is imported or executed.
  */
-import { NameRegistry, Parser } from 'pickleparser';
+import { BufferReader, NameRegistry, Parser } from 'pickleparser';
 import { checkPlan, type TensorPlan } from './binary';
 import type { ByteOrder, DTypeName } from './dtype';
 import { FormatError } from './errors';
@@ -144,6 +144,42 @@ function makeParser(file: string): Parser {
   });
 }
 
+const LONG4 = 0x8b;
+
+/**
+ * pickleparser converts a LONG4 integer with a quadratic BigInt loop, so a crafted pickle with a
+ * megabyte-long integer would stall the parser. No checkpoint needs integers wider than 64 bytes:
+ * refuse longer ones. Only LONG4 reads a uint32 right after its opcode byte is 0x8b (every other
+ * byte argument is followed by the next opcode), which is how the opcode is recognised here.
+ */
+class GuardedReader extends BufferReader {
+  private lastByte = -1;
+
+  override byte(): number {
+    this.lastByte = super.byte();
+    return this.lastByte;
+  }
+
+  override uint32(): number {
+    const value = super.uint32();
+    if (this.lastByte === LONG4 && value > 64) {
+      throw new Error(`a ${value}-byte integer (LONG4) at byte ${this.position - 5}; at most 64 bytes are accepted`);
+    }
+    this.lastByte = -1;
+    return value;
+  }
+
+  override int32(): number {
+    this.lastByte = -1;
+    return super.int32();
+  }
+
+  override uint16(): number {
+    this.lastByte = -1;
+    return super.uint16();
+  }
+}
+
 interface Found {
   name: string;
   value: TensorRef | UnsupportedTensor;
@@ -210,7 +246,7 @@ export async function planTorch(
   const pkl = await memberBytes(pickle);
   let root: unknown;
   try {
-    root = makeParser(file).parse(pkl);
+    root = makeParser(file).read(new GuardedReader(pkl));
   } catch (e) {
     if (e instanceof FormatError) throw e;
     throw new FormatError({ file, tensor: pickle.name }, `data.pkl is not a pickle this reader understands (${e instanceof Error ? e.message : String(e)})`);

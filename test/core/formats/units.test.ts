@@ -6,7 +6,7 @@ import { decodeElements } from '../../../src/core/formats/dtype';
 import { cStrides, gather, isDense, storageExtent } from '../../../src/core/formats/layout';
 import { parsePyLiteral } from '../../../src/core/formats/pyliteral';
 import { decodeUtf8 } from '../../../src/core/formats/utf8';
-import { fixtureBytes } from './helpers';
+import { fixtureBytes, torchZip } from './helpers';
 
 const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 const u16le = (...v: number[]): Uint8Array => new Uint8Array(new Uint16Array(v).buffer);
@@ -214,43 +214,27 @@ describe('zip members', () => {
   });
 });
 
-/** A minimal torch.save-style zip: one float32 storage of `numel` values 1.5 and a view into it. */
-export function torchZip(shape: number[], strides: number[], offset: number, numel: number): Uint8Array {
-  const parts: number[] = [0x80, 0x02];
-  const str = (s: string): void => {
-    parts.push(0x58, s.length, 0, 0, 0, ...Array.from(s, (c) => c.charCodeAt(0)));
-  };
-  const int = (v: number): void => {
-    if (v >= 0 && v < 2 ** 31) parts.push(0x4a, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
-    else {
-      // LONG1 with 8 little-endian two's-complement bytes.
-      const b = new DataView(new ArrayBuffer(8));
-      b.setBigInt64(0, BigInt(v), true);
-      parts.push(0x8a, 8, ...new Uint8Array(b.buffer));
-    }
-  };
-  const global = (m: string, n: string): void => {
-    parts.push(0x63, ...Array.from(`${m}\n${n}\n`, (c) => c.charCodeAt(0)));
-  };
-  global('torch._utils', '_rebuild_tensor_v2');
-  parts.push(0x28, 0x28);
-  str('storage');
-  global('torch', 'FloatStorage');
-  str('0');
-  str('cpu');
-  int(numel);
-  parts.push(0x74, 0x51);
-  int(offset);
-  parts.push(0x28);
-  shape.forEach(int);
-  parts.push(0x74, 0x28);
-  strides.forEach(int);
-  parts.push(0x74, 0x89, 0x7d, 0x74, 0x52, 0x2e);
-  return zipSync(
-    { 'archive/data.pkl': new Uint8Array(parts), 'archive/data/0': new Uint8Array(new Float32Array(numel).fill(1.5).buffer) },
-    { level: 0 },
-  );
-}
+describe('pickles', () => {
+  it('a megabyte-long pickled integer is refused at once rather than converted', async () => {
+    const n = 1 << 20;
+    const pkl = new Uint8Array(2 + 5 + n + 1);
+    pkl.set([0x80, 2, 0x8b, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24]);
+    pkl.fill(0x11, 7, 7 + n);
+    pkl[7 + n] = 0x2e;
+    const started = Date.now();
+    await expect(openFile(bytesSource('l.pt', zipSync({ 'a/data.pkl': pkl }, { level: 0 })))).rejects.toThrow(/LONG4/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('globals in the pickle are never resolved to code: unknown classes become inert placeholders', async () => {
+    // os.system("echo pwned") as a pickle: GLOBAL os system, the string, TUPLE1, REDUCE, STOP.
+    const pkl = new Uint8Array([0x80, 2, ...Buffer.from('cos\nsystem\n'), 0x58, 10, 0, 0, 0, ...Buffer.from('echo pwned'),
+      0x85, 0x52, 0x2e]);
+    const opened = await openFile(bytesSource('p.pt', zipSync({ 'a/data.pkl': pkl }, { level: 0 })));
+    expect(opened.tensors).toEqual([]);
+    await expect(opened.decode()).rejects.toThrow('p.pt: file holds no tensors');
+  });
+});
 
 describe('errors', () => {
   it('carry file, tensor and offset as fields', async () => {
