@@ -12,6 +12,9 @@ import { ChartsPanel } from './components/ChartsPanel';
 import { MetricsTable } from './components/MetricsTable';
 import { DropZone } from './components/DropZone';
 import type { Theme } from './state/types';
+import type { StageName } from './state/store';
+
+const STAGE_ORDER: readonly StageName[] = ['load', 'report', 'histogram', 'baseCurves', 'bsCurve', 'sweep'];
 
 function useThemeAttribute(theme: Theme): void {
   useEffect(() => {
@@ -30,8 +33,13 @@ function useThemeAttribute(theme: Theme): void {
 export function App() {
   const theme = useApp((s) => s.display.theme);
   useThemeAttribute(theme);
+  // Test and benchmark hook: `data-state` is the data status, or `busy`/`ready` once data is
+  // loaded; `data-busy` lists the stages still computing (e.g. "report sweep").
+  const busyStages = useApp((s) => STAGE_ORDER.filter((k) => s.results.busy[k]).join(' '));
+  const dataStatus = useApp((s) => s.data.status);
+  const state = dataStatus !== 'ready' ? dataStatus : busyStages ? 'busy' : 'ready';
   return (
-    <div className="app">
+    <div className="app" data-state={state} data-busy={busyStages}>
       <Header />
       <NoticeArea />
       <div className="layout">
