@@ -47,7 +47,7 @@ export function DataPanel() {
         help="Built-in seeded data sets that show the ReLU and clamping spikes."
         value={genName}
         options={[
-          ...(source.kind !== 'generator' ? [{ value: '', label: '— (a file is loaded)' }] : []),
+          ...(source.kind !== 'generator' ? [{ value: '', label: '— choose a generator —' }] : []),
           ...generators.map((g) => ({ value: g.name, label: g.label })),
         ]}
         onChange={chooseGenerator}

@@ -11,7 +11,8 @@ import { type Method, type Params } from '../core/params';
 
 import { resolveBoundaries } from '../core/boundaries';
 import { computeBands } from '../core/suppression';
-import { designReport, inputInfo, type InputInfo, type Report } from '../core/report';
+import { inputInfo, type Report } from '../core/report';
+import { ReportCache } from './cachedReport';
 import { openFile, bytesSource, type ByteSource, type OpenedFile } from '../core/formats';
 import { generate, resolveGeneratorOptions, type GeneratorName } from '../core/generators';
 import { errorCurves, suppressionSweep } from '../core/curves';
@@ -69,6 +70,7 @@ export interface SourceInfo {
 interface Loaded {
   ps: PointSet;
   source: SourceInfo;
+  cache: ReportCache;
 }
 
 /** A ByteSource over a Blob (a File from the picker or drag and drop): reads slices on demand. */
@@ -112,6 +114,10 @@ export async function download(url: string, limit: number, onProgress?: Progress
   }
   if (!response.ok) {
     throw new UserFacingError(`Could not download ${url}: the server answered ${response.status} ${response.statusText}.`);
+  }
+  const type = response.headers.get('content-type') ?? '';
+  if (/^text\/html\b/i.test(type)) {
+    throw new UserFacingError(`Could not download ${url}: the server answered with a web page, not a data file (wrong address?).`);
   }
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
@@ -192,7 +198,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       info = decoded;
     }
     const source: SourceInfo = { file: file.file, tensor: info.name || null, shape: [...info.shape], dtype: info.dtype };
-    loaded = { ps, source };
+    loaded = { ps, source, cache: new ReportCache(ps) };
     return {
       input: inputInfo(ps, source, DEFAULT_PARAMS),
       format: file.format,
@@ -234,7 +240,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       }
       const ps = buildPointSet(samples);
       const source: SourceInfo = { file: null, tensor: null, shape: [samples.length], dtype: 'float32' };
-      loaded = { ps, source };
+      loaded = { ps, source, cache: new ReportCache(ps) };
       opened = null;
       openedSha = null;
       return {
@@ -285,7 +291,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
 
     importPointSet(t) {
       const ps = pointSetFromArrays(t.mode, t.x, t.w, t.s2, { nonFinite: t.nonFinite, min: t.min, max: t.max });
-      loaded = { ps, source: t.source };
+      loaded = { ps, source: t.source, cache: new ReportCache(ps) };
       opened = null;
       return pointSetSummary(ps);
     },
@@ -295,8 +301,8 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     },
 
     report(params) {
-      const { ps, source } = need();
-      const report = designReport(ps, inputInfo(ps, source, params), params, [params.bits], now);
+      const { ps, source, cache } = need();
+      const { report, metrics } = cache.report(inputInfo(ps, source, params), params, [params.bits], now);
       const { L, U } = resolveBoundaries(ps, params);
       const bands = computeBands(ps, params, L, U);
       const bandsView: BandsResult = {
@@ -309,7 +315,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
         highWeight: bands.highWeight,
       };
       const occupancy: ReportResult['occupancy'] = {};
-      for (const r of report.results) occupancy[r.method] = occupancyOf(ps, r.thresholds.map((t) => t ?? NaN));
+      for (const [method, m] of metrics) occupancy[method] = Array.from(m.occupancy);
       return { report, bands: bandsView, occupancy };
     },
 
@@ -329,20 +335,6 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       return { axis: s.axis, x: s.x, mse: s.mse, kmeansMse: s.kmeansMse, optimalMse: s.optimalMse, bits: params.bits };
     },
   };
-}
-
-/** Share of the samples in each code: code(x) = number of thresholds t ≤ x (SPEC §2). */
-export function occupancyOf(ps: PointSet, thresholds: readonly number[]): number[] {
-  const k = thresholds.length + 1;
-  const out = new Array<number>(k);
-  const n = ps.n;
-  let prev = 0;
-  for (let j = 0; j < k; j++) {
-    const end = j < k - 1 ? lowerBound(ps, thresholds[j]) : ps.x.length;
-    out[j] = n > 0 ? (ps.cw[end] - ps.cw[prev]) / n : 0;
-    prev = Math.max(prev, end);
-  }
-  return out;
 }
 
 /** A spike is one value repeated at least this often (a tiny file's distinct values are not spikes). */

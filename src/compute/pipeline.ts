@@ -223,8 +223,8 @@ export class Pipeline {
           .getState()
           .notify(
             'warning',
-            `"${file.name}" is not the file the link was made with: its SHA-256 starts ${result.sha256.slice(0, LINK_HASH_DIGITS)}, ` +
-              `the link's ${expected.sha256}. Its levels will differ from the linked view.`,
+            `"${file.name}" is not the file the link was made with ("${expected.name}"): its SHA-256 starts ` +
+              `${result.sha256.slice(0, LINK_HASH_DIGITS)}, the link's ${expected.sha256}. Its levels may differ from the linked view.`,
           );
       }
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, histogramOf, occupancyOf } from '../../src/compute/engine';
+import { createEngine, histogramOf } from '../../src/compute/engine';
 import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
 import { buildPointSet } from '../../src/core/pointset';
 import { designReport, inputInfo } from '../../src/core/report';
@@ -32,6 +32,21 @@ describe('compute engine', () => {
     const strip = (r: typeof report) => ({ ...r, results: r.results.map(({ seconds: _s, ...rest }) => rest) });
     expect(strip(report)).toEqual(strip(direct));
     expect(report.results.map((r) => r.method)).toEqual(params.methods);
+  });
+
+  it('stays equal to designReport after changes served partly from its design cache', async () => {
+    const engine = createEngine();
+    await engine.loadGenerator('relu6', small);
+    const ps = buildPointSet(generate('relu6', { ...small }));
+    const src = { file: null, tensor: null, shape: [small.n], dtype: 'float32' };
+    const strip = (r: ReturnType<typeof designReport>) => ({ ...r, results: r.results.map(({ seconds: _s, ...rest }) => rest) });
+    const steps: Partial<Params>[] = [{}, { bandLow: 0.1 }, { bits: 4 }, { bits: 3, pin: 'none' }, { high: 5, bandLow: 0.02 }, {}];
+    let p = params;
+    for (const step of steps) {
+      p = { ...p, ...step };
+      const fromEngine = engine.report(p).report;
+      expect(strip(fromEngine)).toEqual(strip(designReport(ps, inputInfo(ps, src, p), p, [p.bits])));
+    }
   });
 
   it('moves the point set between engines unchanged (same report)', async () => {
@@ -110,12 +125,5 @@ describe('histogramOf', () => {
     const ps = buildPointSet([0, 1, 2, 3, 4, 5]);
     const h = histogramOf(ps, { bins: 2, domain: [1, 3], spikeShare: 1 });
     expect(h.counts).toEqual([1, 2]);
-  });
-});
-
-describe('occupancyOf', () => {
-  it('sends a value equal to a threshold to the upper code (SPEC §2)', () => {
-    const ps = buildPointSet([0, 1, 1, 2]);
-    expect(occupancyOf(ps, [1])).toEqual([0.25, 0.75]);
   });
 });

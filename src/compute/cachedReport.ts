@@ -1,0 +1,118 @@
+/**
+ * core's designReport, assembled from cached designs so that a slider only
+ * redesigns the methods its parameter affects: moving a BS-KMQ band redesigns
+ * `bskmq` alone and re-evaluates the others (O(k log m) each), instead of rerunning
+ * K-means++ and the optimal DP.
+ *
+ * The output is the same object designReport returns for the same inputs (the unit
+ * test checks it key by key, `seconds` aside): same order, same evaluation, same
+ * null for non-finite numbers. `seconds` is the time the design took when it ran.
+ */
+import { resolveBoundaries } from '../core/boundaries';
+import { optimalReference } from '../core/curves';
+import { designQuantizer } from '../core/design';
+import { evaluate, linearMseByBits, type Metrics } from '../core/metrics';
+import { paramsToJSON, type Method, type Params } from '../core/params';
+import type { PointSet } from '../core/pointset';
+import type { Quantizer } from '../core/quantizer';
+import { finiteOrNull, type InputInfo, type MethodResult, type Report } from '../core/report';
+import { computeBands } from '../core/suppression';
+
+interface Design {
+  q: Quantizer;
+  seconds: number;
+}
+
+/** Cache entries kept per point set; old ones are dropped first. */
+const MAX_ENTRIES = 256;
+
+/** The parameters each method's design reads (bskmq reads every BS-KMQ setting too). */
+function designKey(method: Method, bits: number, p: Params): string {
+  if (method === 'optimal') return `optimal|${bits}`;
+  const shared = [bits, p.seed, p.restarts, p.low, p.high];
+  if (method !== 'bskmq') return `${method}|${JSON.stringify(shared)}`;
+  const bs = [p.suppressMode, p.bandLow, p.bandHigh, p.pctLow, p.pctHigh, p.suppressWeight, p.pin, p.spikeMin, p.bsInit];
+  return `bskmq|${JSON.stringify([...shared, ...bs])}`;
+}
+
+export class ReportCache {
+  private readonly designs = new Map<string, Design>();
+  private readonly optimum = new Map<number, { quantizer: Quantizer; mse: number; seconds: number }>();
+  private linear: { L: number; U: number; table: Float64Array } | null = null;
+
+  constructor(private readonly ps: PointSet) {}
+
+  private remember(key: string, d: Design): Design {
+    if (this.designs.size >= MAX_ENTRIES) this.designs.delete(this.designs.keys().next().value as string);
+    this.designs.set(key, d);
+    return d;
+  }
+
+  private optimumAt(bits: number, now: () => number) {
+    let o = this.optimum.get(bits);
+    if (!o) {
+      const t0 = now();
+      const ref = optimalReference(this.ps, bits);
+      o = { ...ref, seconds: (now() - t0) / 1000 };
+      this.optimum.set(bits, o);
+    }
+    return o;
+  }
+
+  private linearTable(L: number, U: number): Float64Array {
+    if (!this.linear || !Object.is(this.linear.L, L) || !Object.is(this.linear.U, U)) {
+      this.linear = { L, U, table: linearMseByBits(this.ps, L, U) };
+    }
+    return this.linear.table;
+  }
+
+  /** designReport(ps, input, params, bitsList, now), plus each method's Metrics (occupancy) by method at the last bits. */
+  report(input: InputInfo, params: Params, bitsList: number[], now: () => number): { report: Report; metrics: Map<Method, Metrics> } {
+    const ps = this.ps;
+    const { L, U } = resolveBoundaries(ps, params);
+    const bands = computeBands(ps, params, L, U);
+    const linear = this.linearTable(L, U);
+    const results: MethodResult[] = [];
+    const metrics = new Map<Method, Metrics>();
+    for (const bits of bitsList) {
+      const optimum = this.optimumAt(bits, now);
+      for (const method of params.methods) {
+        let d: Design;
+        if (method === 'optimal' && ps.n > 0) d = { q: optimum.quantizer, seconds: optimum.seconds };
+        else {
+          const key = designKey(method, bits, params);
+          const hit = this.designs.get(key);
+          if (hit) d = hit;
+          else {
+            const t1 = now();
+            const q = designQuantizer(ps, method, bits, params);
+            d = this.remember(key, { q, seconds: (now() - t1) / 1000 });
+          }
+        }
+        const m = evaluate(ps, d.q, { bands, optimalMse: optimum.mse, linearMseByBits: linear });
+        metrics.set(method, m);
+        results.push({
+          method,
+          bits,
+          levels: Array.from(d.q.levels, finiteOrNull),
+          thresholds: Array.from(d.q.thresholds, finiteOrNull),
+          mse: finiteOrNull(m.mse),
+          rmse: finiteOrNull(m.rmse),
+          nmse: finiteOrNull(m.nmse),
+          sqnrDb: finiteOrNull(m.sqnrDb),
+          mseInterior: finiteOrNull(m.mseInterior),
+          mseBoundary: finiteOrNull(m.mseBoundary),
+          vsOptimal: finiteOrNull(m.vsOptimal),
+          levelsUsed: m.levelsUsed,
+          entropyBits: finiteOrNull(m.entropyBits),
+          bitsEquivalent: finiteOrNull(m.bitsEquivalent),
+          seconds: d.seconds,
+        });
+      }
+    }
+    return {
+      report: { input, pointSet: { mode: ps.mode, points: ps.x.length }, params: paramsToJSON(params), results },
+      metrics,
+    };
+  }
+}
