@@ -45,7 +45,11 @@ export interface ParsedArgs {
  * A value flag consumes the next argument even when it starts with `-`, so `--low -1.5` works.
  * `--` ends flag parsing. Throws CliError on anything it does not recognise.
  */
-export function parseArgs(argv: readonly string[], flags: Readonly<Record<string, FlagSpec>>, command: string): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  flags: Readonly<Record<string, FlagSpec>>,
+  command: string,
+): ParsedArgs {
   const byShort = new Map<string, string>();
   for (const [name, spec] of Object.entries(flags)) if (spec.short) byShort.set(spec.short, name);
   const parsed: ParsedArgs = { positionals: [], values: new Map(), switches: new Set(), help: false };

@@ -42,11 +42,15 @@ export async function runDesign(argv: readonly string[]): Promise<string> {
 }
 
 /** The tensor's point set: decoded and built in memory, or streamed into bins when the file is large. */
-async function loadPointSet(opened: OpenedFile, options: DesignOptions): Promise<{ pointSet: PointSet; info: TensorInfo }> {
+async function loadPointSet(
+  opened: OpenedFile,
+  options: DesignOptions,
+): Promise<{ pointSet: PointSet; info: TensorInfo }> {
   if (opened.shouldStream(options.tensor)) {
     if (options.mode === 'exact') {
       throw new CliError(
-        `--exact: ${opened.file} is over the streaming threshold, so it is streamed into a binned point set; drop --exact`,
+        `--exact: ${opened.file} is over the streaming threshold, so it is streamed into a binned point set; ` +
+          'drop --exact',
       );
     }
     return opened.stream(options.tensor, { onProgress: progressReporter(opened.file) });

@@ -69,10 +69,13 @@ export const DESIGN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   bits: {
     kind: 'value',
     metavar: '3|2-8|2,4',
-    help: `Bit-widths to design for: one, a range or a list, each ${MIN_BITS}–${MAX_BITS}. Default ${MIN_BITS}-${MAX_BITS}.`,
+    help: `Bit-widths: one, a range or a list, each ${MIN_BITS}–${MAX_BITS}. Default ${MIN_BITS}-${MAX_BITS}.`,
   },
   ...Object.fromEntries(
-    PARAM_FLAGS.map((key) => [kebabCase(key), { kind: 'value', metavar: metavarOf(key), help: helpOf(key) } as FlagSpec]),
+    PARAM_FLAGS.map((key): [string, FlagSpec] => [
+      kebabCase(key),
+      { kind: 'value', metavar: metavarOf(key), help: helpOf(key) },
+    ]),
   ),
   exact: { kind: 'switch', help: 'Use the exact point set (every distinct value), whatever the size.' },
   binned: { kind: 'switch', help: 'Use the binned point set (2^16 bins plus exact spikes), whatever the size.' },
@@ -133,7 +136,9 @@ export function designOptionsFrom(args: ParsedArgs): DesignOptions {
   if (params.low !== null && params.high !== null && !(params.low < params.high)) {
     throw new CliError(`--low ${params.low} --high ${params.high}: low must be below high`);
   }
-  if (args.switches.has('exact') && args.switches.has('binned')) throw new CliError('--exact and --binned exclude each other');
+  if (args.switches.has('exact') && args.switches.has('binned')) {
+    throw new CliError('--exact and --binned exclude each other');
+  }
   const mode = args.switches.has('exact') ? 'exact' : args.switches.has('binned') ? 'binned' : 'auto';
   return {
     file: args.positionals[0],

@@ -11,6 +11,7 @@ import {
   type GeneratorName,
   type GeneratorOptions,
   type GeneratorParamSpec,
+  type GeneratorSpec,
 } from '../src/core/generators';
 import { CliError, formatFlags, kebabCase, parseArgs, type FlagSpec } from './args';
 import { formatJson } from './json';
@@ -20,11 +21,26 @@ const SPECS = GENERATOR_NAMES.map((name) => GENERATORS[name]);
 
 /** Every generator parameter across the registry (each generator accepts its own subset), plus -o. */
 export const GENERATE_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  out: { kind: 'value', short: 'o', metavar: 'FILE.npy', help: 'Where to write the samples (float32 .npy v1.0). Required.' },
+  out: {
+    kind: 'value',
+    short: 'o',
+    metavar: 'FILE.npy',
+    help: 'Where to write the samples (float32 .npy v1.0). Required.',
+  },
   ...Object.fromEntries(
-    SPECS.flatMap((g) => g.params).map((p) => [kebabCase(p.name), { kind: 'value', metavar: 'X', help: p.help } as FlagSpec]),
+    SPECS.flatMap((g) => g.params).map((p): [string, FlagSpec] => [
+      kebabCase(p.name),
+      { kind: 'value', metavar: 'X', help: p.help },
+    ]),
   ),
 };
+
+function describeGenerator(g: GeneratorSpec): string {
+  const params = g.params.map(
+    (p) => `      --${kebabCase(p.name)} (${p.min}–${p.max}, default ${p.default}): ${p.help}`,
+  );
+  return [`  ${g.name}: ${g.help}`, ...params].join('\n');
+}
 
 /** "clamp must be a number in 0.001–1000": the allowed range, as the design flags word it. */
 function allowed(p: GeneratorParamSpec): string {
@@ -39,7 +55,7 @@ Options:
 ${formatFlags({ out: GENERATE_FLAGS.out })}
 
 Generators and their parameters:
-${SPECS.map((g) => `  ${g.name}: ${g.help}\n${g.params.map((p) => `      --${kebabCase(p.name)} (${p.min}–${p.max}, default ${p.default}): ${p.help}`).join('\n')}`).join('\n')}
+${SPECS.map(describeGenerator).join('\n')}
 
 Example:
   bskmq generate relu6 --n 1000000 --seed 1 --clamp 6 -o relu6.npy`;
@@ -49,7 +65,8 @@ export async function runGenerate(argv: readonly string[]): Promise<string> {
   const args = parseArgs(argv, GENERATE_FLAGS, 'generate');
   if (args.help) return GENERATE_HELP;
   if (args.positionals.length !== 1) {
-    throw new CliError(`generate takes one generator NAME (${GENERATOR_NAMES.join(', ')}), got ${args.positionals.length}`);
+    const got = args.positionals.length;
+    throw new CliError(`expected one generator NAME (${GENERATOR_NAMES.join(', ')}), got ${got}`);
   }
   const name = args.positionals[0];
   if (!(GENERATOR_NAMES as readonly string[]).includes(name)) {
@@ -63,7 +80,8 @@ export async function runGenerate(argv: readonly string[]): Promise<string> {
     if (flag === 'out') continue;
     const param = spec.params.find((p) => kebabCase(p.name) === flag);
     if (!param) {
-      throw new CliError(`--${flag} is not a parameter of ${name}; it takes ${spec.params.map((p) => `--${kebabCase(p.name)}`).join(', ')}`);
+      const takes = spec.params.map((p) => `--${kebabCase(p.name)}`).join(', ');
+      throw new CliError(`--${flag} is not a parameter of ${name}; it takes ${takes}`);
     }
     const v = raw.trim() === '' ? NaN : Number(raw);
     const ok = Number.isFinite(v) && v >= param.min && v <= param.max && (!param.integer || Number.isInteger(v));

@@ -19,7 +19,11 @@ export const STREAM_THRESHOLD_ENV = 'BSKMQ_STREAM_THRESHOLD';
  * Opens `path` with every format parser of SPEC §8 (`raw` forces headerless binary), runs `use`
  * on it and closes the file, also when `use` throws. Messages name the file as the user typed it.
  */
-export async function withInput<T>(path: string, raw: RawOption | undefined, use: (opened: OpenedFile) => Promise<T>): Promise<T> {
+export async function withInput<T>(
+  path: string,
+  raw: RawOption | undefined,
+  use: (opened: OpenedFile) => Promise<T>,
+): Promise<T> {
   let isFile = false;
   try {
     isFile = statSync(path).isFile();
@@ -43,7 +47,8 @@ function streamThreshold(): number {
   if (raw === undefined || raw === '') return DEFAULT_STREAM_THRESHOLD;
   const v = Number(raw);
   if (!(Number.isInteger(v) && v >= 0)) {
-    throw new CliError(`${STREAM_THRESHOLD_ENV}=${raw}: must be a whole number of bytes (default ${DEFAULT_STREAM_THRESHOLD})`);
+    const def = DEFAULT_STREAM_THRESHOLD;
+    throw new CliError(`${STREAM_THRESHOLD_ENV}=${raw}: must be a whole number of bytes (default ${def})`);
   }
   return v;
 }

@@ -20,7 +20,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   generate: { run: runGenerate, summary: "Write a built-in generator's samples as a float32 .npy file." },
 };
 
-export const MAIN_HELP = `bskmq — design nonlinear ADC quantization levels (BS-KMQ and baselines) from activation files
+export const MAIN_HELP = `bskmq — design nonlinear ADC quantization levels (BS-KMQ and baselines) for activations
 
 Usage:
 ${Object.entries(COMMANDS)
@@ -46,7 +46,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
-    if (!command) throw new CliError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}, --help`);
+    if (!command) {
+      throw new CliError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}, --help`);
+    }
     const out = await command.run(rest);
     process.stdout.write(out.endsWith('\n') ? out : out + '\n');
     return 0;

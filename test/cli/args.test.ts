@@ -96,10 +96,16 @@ describe('designOptionsFrom', () => {
   });
 
   it('rejects out-of-range values with the allowed range', () => {
-    expect(errorOf(() => design('f.npy', '--band-low', '0.7'))).toBe('--band-low 0.7: bandLow must be a number in 0–0.5');
-    expect(errorOf(() => design('f.npy', '--pin', 'top'))).toBe('--pin top: pin must be one of auto, both, low, high, none');
+    expect(errorOf(() => design('f.npy', '--band-low', '0.7'))).toBe(
+      '--band-low 0.7: bandLow must be a number in 0–0.5',
+    );
+    expect(errorOf(() => design('f.npy', '--pin', 'top'))).toBe(
+      '--pin top: pin must be one of auto, both, low, high, none',
+    );
     expect(errorOf(() => design('f.npy', '--methods', 'kmeans,foo'))).toContain('methods must be a non-empty list of');
-    expect(errorOf(() => design('f.npy', '--restarts', '0'))).toBe('--restarts 0: restarts must be an integer in 1–64');
+    expect(errorOf(() => design('f.npy', '--restarts', '0'))).toBe(
+      '--restarts 0: restarts must be an integer in 1–64',
+    );
   });
 
   it('rejects contradictory options and a missing or extra FILE', () => {
@@ -114,7 +120,8 @@ describe('designOptionsFrom', () => {
 describe('formatJson', () => {
   it('parses back to what JSON.stringify gives, with non-finite numbers as null', () => {
     const value = { a: [1, 2.5, NaN], b: { c: [{ d: Infinity }, { e: 'x' }], f: [] }, g: new Float64Array([0.5, -1]) };
-    expect(JSON.parse(formatJson(value))).toEqual({ a: [1, 2.5, null], b: { c: [{ d: null }, { e: 'x' }], f: [] }, g: [0.5, -1] });
+    const expected = { a: [1, 2.5, null], b: { c: [{ d: null }, { e: 'x' }], f: [] }, g: [0.5, -1] };
+    expect(JSON.parse(formatJson(value))).toEqual(expected);
   });
 });
 

@@ -71,6 +71,7 @@ describe.concurrent('bskmq generate → design', () => {
     expect(gen.code, gen.stderr).toBe(0);
     const r = await bskmq('design', file, '--bits', '2-3');
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout);
     expect(report.input.count).toBe(20000);
     expect(report.input.shape).toEqual([20000]);
@@ -79,7 +80,8 @@ describe.concurrent('bskmq generate → design', () => {
     const designed = report.results.map((x: { method: string; bits: number }) => `${x.method}@${x.bits}`);
     expect(designed.sort()).toEqual(METHODS.flatMap((m) => [`${m}@2`, `${m}@3`]).sort());
     expect(report.results).toHaveLength(14);
-    const optimal3 = report.results.find((x: { method: string; bits: number }) => x.method === 'optimal' && x.bits === 3);
+    type Result = { method: string; bits: number; mse: number };
+    const optimal3 = report.results.find((x: Result) => x.method === 'optimal' && x.bits === 3);
     for (const res of report.results.filter((x: { bits: number }) => x.bits === 3)) {
       expect(res.levels).toHaveLength(8);
       expect(res.thresholds).toHaveLength(7);
@@ -131,7 +133,10 @@ describe.concurrent('bskmq generate → design', () => {
 describe.concurrent('streaming', () => {
   it('streams a file above the threshold into a binned point set with the same statistics', async () => {
     const args = ['design', 'small.npy', '--bits', '2', '--methods', 'linear,optimal'];
-    const [streamed, decoded] = await Promise.all([bskmqWithEnv({ BSKMQ_STREAM_THRESHOLD: '1000' }, ...args), bskmq(...args, '--binned')]);
+    const [streamed, decoded] = await Promise.all([
+      bskmqWithEnv({ BSKMQ_STREAM_THRESHOLD: '1000' }, ...args),
+      bskmq(...args, '--binned'),
+    ]);
     expect(streamed.code, streamed.stderr).toBe(0);
     const a = JSON.parse(streamed.stdout), b = JSON.parse(decoded.stdout);
     expect(a.pointSet.mode).toBe('binned');
