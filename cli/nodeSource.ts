@@ -35,7 +35,8 @@ export function nodeSource(path: string, name: string = basename(path)): NodeByt
       const fh = await handle;
       let done = 0;
       while (done < n) {
-        const { bytesRead } = await fh.read(out, done, n - done, start + done);
+        // One read call is limited to 2 GiB; read big ranges in 1 GiB steps.
+        const { bytesRead } = await fh.read(out, done, Math.min(n - done, 2 ** 30), start + done);
         if (bytesRead === 0) break;
         done += bytesRead;
       }

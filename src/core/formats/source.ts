@@ -15,7 +15,10 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
-/** A ByteSource over bytes already in memory (tests, small uploads). Reads are views, not copies. */
+/**
+ * A ByteSource over bytes already in memory (tests, small uploads). Reads return copies, so what a
+ * decoder returns never aliases (and transferring it never detaches) the caller's buffer.
+ */
 export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
   return {
     name,
@@ -23,7 +26,7 @@ export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
     read(offset: number, length: number): Promise<Uint8Array> {
       const start = Math.max(0, Math.min(offset, bytes.length));
       const end = Math.max(start, Math.min(offset + length, bytes.length));
-      return Promise.resolve(bytes.subarray(start, end));
+      return Promise.resolve(bytes.slice(start, end));
     },
   };
 }

@@ -258,12 +258,16 @@ export async function openText(source: ByteSource, keepBelow: number, chunkBytes
   });
   let cached: Float64Array | null = keep ? concat(parts, summary.count) : null;
   const info: TensorInfo = { name: fileStem(source.name), shape: summary.shape, dtype: 'float64', count: summary.count };
+  /** The values; the cache is handed over, not shared, so a caller may transfer or modify it. */
   async function values(): Promise<Float64Array> {
-    if (cached) return cached;
+    if (cached) {
+      const v = cached;
+      cached = null;
+      return v;
+    }
     const got: Float64Array[] = [];
     await scan(source, chunkBytes, (v) => got.push(v));
-    cached = concat(got, summary.count);
-    return cached;
+    return concat(got, summary.count);
   }
   return {
     info,

@@ -169,6 +169,13 @@ class GuardedReader extends BufferReader {
     return value;
   }
 
+  // Without the library's console warning for values past 2^53: they fail range checks later.
+  override uint64(): number {
+    this.lastByte = -1;
+    const lo = super.uint32();
+    return lo + super.uint32() * 2 ** 32;
+  }
+
   override int32(): number {
     this.lastByte = -1;
     return super.int32();
