@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { createEngine, UserFacingError } from '../src/compute/engine';
 import type { LoadOptions, PointSetTransfer, ProgressCallback } from '../src/compute/types';
 import type { Method, Params } from '../src/core/params';
+import type { OptimumSeed } from '../src/compute/cachedReport';
 
 const engine = createEngine(() => performance.now());
 
@@ -36,6 +37,13 @@ const api = {
   histogram: (req: Parameters<typeof engine.histogram>[0]) => guard(() => engine.histogram(req)),
   curves: (params: Params, methods: Method[]) => guard(() => engine.curves(params, methods)),
   sweep: (params: Params) => guard(() => engine.sweep(params)),
+  optima: (bitsList: number[]) =>
+    guard(() => {
+      const seeds = engine.optima(bitsList);
+      return Comlink.transfer(seeds, seeds.flatMap((s) => [s.levels.buffer, s.thresholds.buffer]));
+    }),
+  seedOptima: (seeds: OptimumSeed[]) => engine.seedOptima(seeds),
+  prefetch: (params: Params) => guard(() => engine.prefetch(params)),
   /** Test hook: kills this worker with an uncaught error, as a real crash would. */
   crash: () => {
     setTimeout(() => {

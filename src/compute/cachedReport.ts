@@ -35,12 +35,81 @@ function designKey(method: Method, bits: number, p: Params): string {
   return `bskmq|${JSON.stringify([...shared, ...bs])}`;
 }
 
+/** An optimal quantizer computed elsewhere (the background worker), with the point set it was computed on. */
+export interface OptimumSeed {
+  bits: number;
+  levels: Float64Array;
+  thresholds: Float64Array;
+  iterations: number;
+  mse: number;
+  seconds: number;
+  /** Fingerprint of the point set (see `pointSetFingerprint`); a seed for other data is ignored. */
+  fingerprint: string;
+}
+
+/** Identifies a point set well enough to tell two loads apart: size, weight and moment sums. */
+export function pointSetFingerprint(ps: PointSet): string {
+  const m = ps.x.length;
+  return `${ps.mode}|${m}|${ps.n}|${ps.shift}|${ps.cs[m]}|${ps.css[m]}|${ps.min}|${ps.max}`;
+}
+
 export class ReportCache {
   private readonly designs = new Map<string, Design>();
   private readonly optimum = new Map<number, { quantizer: Quantizer; mse: number; seconds: number }>();
   private linear: { L: number; U: number; table: Float64Array } | null = null;
 
-  constructor(private readonly ps: PointSet) {}
+  private readonly fingerprint: string;
+
+  constructor(private readonly ps: PointSet) {
+    this.fingerprint = pointSetFingerprint(ps);
+  }
+
+  /** The optimum at each bits (computed here if not seeded), for another worker's cache. */
+  optima(bitsList: number[], now: () => number): OptimumSeed[] {
+    return bitsList.map((bits) => {
+      const o = this.optimumAt(bits, now);
+      const q = o.quantizer;
+      return {
+        bits,
+        levels: q.levels.slice(),
+        thresholds: q.thresholds.slice(),
+        iterations: q.iterations,
+        mse: o.mse,
+        seconds: o.seconds,
+        fingerprint: this.fingerprint,
+      };
+    });
+  }
+
+  /** Takes optima computed by another worker on the same point set; returns how many were new. */
+  seedOptima(seeds: OptimumSeed[]): number {
+    let added = 0;
+    for (const s of seeds) {
+      if (s.fingerprint !== this.fingerprint || this.optimum.has(s.bits)) continue;
+      const quantizer: Quantizer = { method: 'optimal', bits: s.bits, levels: s.levels, thresholds: s.thresholds, iterations: s.iterations };
+      this.optimum.set(s.bits, { quantizer, mse: s.mse, seconds: s.seconds });
+      added++;
+    }
+    return added;
+  }
+
+  /** Whether the design `report` would need for (method, bits, params) is already cached. */
+  has(method: Method, bits: number, params: Params): boolean {
+    return method === 'optimal' ? this.optimum.has(bits) : this.designs.has(designKey(method, bits, params));
+  }
+
+  /** Designs one method at one width into the cache (for prefetching neighbouring bit widths). */
+  warm(method: Method, bits: number, params: Params, now: () => number): void {
+    if (method === 'optimal') {
+      this.optimumAt(bits, now);
+      return;
+    }
+    const key = designKey(method, bits, params);
+    if (this.designs.has(key)) return;
+    const t1 = now();
+    const q = designQuantizer(this.ps, method, bits, params);
+    this.remember(key, { q, seconds: (now() - t1) / 1000 });
+  }
 
   private remember(key: string, d: Design): Design {
     if (this.designs.size >= MAX_ENTRIES) this.designs.delete(this.designs.keys().next().value as string);

@@ -12,7 +12,7 @@
  */
 import * as Comlink from 'comlink';
 import type { EngineWorkerApi } from '../../workers/engine.worker';
-import type { Method, Params } from '../core/params';
+import { MAX_BITS, MIN_BITS, type Method, type Params } from '../core/params';
 import type {
   CurveResult,
   HistogramData,
@@ -25,6 +25,8 @@ import type {
 } from './types';
 
 export type WorkerRole = 'interactive' | 'background';
+
+const ALL_BITS = Array.from({ length: MAX_BITS - MIN_BITS + 1 }, (_, i) => MIN_BITS + i);
 
 /** Thrown into calls that were pending on a worker when it died. */
 export class WorkerDiedError extends Error {
@@ -156,14 +158,31 @@ export class ComputeClient {
     }
   }
 
-  /** Copies the interactive worker's point set into the background worker (transfer both ways). */
+  /**
+   * Copies the interactive worker's point set into the background worker (transfer both
+   * ways), then has the background worker compute the optimum at every bit width and
+   * seeds the interactive worker's cache with it, so a bits change never waits for the DP.
+   */
   private syncBackground(): Promise<void> {
     const ready = (async () => {
       const t = await this.interactiveWorker().call((r) => r.exportPointSet());
       await this.backgroundWorker().call((r) => r.importPointSet(Comlink.transfer(t, [t.x.buffer, t.w.buffer, t.s2.buffer])));
     })();
     this.backgroundReady = ready.catch(() => undefined);
+    ready
+      .then(async () => {
+        const seeds = await this.backgroundWorker().call((r) => r.optima(ALL_BITS));
+        const transfer = seeds.flatMap((s) => [s.levels.buffer, s.thresholds.buffer]);
+        await this.interactiveWorker().call((r) => r.seedOptima(Comlink.transfer(seeds, transfer)));
+      })
+      .catch(() => undefined);
     return ready;
+  }
+
+  /** Starts designing neighbouring bit widths in the interactive worker (cancelled by the next report). */
+  prefetch(params: Params): void {
+    if (!this.interactive?.alive) return;
+    this.interactive.call((r) => r.prefetch(params)).catch(() => undefined);
   }
 
   /**

@@ -7,16 +7,15 @@
  * (a report, a histogram, curves) and, on request, the point set's arrays do.
  */
 import { buildPointSet, pointSetFromArrays, lowerBound, type PointSet } from '../core/pointset';
-import { type Method, type Params } from '../core/params';
+import { DEFAULT_PARAMS, MAX_BITS, MIN_BITS, type Method, type Params } from '../core/params';
 
 import { resolveBoundaries } from '../core/boundaries';
 import { computeBands } from '../core/suppression';
 import { inputInfo, type Report } from '../core/report';
-import { ReportCache } from './cachedReport';
+import { ReportCache, type OptimumSeed } from './cachedReport';
 import { openFile, bytesSource, type ByteSource, type OpenedFile } from '../core/formats';
 import { generate, resolveGeneratorOptions, type GeneratorName } from '../core/generators';
 import { errorCurves, suppressionSweep } from '../core/curves';
-import { DEFAULT_PARAMS } from '../core/params';
 import type {
   BandsResult,
   CurveResult,
@@ -57,6 +56,17 @@ export interface Engine {
   histogram(req: HistogramRequest): HistogramData;
   curves(params: Params, methods: readonly Method[]): CurveResult[];
   sweep(params: Params): SweepResult;
+  /** The optimal quantizer at each bits (for the other worker's cache). */
+  optima(bitsList: number[]): OptimumSeed[];
+  seedOptima(seeds: OptimumSeed[]): number;
+  /**
+   * Designs, in the background and one design per task, what a change of bits would
+   * need next (nearest bit widths first), so moving the bits slider finds its designs
+   * cached. The optimum is left out: one DP at 8 bits can take most of a second, which
+   * would delay the next request; the background worker computes the optima and
+   * seeds them here (`seedOptima`). A report call cancels a running prefetch.
+   */
+  prefetch(params: Params): Promise<number>;
 }
 
 /** Where the samples came from, as the report's `input` names it. */
@@ -169,6 +179,8 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
   let loaded: Loaded | null = null;
   let opened: OpenedFile | null = null;
   let openedSha: string | null = null;
+  /** Bumped by every call, so a running prefetch stops at its next step. */
+  let epoch = 0;
 
   function need(): Loaded {
     if (!loaded) throw new UserFacingError('No data is loaded.');
@@ -301,6 +313,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     },
 
     report(params) {
+      epoch++;
       const { ps, source, cache } = need();
       const { report, metrics } = cache.report(inputInfo(ps, source, params), params, [params.bits], now);
       const { L, U } = resolveBoundaries(ps, params);
@@ -321,6 +334,37 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
 
     histogram(req) {
       return histogramOf(need().ps, req);
+    },
+
+    optima(bitsList) {
+      return need().cache.optima(bitsList, now);
+    },
+
+    seedOptima(seeds) {
+      return loaded ? loaded.cache.seedOptima(seeds) : 0;
+    },
+
+    async prefetch(params) {
+      const mine = ++epoch;
+      const target = loaded;
+      if (!target) return 0;
+      const order: number[] = [];
+      for (let d = 1; d <= MAX_BITS - MIN_BITS; d++) {
+        for (const b of [params.bits + d, params.bits - d]) if (b >= MIN_BITS && b <= MAX_BITS) order.push(b);
+      }
+      const methods = params.methods.filter((m) => m !== 'optimal');
+      const jobs: [Method, number][] = [];
+      for (const b of order) for (const m of methods) jobs.push([m, b]);
+      let done = 0;
+      for (const [method, bits] of jobs) {
+        if (target.cache.has(method, bits, params)) continue;
+        // Yield first, so a waiting request is served before each design.
+        await new Promise((r) => setTimeout(r, 0));
+        if (mine !== epoch || loaded !== target) return done;
+        target.cache.warm(method, bits, params, now);
+        done++;
+      }
+      return done;
     },
 
     curves(params, methods) {

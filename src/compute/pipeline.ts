@@ -58,6 +58,8 @@ export class Pipeline {
   private baseCurves: CurveResult[] = [];
   private bsCurve: CurveResult[] = [];
   private unsubscribe: (() => void) | null = null;
+  /** The "choose that file" notice of a link to an uploaded file, dismissed once a file loads. */
+  private awaitingNotice: number | null = null;
 
   constructor(private readonly store: AppStore, client?: ComputeClient) {
     this.client =
@@ -85,8 +87,10 @@ export class Pipeline {
       report: new Stage<Versioned<Params>, ReportResult>({
         ...common('report'),
         run: (i) => this.client.report(i.value),
-        apply: (out, i) =>
-          this.store.getState().setResults({ report: out.report, reportParams: i.value, bands: out.bands, occupancy: out.occupancy }),
+        apply: (out, i) => {
+          this.store.getState().setResults({ report: out.report, reportParams: i.value, bands: out.bands, occupancy: out.occupancy });
+          this.client.prefetch(i.value);
+        },
       }),
       histogram: new Stage<Versioned<HistogramRequest>, HistogramData>({
         ...common('histogram'),
@@ -206,6 +210,7 @@ export class Pipeline {
         st.setData({ source, status: this.dataVersion > 0 ? st.data.status : 'awaiting-file' });
         const hash = source.sha256 ? ` (SHA-256 ${source.sha256}…)` : '';
         st.notify('info', `This link was made with the file "${source.name}"${hash}. Choose or drop that file to reproduce the view.`);
+        this.awaitingNotice = this.store.getState().notices.at(-1)?.id ?? null;
         if (this.dataVersion === 0) st.setData({ status: 'awaiting-file' });
         return Promise.resolve();
       }
@@ -276,6 +281,10 @@ export class Pipeline {
   }
 
   private commit(source: DataSource, result: LoadResult): void {
+    if (this.awaitingNotice !== null && source.kind === 'file') {
+      this.store.getState().dismissNotice(this.awaitingNotice);
+      this.awaitingNotice = null;
+    }
     this.dataVersion++;
     this.baseCurves = [];
     this.bsCurve = [];

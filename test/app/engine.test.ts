@@ -49,6 +49,30 @@ describe('compute engine', () => {
     }
   });
 
+  it('serves reports equal to designReport from prefetched designs and optima seeded by another engine', async () => {
+    const a = createEngine();
+    await a.loadGenerator('relu6', { n: 5000, seed: 2 });
+    const b = createEngine();
+    b.importPointSet(a.exportPointSet());
+    expect(a.seedOptima(b.optima([1, 2, 3, 4, 5, 6, 7, 8]))).toBe(8);
+    expect(await a.prefetch(params)).toBeGreaterThan(0);
+    const ps = buildPointSet(generate('relu6', { n: 5000, seed: 2 }));
+    const src = { file: null, tensor: null, shape: [5000], dtype: 'float32' };
+    for (const bits of [2, 4, 8]) {
+      const p = { ...params, bits };
+      const strip = (r: ReturnType<typeof designReport>) => r.results.map(({ seconds: _s, ...rest }) => rest);
+      expect(strip(a.report(p).report)).toEqual(strip(designReport(ps, inputInfo(ps, src, p), p, [bits])));
+    }
+  });
+
+  it('ignores optima seeded from different data', async () => {
+    const a = createEngine();
+    await a.loadGenerator('relu6', { n: 3000, seed: 1 });
+    const b = createEngine();
+    await b.loadGenerator('relu6', { n: 3000, seed: 2 });
+    expect(a.seedOptima(b.optima([3]))).toBe(0);
+  });
+
   it('moves the point set between engines unchanged (same report)', async () => {
     const a = createEngine();
     await a.loadGenerator('relu-gaussian', small);
