@@ -232,6 +232,7 @@ async function main(): Promise<void> {
     console.table(rows.map((r) => ({
       format: r.format,
       'file MB': r.fileMB,
+      'data MB': r.dataMB,
       'decode ms': r.decodeMs,
       'decode MB/s': r.decodeMBps,
       'stream ms': r.streamMs,
