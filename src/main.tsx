@@ -25,7 +25,7 @@ const noAnim =
 document.documentElement.dataset.anim = noAnim ? 'off' : 'on';
 
 const pipeline = new Pipeline(store);
-startUrlSync({ store, ctx: codec, loadSource: (s) => void pipeline.loadSource(s) });
+startUrlSync({ store, ctx: codec, loadSource: (s) => void pipeline.loadSource(s), win: window });
 installConsoleApi(createConsoleApi(store, pipeline));
 pipeline.start();
 

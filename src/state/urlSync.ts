@@ -10,12 +10,23 @@ import { encodeUrlState, decodeUrlState, PASSTHROUGH_KEYS, type CodecContext, ty
 import { DEFAULT_DISPLAY, type DataSource } from './types';
 import { DEFAULT_PARAMS } from '../core/params';
 
+/** The part of `window` the sync uses (structural, so tests pass a fake and node can typecheck it). */
+export interface HistoryWindow {
+  location: { readonly pathname: string; readonly search: string; readonly hash: string };
+  history: {
+    pushState(data: unknown, unused: string, url: string): void;
+    replaceState(data: unknown, unused: string, url: string): void;
+  };
+  addEventListener(type: string, listener: (e: { target: unknown }) => void, capture?: boolean): void;
+  removeEventListener(type: string, listener: (e: { target: unknown }) => void, capture?: boolean): void;
+}
+
 export interface UrlSyncDeps {
   store: AppStore;
   ctx: CodecContext;
   /** Loads a data source that Back/Forward brought back. */
   loadSource: (source: DataSource) => void;
-  win?: Window;
+  win: HistoryWindow;
 }
 
 export function urlStateOf(store: AppStore): UrlState {
@@ -35,7 +46,7 @@ function isRefinement(prev: DataSource, next: DataSource): boolean {
   return false;
 }
 
-export function startUrlSync({ store, ctx, loadSource, win = window }: UrlSyncDeps): () => void {
+export function startUrlSync({ store, ctx, loadSource, win }: UrlSyncDeps): () => void {
   let applying = false;
   let gestureActive = false;
   let gesturePushed = false;
@@ -52,9 +63,9 @@ export function startUrlSync({ store, ctx, loadSource, win = window }: UrlSyncDe
   // Normalise the opening URL (invalid values were replaced by defaults).
   win.history.replaceState(null, '', urlFor(lastQuery));
 
-  const onPointerDown = (e: Event) => {
-    const t = e.target as HTMLElement | null;
-    if (t && t.tagName === 'INPUT' && (t as HTMLInputElement).type === 'range') {
+  const onPointerDown = (e: { target: unknown }) => {
+    const t = e.target as { tagName?: string; type?: string } | null;
+    if (t && t.tagName === 'INPUT' && t.type === 'range') {
       gestureActive = true;
       gesturePushed = false;
     }
