@@ -11,6 +11,8 @@ import { npyHeader, writeNpyFloat32 } from '../../cli/npyWriter';
 import { METHODS, PARAM_KEYS } from '../../src/core/params';
 
 const BIN = resolve(__dirname, '../../bin/bskmq.mjs');
+/** A NumPy-written np.savez_compressed file (FORMATS' fixture) with tensors x (float32), y (int16), z, w. */
+const NPZ = resolve(__dirname, '../fixtures/formats/deflated.npz');
 let dir: string;
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -158,6 +160,18 @@ describe.concurrent('bskmq inspect', () => {
     expect(listing.format).toBe('npy');
     expect(listing.tensors).toHaveLength(1);
     expect(listing.tensors[0]).toMatchObject({ shape: [4000], dtype: 'float32', count: 4000 });
+  });
+
+  it('lists every tensor of a multi-tensor file, and design --tensor picks one', async () => {
+    const [listing, report] = await Promise.all([
+      bskmq('inspect', NPZ),
+      bskmq('design', NPZ, '--tensor', 'y', '--bits', '1', '--methods', 'linear'),
+    ]);
+    expect(listing.code, listing.stderr).toBe(0);
+    const names = JSON.parse(listing.stdout).tensors.map((t: { name: string }) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['x', 'y', 'z']));
+    expect(report.code, report.stderr).toBe(0);
+    expect(JSON.parse(report.stdout).input).toMatchObject({ tensor: 'y', dtype: 'int16', count: 10 });
   });
 
   it('reads a raw file with --raw-dtype', async () => {
