@@ -40,12 +40,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e.code !== 'EPIPE') throw e;
   });
   const [name, ...rest] = argv;
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+  if (name === '-h' || name === '--help' || name === 'help') {
     process.stdout.write(MAIN_HELP + '\n');
-    return name === undefined ? 2 : 0;
+    return 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
+    if (name === undefined) throw new CliError(`expected a command: ${Object.keys(COMMANDS).join(', ')} (see bskmq --help)`);
     if (!command) {
       throw new CliError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}, --help`);
     }

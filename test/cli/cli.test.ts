@@ -206,7 +206,8 @@ describe.concurrent('bad arguments exit non-zero with the allowed range', () => 
     expect(expectOneLineFailure(await bskmq('design', 'small.npy', ...args))).toContain(expected);
   });
 
-  it('rejects an unknown command and an unknown generator', async () => {
+  it('rejects a missing command, an unknown command and an unknown generator', async () => {
+    expect(expectOneLineFailure(await bskmq())).toContain('expected a command');
     expect(expectOneLineFailure(await bskmq('desing', 'small.npy'))).toContain('unknown command "desing"');
     expect(expectOneLineFailure(await bskmq('generate', 'nosuch', '-o', 'x.npy'))).toContain('nosuch');
   });
