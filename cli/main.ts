@@ -46,7 +46,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
-    if (name === undefined) throw new CliError(`expected a command: ${Object.keys(COMMANDS).join(', ')} (see bskmq --help)`);
+    if (name === undefined) {
+      throw new CliError(`expected a command: ${Object.keys(COMMANDS).join(', ')} (see bskmq --help)`);
+    }
     if (!command) {
       throw new CliError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}, --help`);
     }
