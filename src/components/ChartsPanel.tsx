@@ -52,6 +52,7 @@ export function ChartsPanel() {
   const reportParams = useApp((s) => s.results.reportParams);
   const display = useApp((s) => s.display);
   const input = useApp((s) => s.data.input);
+  const status = useApp((s) => s.data.status);
   const setDisplay = store.getState().setDisplay;
 
   const results = report?.results ?? [];
@@ -81,6 +82,14 @@ export function ChartsPanel() {
       ? (reportParams.pctLow + reportParams.pctHigh) / 2
       : (reportParams.bandLow + reportParams.bandHigh) / 2
     : 0;
+
+  if (!input && status !== 'loading' && status !== 'idle') {
+    return (
+      <div className="empty-state" data-testid="empty">
+        <p>No data is loaded. Pick a generator or open a file on the left, or drop a file anywhere on this page.</p>
+      </div>
+    );
+  }
 
   return (
     <div className="charts">

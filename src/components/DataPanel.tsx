@@ -4,10 +4,11 @@
  * tensor picker of a multi-tensor file, and a progress bar while a file loads.
  * File and tensor names are rendered as text only.
  */
-import { useId, type ChangeEvent } from 'react';
+import { useEffect, useId, useState, type ChangeEvent } from 'react';
+import { DTYPE_NAMES } from '../core/formats';
 import { useApp, useServices } from '../state/context';
 import { generatorDefaults } from '../state/urlCodec';
-import { NumberField, SelectField } from './fields';
+import { CheckboxField, NumberField, SelectField } from './fields';
 import { formatCount } from './format';
 
 export function DataPanel() {
@@ -18,6 +19,14 @@ export function DataPanel() {
   const tensors = useApp((s) => s.data.tensors);
   const input = useApp((s) => s.data.input);
   const fileId = useId();
+  const [raw, setRaw] = useState<{ on: boolean; dtype: string; byteOrder: 'little' | 'big' }>({
+    on: false,
+    dtype: 'float32',
+    byteOrder: 'little',
+  });
+  useEffect(() => {
+    pipeline.rawOptions = raw.on ? { dtype: raw.dtype, byteOrder: raw.byteOrder } : null;
+  }, [pipeline, raw]);
 
   const genName = source.kind === 'generator' ? source.name : '';
   const spec = generators.find((g) => g.name === genName);
@@ -76,6 +85,34 @@ export function DataPanel() {
           onChange={onFile}
         />
         <p className="hint">.npy .npz .safetensors .pt .csv .json — or drop it anywhere on the page. It never leaves your browser.</p>
+        <CheckboxField
+          label="Read files as raw binary"
+          testId="data.raw"
+          help="Headerless binary: choose the element type and byte order; the whole file is one tensor."
+          checked={raw.on}
+          onChange={(on) => setRaw({ ...raw, on })}
+        />
+        {raw.on && (
+          <div className="grid2">
+            <SelectField
+              label="dtype"
+              testId="data.rawDtype"
+              value={raw.dtype}
+              options={DTYPE_NAMES.map((d) => ({ value: d, label: d }))}
+              onChange={(dtype) => setRaw({ ...raw, dtype })}
+            />
+            <SelectField
+              label="byte order"
+              testId="data.rawByteOrder"
+              value={raw.byteOrder}
+              options={[
+                { value: 'little', label: 'little-endian' },
+                { value: 'big', label: 'big-endian' },
+              ]}
+              onChange={(byteOrder) => setRaw({ ...raw, byteOrder })}
+            />
+          </div>
+        )}
       </div>
       {source.kind !== 'generator' && (
         <p className="source-name" data-testid="data.source">

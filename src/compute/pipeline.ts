@@ -207,6 +207,14 @@ export class Pipeline {
       case 'url':
         return this.runLoad({ kind: 'url', url: source.url, opts: { tensor: source.tensor, hash: true } }, source);
       case 'file': {
+        const cur = st.data.source;
+        const sameFile = cur.kind === 'file' && cur.name === source.name && cur.sha256 === source.sha256 && this.dataVersion > 0;
+        if (sameFile && source.tensor !== null && source.tensor !== cur.tensor) return this.selectTensor(source.tensor);
+        if (sameFile) return Promise.resolve();
+        const known = this.knownFiles.get(fileKey(source.name, source.sha256));
+        if (known) {
+          return this.runLoad({ kind: 'blob', blob: known, name: source.name, opts: { tensor: source.tensor, hash: true } }, source);
+        }
         st.setData({ source, status: this.dataVersion > 0 ? st.data.status : 'awaiting-file' });
         const hash = source.sha256 ? ` (SHA-256 ${source.sha256}…)` : '';
         st.notify('info', `This link was made with the file "${source.name}"${hash}. Choose or drop that file to reproduce the view.`);
@@ -217,12 +225,23 @@ export class Pipeline {
     }
   }
 
+  /** Files loaded in this page, by name and hash, so Back/Forward to an earlier upload reloads it without asking. */
+  private readonly knownFiles = new Map<string, File>();
+
+  /**
+   * How files are read as raw binary (SPEC §8: a user-chosen dtype and byte order);
+   * null = recognise the format. Set by the data panel; applies to picked and dropped files.
+   */
+  rawOptions: { dtype: string; byteOrder: 'little' | 'big' } | null = null;
+
   /** Loads a file the user picked or dropped; checks it against the link's hash if one is awaited. */
   loadFile(file: File): Promise<void> {
     const expected = this.store.getState().data.source;
     const tensor = expected.kind === 'file' && expected.name === file.name ? expected.tensor : null;
     const source: DataSource = { kind: 'file', name: file.name, sha256: null, tensor };
-    return this.runLoad({ kind: 'blob', blob: file, name: file.name, opts: { tensor, hash: true } }, source, (result) => {
+    const opts = { tensor, hash: true, ...(this.rawOptions ? { raw: this.rawOptions } : {}) };
+    return this.runLoad({ kind: 'blob', blob: file, name: file.name, opts }, source, (result) => {
+      this.knownFiles.set(fileKey(file.name, result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null), file);
       if (expected.kind === 'file' && expected.sha256 && result.sha256 && !result.sha256.startsWith(expected.sha256)) {
         this.store
           .getState()
@@ -308,6 +327,10 @@ export class Pipeline {
     st.setData({ status: this.dataVersion > 0 ? 'ready' : 'error', progress: null });
     st.notify('error', messageOf(e) + (this.dataVersion > 0 ? ' The data loaded before is still shown.' : ''));
   }
+}
+
+function fileKey(name: string, sha: string | null): string {
+  return `${name}|${sha ?? ''}`;
 }
 
 function stageLabel(stage: StageName): string {

@@ -41,7 +41,13 @@ export function sourceKey(source: DataSource, ctx: CodecContext): string {
 
 /** Same file or URL, only the hash or tensor filled in by a load. */
 function isRefinement(prev: DataSource, next: DataSource): boolean {
-  if (prev.kind === 'file' && next.kind === 'file') return prev.name === next.name && (prev.sha256 === null || prev.sha256 === next.sha256);
+  if (prev.kind === 'file' && next.kind === 'file') {
+    return (
+      prev.name === next.name &&
+      (prev.sha256 === null || prev.sha256 === next.sha256) &&
+      (prev.tensor === null || prev.tensor === next.tensor)
+    );
+  }
   if (prev.kind === 'url' && next.kind === 'url') return prev.url === next.url && prev.tensor === null;
   return false;
 }
