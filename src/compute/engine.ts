@@ -228,13 +228,16 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     } catch (e) {
       throw readError(source.name, e);
     }
-    const sha = opts.hash ? await hashOf() : null;
+    // Hash while decoding: crypto.subtle works off the worker's thread.
+    const sha = opts.hash ? hashOf().catch(() => null) : Promise.resolve(null);
     // Commit the new file only once it decodes: a bad file leaves the loaded data usable.
     const prev = { loaded, opened, openedSha };
     opened = file;
-    openedSha = sha;
+    openedSha = null;
     try {
-      return await loadTensor(file, opts.tensor, onProgress);
+      const result = await loadTensor(file, opts.tensor, onProgress);
+      openedSha = await sha;
+      return { ...result, sha256: openedSha };
     } catch (e) {
       ({ loaded, opened, openedSha } = prev);
       if (e instanceof UserFacingError) throw e;
