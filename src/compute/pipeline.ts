@@ -175,19 +175,20 @@ export class Pipeline {
     });
   }
 
-  /** Resolves once the data is loaded and the report for the current state is on screen. */
+  /**
+   * Resolves once the data is loaded and the report for the current parameters is on
+   * screen: null without data. A report whose key ignores a parameter (focus) is
+   * recomputed once so its `params` are the current ones.
+   */
   async settledReport(): Promise<Report | null> {
-    for (let i = 0; i < 1000; i++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       await this.loadChain;
       await this.stages.report.settled();
       const s = this.store.getState();
-      if (!this.stages.report.busy && s.results.reportParams === s.params) return s.results.report;
-      if (!this.stages.report.busy && this.dataVersion === 0) return null;
-      if (!this.stages.report.busy) {
-        this.stages.report.invalidate();
-        this.schedule();
-        if (!this.stages.report.busy) return s.results.report;
-      }
+      if (this.dataVersion === 0) return null;
+      if (s.results.reportParams === s.params) return s.results.report;
+      this.stages.report.invalidate();
+      this.schedule();
     }
     return this.store.getState().results.report;
   }

@@ -270,8 +270,3 @@ function defaultText(key: ParamKey): string {
   if (key === 'methods') return (v as readonly string[]).length === METHODS.length ? 'all methods' : String(v);
   return v === null ? 'the data' : String(v);
 }
-
-/** True when two URL states encode to the same link. */
-export function sameUrlState(a: UrlState, b: UrlState, ctx: CodecContext): boolean {
-  return encodeUrlState(a, ctx) === encodeUrlState(b, ctx);
-}
