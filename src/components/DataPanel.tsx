@@ -62,7 +62,7 @@ export function DataPanel() {
         onChange={chooseGenerator}
       />
       {spec && source.kind === 'generator' && (
-        <div className="grid2">
+        <div className="gen-options">
           {spec.params.map((p) => (
             <NumberField
               key={`${spec.name}.${p.name}`}
