@@ -71,16 +71,22 @@ test.describe('errors', () => {
 });
 
 test.describe('remote files', () => {
-  test('a ?src= URL the server answers with 404 shows a notice naming the URL and status', async ({ app }) => {
+  test('a ?src= URL answered with 404 shows a notice naming the URL and the status', async ({ app, context }) => {
+    // vite preview answers every path with index.html, so the 404 comes from the network layer.
+    await context.route((url) => url.pathname === '/no-such-activations.npy', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
     await app.open('src=/no-such-activations.npy', { expectReady: false });
     const message = app.notice.locator('.notice-error');
     await expect(message).toContainText('no-such-activations.npy');
     await expect(message).toContainText('404');
   });
 
-  test('a ?src= URL that is not a tensor file shows the parse problem', async ({ app }) => {
-    // The preview server answers index.html: readable bytes, but no .npy.
-    await app.open('src=/index.html', { expectReady: false });
-    await expect(app.notice.locator('.notice-error')).toContainText('index.html');
+  test('a ?src= server that refuses the connection shows a notice naming the URL', async ({ app }) => {
+    await app.open(`src=${encodeURIComponent('http://127.0.0.1:9/activations.npy')}`, { expectReady: false });
+    await expect(app.notice.locator('.notice-error')).toContainText('http://127.0.0.1:9/activations.npy');
+  });
+
+  test('a ?src= URL that answers a web page instead of a tensor file says so', async ({ app }) => {
+    await app.open('src=/activations.npy', { expectReady: false });
+    await expect(app.notice.locator('.notice-error')).toContainText(/activations\.npy.*web page/);
   });
 });

@@ -1,0 +1,348 @@
+/**
+ * `npm run bench:browser`: the interactive targets of SPEC §10, measured in Debian's
+ * Chromium against the built app (`vite build`, then `vite preview` on its own port).
+ *
+ * - Latency from a bits change and from a band change to the views updated, on 1 M and
+ *   16 M samples (the ReLU6 generator, `?g.n=`). Two end points per change, both taken
+ *   after the next frame: `report` = the report stage's results are rendered (histogram
+ *   levels, transfer, occupancy, table, error-curve marker), read from the root's
+ *   `data-busy` no longer listing `report`; `all` = every stage settled and rendered
+ *   (`data-state="ready"`), which includes the debounced background stages (sweep, curves).
+ *   Bits changes are split into `cold` (a bits value not designed before on this data)
+ *   and `warm` (revisited: the worker's design cache answers).
+ * - Load time of a 64 MiB `.npy` (16 M float32) through the file input: from the input's
+ *   `change` event to the data loaded (`data-state` leaves `loading`), and to all views ready.
+ * - Longest main-thread task (PerformanceObserver 'longtask') while the bits and the band
+ *   sliders are dragged with the mouse on 16 M samples, and while the 64 MiB file loads.
+ *
+ * Writes bench/results/browser.json and prints a table. Targets: p95 ≤ 50 ms at 16 M
+ * samples; load ≤ 1 s; no task over 50 ms. Exits 0 either way (it measures; it does not gate).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from '@playwright/test';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const PORT = Number(process.env.BENCH_PORT ?? 4189);
+const BASE = `http://127.0.0.1:${PORT}`;
+const SIZES = [
+  { label: '1M', n: 1_000_000 },
+  { label: '16M', n: 16_777_216 },
+];
+const BAND_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
+const WARM_BITS_SAMPLES = BAND_SAMPLES;
+const COLD_BITS = [4, 5, 2, 6, 1, 7];
+const TARGET_P95_MS = 50;
+const TARGET_LOAD_MS = 1000;
+const TARGET_TASK_MS = 50;
+const STEP_TIMEOUT_MS = 120_000;
+
+/**
+ * In-page helpers, installed before the app's scripts run. Plain JavaScript text, so the
+ * TypeScript runner's transforms never reach the page.
+ */
+const PAGE_HELPERS = `
+(() => {
+  const longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (e) { /* not supported: reported as null below */ }
+  const appRoot = () => document.querySelector('#root > .app');
+  const afterFrame = () => new Promise((resolve) => requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve(performance.now());
+    ch.port2.postMessage(0);
+  }));
+  /** Resolves once pred(root) holds (checked now and on every change of the root's hooks). */
+  const until = (pred) => new Promise((resolve) => {
+    const el = appRoot();
+    if (el && pred(el)) { resolve(); return; }
+    const obs = new MutationObserver(() => {
+      const r = appRoot();
+      if (r && pred(r)) { obs.disconnect(); resolve(); }
+    });
+    obs.observe(document.getElementById('root'), { attributes: true, subtree: true, attributeFilter: ['data-state', 'data-busy'] });
+  });
+  /** performance.now() after the next frame once pred(root) holds. */
+  const when = (pred) => until(pred).then(afterFrame);
+  const busyWith = (r, stage) => (r.getAttribute('data-busy') || '').split(' ').includes(stage);
+  const setRange = (testId, value) => {
+    const input = document.querySelector('[data-testid="' + testId + '"]');
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    setter.call(input, String(value));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  window.__bench = {
+    longTasks,
+    supported: PerformanceObserver.supportedEntryTypes.includes('longtask'),
+    /** One change of a slider, timed to the report's views and to every view. */
+    async change(testId, value) {
+      const el = appRoot();
+      if (el.getAttribute('data-state') !== 'ready') throw new Error('not ready before the change: ' + el.getAttribute('data-state'));
+      const t0 = performance.now();
+      setRange(testId, value);
+      // First see the report stage start (React commits the busy flag a microtask later),
+      // then finish; likewise the whole page leave and regain "ready".
+      const report = until((r) => busyWith(r, 'report')).then(() => when((r) => !busyWith(r, 'report')));
+      const all = until((r) => r.getAttribute('data-state') !== 'ready').then(() => when((r) => r.getAttribute('data-state') === 'ready'));
+      return { report: (await report) - t0, all: (await all) - t0 };
+    },
+    /** Marks the file input's change event, then resolves when the data is loaded and when every view is ready. */
+    armLoad() {
+      const input = document.querySelector('[data-testid="data.file"]');
+      window.__load = new Promise((resolve) => {
+        input.addEventListener('change', () => {
+          const t0 = performance.now();
+          const first = longTasks.length;
+          const loaded = when((r) => { const s = r.getAttribute('data-state'); return s !== 'loading' && s !== 'ready'; })
+            .then((t) => t - t0);
+          // 'busy' right after the load only; fall back to 'ready' if every stage was instant.
+          const ready = loaded.then(() => when((r) => r.getAttribute('data-state') === 'ready')).then((t) => t - t0);
+          Promise.all([loaded, ready]).then(([l, r]) => resolve({
+            loadedMs: l, readyMs: r,
+            longestTaskMs: Math.max(0, ...longTasks.slice(first).map((x) => x.duration)),
+          }));
+        }, { once: true, capture: true });
+      });
+    },
+    ready: () => when((r) => r.getAttribute('data-state') === 'ready'),
+  };
+})();
+`;
+
+interface Latency {
+  samples: number;
+  reportP50: number;
+  reportP95: number;
+  reportMax: number;
+  allP50: number;
+  allP95: number;
+  allMax: number;
+}
+
+function quantile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[i];
+}
+
+function summarize(runs: { report: number; all: number }[]): Latency {
+  const r = runs.map((x) => x.report).sort((a, b) => a - b);
+  const a = runs.map((x) => x.all).sort((a, b) => a - b);
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return {
+    samples: runs.length,
+    reportP50: round(quantile(r, 0.5)),
+    reportP95: round(quantile(r, 0.95)),
+    reportMax: round(r[r.length - 1]),
+    allP50: round(quantile(a, 0.5)),
+    allP95: round(quantile(a, 0.95)),
+    allMax: round(a[a.length - 1]),
+  };
+}
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not answer at ${url}`);
+}
+
+async function ready(page: Page): Promise<void> {
+  await page.locator('#root > .app[data-state="ready"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+}
+
+async function change(page: Page, testId: string, value: number): Promise<{ report: number; all: number }> {
+  await ready(page);
+  return page.evaluate(`window.__bench.change(${JSON.stringify(testId)}, ${value})`) as Promise<{ report: number; all: number }>;
+}
+
+async function longTaskCount(page: Page): Promise<number> {
+  return page.evaluate('window.__bench.longTasks.length') as Promise<number>;
+}
+
+async function longestSince(page: Page, first: number): Promise<{ longestMs: number; over50: number }> {
+  const tasks = (await page.evaluate(`window.__bench.longTasks.slice(${first}).map((t) => t.duration)`)) as number[];
+  return { longestMs: Math.round(Math.max(0, ...tasks)), over50: tasks.filter((d) => d > TARGET_TASK_MS).length };
+}
+
+/** Drags a range input's thumb with the mouse across its track and back, at about 60 pointer moves a second. */
+async function drag(page: Page, testId: string, from: number, to: number): Promise<void> {
+  const slider = page.getByTestId(testId);
+  const box = (await slider.boundingBox())!;
+  const min = Number(await slider.getAttribute('min'));
+  const max = Number(await slider.getAttribute('max'));
+  const xOf = (v: number) => box.x + 8 + ((v - min) / (max - min)) * (box.width - 16);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(xOf(from), y);
+  await page.mouse.down();
+  const steps = 60;
+  for (const [a, b] of [[from, to], [to, from]]) {
+    for (let i = 1; i <= steps; i++) {
+      await page.mouse.move(xOf(a + ((b - a) * i) / steps), y);
+      // A person's drag: one pointer move per frame (this is the input rate, not a wait for the app).
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(0)))');
+    }
+  }
+  await page.mouse.up();
+  await ready(page);
+}
+
+async function main(): Promise<void> {
+  console.log('bench:browser: building the app…');
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('vite build failed');
+
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
+    cwd: root,
+    stdio: 'ignore',
+    detached: true,
+  });
+  const stopServer = () => {
+    if (server.pid !== undefined && server.exitCode === null) {
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.on('exit', stopServer);
+  const tmp = mkdtempSync(join(tmpdir(), 'bskmq-bench-'));
+  try {
+    await waitForServer(BASE, server);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' });
+    await context.addInitScript(PAGE_HELPERS);
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+
+    const latency: Record<string, Record<string, Latency>> = {};
+    const openMs: Record<string, number> = {};
+    let dragResult: Record<string, { longestMs: number; over50: number }> = {};
+    for (const size of SIZES) {
+      console.log(`bench:browser: ${size.label} samples…`);
+      const t0 = Date.now();
+      await page.goto(`${BASE}/?g.n=${size.n}`);
+      await ready(page);
+      openMs[size.label] = Date.now() - t0;
+
+      const cold: { report: number; all: number }[] = [];
+      for (const bits of COLD_BITS) cold.push(await change(page, 'controls.bits', bits));
+      const warm: { report: number; all: number }[] = [];
+      for (let i = 0; i < WARM_BITS_SAMPLES; i++) warm.push(await change(page, 'controls.bits', i % 2 === 0 ? 3 : 4));
+      const band: { report: number; all: number }[] = [];
+      // A new band width every time (never a cached design): 0.021, 0.022, …
+      for (let i = 0; i < BAND_SAMPLES; i++) band.push(await change(page, 'controls.bandLow', Math.round((0.021 + i * 0.001) * 1000) / 1000));
+      latency[size.label] = { bitsCold: summarize(cold), bitsWarm: summarize(warm), band: summarize(band) };
+
+      if (size.label === '16M') {
+        let first = await longTaskCount(page);
+        await drag(page, 'controls.bits', 1, 8);
+        const bitsDrag = await longestSince(page, first);
+        first = await longTaskCount(page);
+        await drag(page, 'controls.bandLow', 0, 0.3);
+        const bandDrag = await longestSince(page, first);
+        dragResult = { bits: bitsDrag, bandLow: bandDrag };
+      }
+    }
+
+    console.log('bench:browser: writing a 64 MiB .npy (16 M float32)…');
+    const npy = join(tmp, 'relu6_16M.npy');
+    const gen = spawnSync(process.execPath, [join(root, 'bin/bskmq.mjs'), 'generate', 'relu6', '--n', String(16 * 2 ** 20), '-o', npy], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (gen.status !== 0) throw new Error('bskmq generate failed');
+    const bytes = statSync(npy).size;
+    const loads: { loadedMs: number; readyMs: number; longestTaskMs: number }[] = [];
+    await page.goto(`${BASE}/?g.n=1000`);
+    await ready(page);
+    for (let i = 0; i < 3; i++) {
+      await page.evaluate('window.__bench.armLoad()');
+      await page.getByTestId('data.file').setInputFiles(npy);
+      loads.push((await page.evaluate('window.__load')) as { loadedMs: number; readyMs: number; longestTaskMs: number });
+      await ready(page);
+    }
+    const longTaskSupported = (await page.evaluate('window.__bench.supported')) as boolean;
+    await browser.close();
+
+    const loadedSorted = loads.map((l) => l.loadedMs).sort((a, b) => a - b);
+    const l16 = latency['16M'];
+    const worstTask = Math.max(dragResult.bits?.longestMs ?? 0, dragResult.bandLow?.longestMs ?? 0);
+    const result = {
+      date: new Date().toISOString(),
+      chromium: browser.version(),
+      cores: cpus().length,
+      node: process.version,
+      longTaskSupported,
+      openMs,
+      latencyMs: latency,
+      load: {
+        fileBytes: bytes,
+        runs: loads.map((l) => ({ loadedMs: Math.round(l.loadedMs), readyMs: Math.round(l.readyMs), longestTaskMs: Math.round(l.longestTaskMs) })),
+        loadedMedianMs: Math.round(quantile(loadedSorted, 0.5)),
+      },
+      dragLongTasks: dragResult,
+      targets: {
+        p95Ms: TARGET_P95_MS,
+        loadMs: TARGET_LOAD_MS,
+        taskMs: TARGET_TASK_MS,
+        reportP95At16MMet: Math.max(l16.bitsCold.reportP95, l16.bitsWarm.reportP95, l16.band.reportP95) <= TARGET_P95_MS,
+        allViewsP95At16MMet: Math.max(l16.bitsCold.allP95, l16.bitsWarm.allP95, l16.band.allP95) <= TARGET_P95_MS,
+        loadMet: quantile(loadedSorted, 0.5) <= TARGET_LOAD_MS,
+        noLongTaskWhileDragging: worstTask <= TARGET_TASK_MS,
+      },
+    };
+    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+    const out = join(root, 'bench', 'results', 'browser.json');
+    writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+
+    const rows: string[][] = [['samples', 'change', 'n', 'report p50', 'report p95', 'all p50', 'all p95', 'all max']];
+    for (const [size, kinds] of Object.entries(latency)) {
+      for (const [kind, l] of Object.entries(kinds)) {
+        rows.push([size, kind, String(l.samples), `${l.reportP50}`, `${l.reportP95}`, `${l.allP50}`, `${l.allP95}`, `${l.allMax}`]);
+      }
+    }
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    console.log('\nLatency from a slider change to the views updated (ms, after the next frame)');
+    for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
+    console.log(`\nOpen (generate + all views): ${Object.entries(openMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+    console.log(
+      `Load of a ${(bytes / 2 ** 20).toFixed(1)} MiB .npy: loaded ${result.load.runs.map((r) => r.loadedMs).join(' / ')} ms, ` +
+        `all views ${result.load.runs.map((r) => r.readyMs).join(' / ')} ms, longest task ${result.load.runs.map((r) => r.longestTaskMs).join(' / ')} ms`,
+    );
+    console.log(
+      `Longest main-thread task while dragging (16 M): bits ${dragResult.bits?.longestMs} ms (${dragResult.bits?.over50} over 50 ms), ` +
+        `band ${dragResult.bandLow?.longestMs} ms (${dragResult.bandLow?.over50} over 50 ms)` +
+        (longTaskSupported ? '' : ' — longtask entries not supported by this browser'),
+    );
+    console.log(`Targets: ${JSON.stringify(result.targets)}`);
+    console.log(`Wrote ${out}`);
+  } finally {
+    stopServer();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench:browser: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
+});
