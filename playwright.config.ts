@@ -5,10 +5,13 @@ import { defineConfig } from '@playwright/test';
  * Playwright cannot download its own browser on these machines.
  */
 const PORT = Number(process.env.E2E_PORT ?? 4179);
+/** Parallel local runs (several engineers at once) each use their own port, build and output folders. */
+const DIST = process.env.E2E_DIST ?? 'dist';
+const OUTPUT = process.env.E2E_OUTPUT ?? 'test-results';
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results',
+  outputDir: OUTPUT,
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
@@ -37,7 +40,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
+    command: `npx vite preview --outDir ${DIST} --port ${PORT} --strictPort --host 127.0.0.1`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
     timeout: 60_000,
