@@ -7,7 +7,7 @@ import type { Quantizer } from './quantizer';
 import { resolveBoundaries } from './boundaries';
 import { designBskmq } from './methods/bskmq';
 import { designCdf } from './methods/cdf';
-import { designKmeans } from './methods/kmeans';
+import { designKmeans, type ClusterRecorder } from './methods/kmeans';
 import { designLinear } from './methods/linear';
 import { designLloydMax } from './methods/lloydmax';
 import { designOptimal } from './methods/optimal';
@@ -24,8 +24,17 @@ export const MAX_DESIGN_BITS = 16;
  * user-set boundaries gets every method's quantizer as `linear` levels over
  * [L, U] (labelled with the method asked for); without boundaries it throws a
  * RangeError, as does a `bits` that is not an integer in 1–16.
+ *
+ * `recorder` (K-means family only) observes the seeding and Lloyd updates of
+ * every restart for the step-through (src/core/trace.ts); it changes no result.
  */
-export function designQuantizer(ps: PointSet, method: Method, bits: number, params: Params): Quantizer {
+export function designQuantizer(
+  ps: PointSet,
+  method: Method,
+  bits: number,
+  params: Params,
+  recorder: ClusterRecorder | null = null,
+): Quantizer {
   if (!Number.isInteger(bits) || bits < 1 || bits > MAX_DESIGN_BITS) {
     throw new RangeError(`bits must be an integer in 1–${MAX_DESIGN_BITS}; got ${bits}`);
   }
@@ -40,11 +49,11 @@ export function designQuantizer(ps: PointSet, method: Method, bits: number, para
     case 'lloydmax':
       return designLloydMax(ps, bits, L, U);
     case 'kmeans':
-      return designKmeans(ps, bits, 'random', params);
+      return designKmeans(ps, bits, 'random', params, recorder);
     case 'kmeanspp':
-      return designKmeans(ps, bits, 'plusplus', params);
+      return designKmeans(ps, bits, 'plusplus', params, recorder);
     case 'bskmq':
-      return designBskmq(ps, bits, params, L, U);
+      return designBskmq(ps, bits, params, L, U, undefined, recorder);
     case 'optimal':
       return designOptimal(ps, bits);
   }

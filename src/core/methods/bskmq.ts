@@ -7,7 +7,7 @@ import type { Params } from '../params';
 import { lowerBound, type PointSet } from '../pointset';
 import { midpoints, type Quantizer } from '../quantizer';
 import { computeBands, suppressedPointSet, type Bands } from '../suppression';
-import { clusterLevels, type Pins } from './kmeans';
+import { clusterLevels, type ClusterRecorder, type Pins } from './kmeans';
 
 /** Share of the samples lying exactly at value v (0 when no exact point sits there). */
 export function spikeShare(ps: PointSet, v: number): number {
@@ -45,7 +45,15 @@ export function bskmqPins(ps: PointSet, params: Pick<Params, 'pin' | 'spikeMin'>
  *   are clustered on the original point set instead.
  * - When the pins use up every level (k = 2 with both pinned) the levels are exactly L and U, no draws made.
  */
-export function designBskmq(ps: PointSet, bits: number, params: Params, L: number, U: number, bands?: Bands): Quantizer {
+export function designBskmq(
+  ps: PointSet,
+  bits: number,
+  params: Params,
+  L: number,
+  U: number,
+  bands?: Bands,
+  recorder: ClusterRecorder | null = null,
+): Quantizer {
   const k = 2 ** bits;
   const pins = bskmqPins(ps, params, L, U);
   const pinned = (pins.low !== null ? 1 : 0) + (pins.high !== null ? 1 : 0);
@@ -56,7 +64,7 @@ export function designBskmq(ps: PointSet, bits: number, params: Params, L: numbe
   const suppressed = suppressedPointSet(ps, bands ?? computeBands(ps, params, L, U), params.suppressWeight);
   const clustered = suppressed.n > 0 ? suppressed : ps;
   const seeding = params.bsInit === 'plusplus' ? 'plusplus' : 'random';
-  const result = clusterLevels(clustered, k, seeding, params.seed, params.restarts, pins);
+  const result = clusterLevels(clustered, k, seeding, params.seed, params.restarts, pins, recorder);
   return {
     method: 'bskmq',
     bits,

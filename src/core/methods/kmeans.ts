@@ -77,6 +77,11 @@ export interface LloydOptions {
   tolerance: number | null;
   /** `fixed[j] = 1`: level j never moves (BS-KMQ's pinned boundaries) but still takes part in the assignment. */
   fixed?: Uint8Array | null;
+  /**
+   * Observer of every level update (the step-through's trace): called after update `iteration`
+   * (1-based) with the live levels, which it must copy and not change. Absent when not recording.
+   */
+  onUpdate?: ((levels: Float64Array, iteration: number) => void) | null;
 }
 
 /**
@@ -93,6 +98,7 @@ export function weightedLloyd(ps: PointSet, levels: Float64Array, options: Lloyd
   const m = x.length;
   const fixed = options.fixed ?? null;
   const tolerance = options.tolerance;
+  const onUpdate = options.onUpdate ?? null;
   const bounds = new Int32Array(k + 1);
   bounds[k] = m;
   for (let j = 1; j < k; j++) bounds[j] = lowerBound(ps, levels[j - 1] + (levels[j] - levels[j - 1]) / 2);
@@ -148,6 +154,7 @@ export function weightedLloyd(ps: PointSet, levels: Float64Array, options: Lloyd
       }
     }
     iterations++;
+    if (onUpdate !== null) onUpdate(levels, iterations);
     if (tolerance !== null && maxMove <= tolerance) break;
   }
   return iterations;
@@ -324,6 +331,9 @@ export function localTrials(k: number): number {
  * midpoints to its neighbouring centres, where v becomes the nearest centre; so
  * its new P is `P − Σ_old + cellCostAt(v)` over that interval, an O(log m)
  * evaluation, and a tree over the potentials gives sampling and range sums.
+ *
+ * `onCentre` (the step-through's recorder) sees each centre as it is chosen with the values of
+ * the candidates drawn for it (null for the first centre, drawn by weight).
  */
 export function plusPlusSeeds(
   ps: PointSet,
@@ -331,6 +341,7 @@ export function plusPlusSeeds(
   count: number,
   totalK: number,
   rng: Rng,
+  onCentre: ((value: number, candidates: Float64Array | null) => void) | null = null,
 ): Float64Array {
   const { x, w, s2 } = ps;
   const m = x.length;
@@ -344,6 +355,7 @@ export function plusPlusSeeds(
     const first = x[pointAtWeight(ps, rng() * ps.n)];
     centres[nc++] = first;
     chosen[next++] = first;
+    if (onCentre !== null) onCentre(first, null);
   }
   const pot = new Float64Array(m);
   let c = 0;
@@ -396,6 +408,7 @@ export function plusPlusSeeds(
     centres[pos] = bestValue;
     nc++;
     chosen[next++] = bestValue;
+    if (onCentre !== null) onCentre(bestValue, Float64Array.from(candidates, (i) => x[i]));
   }
   return chosen;
 }
@@ -490,6 +503,24 @@ export interface ClusterResult {
 }
 
 /**
+ * Observer of `clusterLevels` for the step-through (src/core/trace.ts). Every call hands over
+ * live arrays the observer must copy and not change. Recording changes no result: the same
+ * draws and the same arithmetic run with or without it.
+ */
+export interface ClusterRecorder {
+  /** Run `run` starts on the clustered point set `ps`, with `freeCount` levels to seed around `pins`. */
+  startRun(run: number, ps: PointSet, pins: Pins, freeCount: number): void;
+  /** A free level chosen by seeding, in draw order; for k-means++ the candidate values it beat (null for a draw by weight). */
+  seed(value: number, candidates: Float64Array | null): void;
+  /** The sorted levels (pins merged) Lloyd starts from. */
+  seeded(levels: Float64Array): void;
+  /** The levels after Lloyd update `iteration` (1-based). */
+  update(levels: Float64Array, iteration: number): void;
+  /** Run `run` ended with this cost on `ps`; `kept` when it is the best run so far (the one returned if no later run beats it). */
+  endRun(run: number, cost: number, kept: boolean): void;
+}
+
+/**
  * Weighted K-means with `k` levels (pinned ones included) on `ps`, `restarts`
  * runs, run r drawing from `createRng(deriveSeed(seed, r))`; each run is seeded,
  * sorted, merged with the pins and iterated to convergence (an assignment equal
@@ -503,6 +534,7 @@ export function clusterLevels(
   seed: number,
   restarts: number,
   pins: Pins = NO_PINS,
+  recorder: ClusterRecorder | null = null,
 ): ClusterResult {
   const pinned = new Float64Array([pins.low, pins.high].filter((v): v is number => v !== null));
   const freeCount = k - pinned.length;
@@ -510,12 +542,20 @@ export function clusterLevels(
   const runs = Math.max(1, restarts);
   for (let r = 0; r < runs; r++) {
     const rng = createRng(deriveSeed(seed, r));
-    const free = seeding === 'random' ? forgySeeds(ps, freeCount, rng) : plusPlusSeeds(ps, pinned, freeCount, k, rng);
+    if (recorder !== null) recorder.startRun(r, ps, pins, freeCount);
+    const onCentre = recorder !== null ? (v: number, c: Float64Array | null) => recorder.seed(v, c) : null;
+    const free =
+      seeding === 'random' ? forgySeeds(ps, freeCount, rng) : plusPlusSeeds(ps, pinned, freeCount, k, rng, onCentre);
+    if (recorder !== null && seeding === 'random') for (const v of free) recorder.seed(v, null);
     free.sort();
     const { levels, fixed } = mergePins(free, pins);
-    const iterations = weightedLloyd(ps, levels, { maxIterations: MAX_ITERATIONS, tolerance: null, fixed });
+    if (recorder !== null) recorder.seeded(levels);
+    const onUpdate = recorder !== null ? (l: Float64Array, i: number) => recorder.update(l, i) : null;
+    const iterations = weightedLloyd(ps, levels, { maxIterations: MAX_ITERATIONS, tolerance: null, fixed, onUpdate });
     const cost = levelsCost(ps, levels);
-    if (best === null || cost < best.cost) best = { levels, iterations, cost, run: r };
+    const kept = best === null || cost < best.cost;
+    if (kept) best = { levels, iterations, cost, run: r };
+    if (recorder !== null) recorder.endRun(r, cost, kept);
   }
   return best as ClusterResult;
 }
@@ -530,8 +570,9 @@ export function designKmeans(
   bits: number,
   seeding: Seeding,
   options: { seed: number; restarts: number },
+  recorder: ClusterRecorder | null = null,
 ): Quantizer {
-  const result = clusterLevels(ps, 2 ** bits, seeding, options.seed, options.restarts);
+  const result = clusterLevels(ps, 2 ** bits, seeding, options.seed, options.restarts, NO_PINS, recorder);
   return {
     method: seeding === 'random' ? 'kmeans' : 'kmeanspp',
     bits,
