@@ -2,10 +2,13 @@
  * `bskmq design FILE`: every requested quantizer at every requested bit-width,
  * printed as the one JSON report of SPEC §11 (the same schema as the app's export).
  */
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildPointSet, type PointSet } from '../src/core/pointset';
-import { designReport, inputInfo } from '../src/core/report';
+import { designReport, inputInfo, type Report } from '../src/core/report';
 import type { OpenedFile, TensorInfo } from '../src/core/formats';
+import { withAdc, type ReportWithAdc } from './adcOptions';
+import { formatError } from './errors';
 import { CliError, formatFlags, parseArgs } from './args';
 import { DESIGN_FLAGS, designOptionsFrom, type DesignOptions } from './designOptions';
 import { STREAM_THRESHOLD_ENV, checkTensor, withInput } from './input';
@@ -18,6 +21,19 @@ and prints one JSON report to stdout: {"input", "pointSet", "params", "results":
 mse, rmse, nmse, sqnrDb, mseInterior, mseBoundary, vsOptimal, levelsUsed, entropyBits, bitsEquivalent, seconds}]}.
 Tensors above the streaming threshold (256 MiB; environment variable ${STREAM_THRESHOLD_ENV} in bytes) are read
 in chunks into a binned point set. With several --bits, the report's params.bits is the first of them.
+input.file is FILE's base name (as the app's export names an uploaded file), so the two compare key by key.
+
+--all-tensors designs for every tensor of FILE, one at a time, and prints one object instead:
+  {"file": NAME, "format": "npz", "tensors": [REPORT, REPORT, …]}
+where each REPORT is exactly the single-tensor report above (--tensor NAME gives the same). A tensor that cannot be
+designed (unsupported dtype, empty, no finite values) appears as {"input": {file, tensor, shape, dtype, count},
+"error": "why"} and the others are still designed; the exit code is 0 once FILE opens.
+
+--grid, --sigma and --min-spacing add the ADC view (references on a grid, reference variation, spacing): the report
+gets a top-level "adc": {grid, sigma, sigmaOf, trials, seed, minSpacing} (null where not asked for; the Monte Carlo
+is seeded by --seed) after "params", and every result an "adc": {grid?: {resolution, unitStep, thresholds,
+referenceSteps, mseBefore, mseAfter, mergedCodes}, variation?: {sigma, sigmaOf, sigmaAbs, trials, seed, nominalMse,
+meanMse, q05Mse, q95Mse}, spacing?: {minSpacing, warnings: [{lower, upper, code, gap}]}} with the parts asked for.
 
 Options:
 ${formatFlags(DESIGN_FLAGS)}
@@ -30,15 +46,47 @@ export async function runDesign(argv: readonly string[]): Promise<string> {
   const args = parseArgs(argv, DESIGN_FLAGS, 'design');
   if (args.help) return DESIGN_HELP;
   const options = designOptionsFrom(args);
+  if (options.allTensors) return formatJson(await withInput(options.file, options.raw, (o) => designAll(o, options)));
   const { pointSet, info, file } = await withInput(options.file, options.raw, async (opened) => {
     checkTensor(opened, options.tensor);
     return { ...(await loadPointSet(opened, options)), file: opened.file };
   });
   requireFiniteSamples(file, info, pointSet);
-  const source = { file, tensor: info.name, shape: info.shape, dtype: info.dtype };
+  return formatJson(tensorReport(pointSet, info, file, options));
+}
+
+/** One tensor's report (with the ADC summaries when asked for); `input.file` is the file's base name. */
+function tensorReport(pointSet: PointSet, info: TensorInfo, file: string, options: DesignOptions): Report | ReportWithAdc {
+  const source = { file: basename(file), tensor: info.name, shape: info.shape, dtype: info.dtype };
   const input = inputInfo(pointSet, source, options.params);
   const report = designReport(pointSet, input, options.params, options.bitsList, () => performance.now());
-  return formatJson(report);
+  return options.adc ? withAdc(report, pointSet, options.params, options.adc) : report;
+}
+
+/** A tensor `--all-tensors` could not design: what it is and why, in place of its report. */
+export interface TensorFailure {
+  input: { file: string; tensor: string; shape: number[]; dtype: string; count: number };
+  error: string;
+}
+
+/** `--all-tensors`: every tensor's report in file order, each decoded (or streamed) and released in turn. */
+async function designAll(
+  opened: OpenedFile,
+  options: DesignOptions,
+): Promise<{ file: string; format: string; tensors: (Report | ReportWithAdc | TensorFailure)[] }> {
+  checkTensor(opened, undefined);
+  const tensors: (Report | ReportWithAdc | TensorFailure)[] = [];
+  for (const t of opened.tensors) {
+    try {
+      const { pointSet, info } = await loadPointSet(opened, { ...options, tensor: t.name });
+      requireFiniteSamples(opened.file, info, pointSet);
+      tensors.push(tensorReport(pointSet, info, opened.file, options));
+    } catch (e) {
+      const input = { file: basename(opened.file), tensor: t.name, shape: [...t.shape], dtype: t.dtype, count: t.count };
+      tensors.push({ input, error: formatError(e).message });
+    }
+  }
+  return { file: basename(opened.file), format: opened.format, tensors };
 }
 
 /** The tensor's point set: decoded and built in memory, or streamed into bins when the file is large. */

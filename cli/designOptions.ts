@@ -16,6 +16,7 @@ import {
 } from '../src/core/params';
 import { CliError, kebabCase, type FlagSpec, type ParsedArgs } from './args';
 import { RAW_FLAGS, rawOptionFrom, type RawOption } from './rawOptions';
+import { ADC_FLAGS, adcRequestFrom, type AdcRequest } from './adcOptions';
 
 /** The Params keys settable from the command line, in the order of SPEC §11 (bits is handled as a list). */
 const PARAM_FLAGS = [
@@ -66,6 +67,10 @@ function helpOf(key: ParamKey): string {
 /** Every flag `bskmq design` accepts. */
 export const DESIGN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   tensor: { kind: 'value', metavar: 'NAME', help: 'Tensor to design for in a multi-tensor file. Default: the first.' },
+  'all-tensors': {
+    kind: 'switch',
+    help: 'Design for every tensor of FILE, one at a time: {"file", "format", "tensors": [report, …]} (see above).',
+  },
   bits: {
     kind: 'value',
     metavar: '3|2-8|2,4',
@@ -79,6 +84,7 @@ export const DESIGN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   ),
   exact: { kind: 'switch', help: 'Use the exact point set (every distinct value), whatever the size.' },
   binned: { kind: 'switch', help: 'Use the binned point set (2^16 bins plus exact spikes), whatever the size.' },
+  ...ADC_FLAGS,
   ...RAW_FLAGS,
 };
 
@@ -91,6 +97,10 @@ export interface DesignOptions {
   /** `auto`: exact up to the core's exact limit, binned beyond; streamed files are always binned. */
   mode: 'auto' | 'exact' | 'binned';
   raw: RawOption | undefined;
+  /** `--all-tensors`: one report per tensor of the file. */
+  allTensors: boolean;
+  /** The ADC flags (`--grid`, `--sigma`, …); null when none was given. */
+  adc: AdcRequest | null;
 }
 
 /**
@@ -140,6 +150,8 @@ export function designOptionsFrom(args: ParsedArgs): DesignOptions {
     throw new CliError('--exact and --binned exclude each other');
   }
   const mode = args.switches.has('exact') ? 'exact' : args.switches.has('binned') ? 'binned' : 'auto';
+  const allTensors = args.switches.has('all-tensors');
+  if (allTensors && args.values.has('tensor')) throw new CliError('--all-tensors and --tensor exclude each other');
   return {
     file: args.positionals[0],
     tensor: args.values.get('tensor'),
@@ -147,6 +159,8 @@ export function designOptionsFrom(args: ParsedArgs): DesignOptions {
     params,
     mode,
     raw: rawOptionFrom(args),
+    allTensors,
+    adc: adcRequestFrom(args),
   };
 }
 
