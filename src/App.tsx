@@ -14,7 +14,7 @@ import { DropZone } from './components/DropZone';
 import type { Theme } from './state/types';
 import type { StageName } from './state/store';
 
-const STAGE_ORDER: readonly StageName[] = ['load', 'report', 'histogram', 'baseCurves', 'bsCurve', 'sweep'];
+const STAGE_ORDER: readonly StageName[] = ['load', 'report', 'histogram', 'baseCurves', 'bsCurve', 'sweep', 'adcSnap', 'variation'];
 
 function useThemeAttribute(theme: Theme): void {
   useEffect(() => {

@@ -7,6 +7,8 @@ import { createEngine, UserFacingError } from '../src/compute/engine';
 import type { LoadOptions, PointSetTransfer, ProgressCallback } from '../src/compute/types';
 import type { Method, Params } from '../src/core/params';
 import type { OptimumSeed } from '../src/compute/cachedReport';
+import { traceBuffers, type StepTraceRequest } from '../src/compute/traceEngine';
+import type { AdcSnapRequest, VariationRequest } from '../src/compute/adcEngine';
 
 const engine = createEngine(() => performance.now());
 
@@ -44,6 +46,13 @@ const api = {
     }),
   seedOptima: (seeds: OptimumSeed[]) => engine.seedOptima(seeds),
   prefetch: (params: Params) => guard(() => engine.prefetch(params)),
+  trace: (req: StepTraceRequest) =>
+    guard(() => {
+      const result = engine.trace(req);
+      return Comlink.transfer(result, traceBuffers(result));
+    }),
+  adcSnap: (req: AdcSnapRequest) => guard(() => engine.adcSnap(req)),
+  variation: (params: Params, req: VariationRequest) => guard(() => engine.variation(params, req)),
   /** Test hook: kills this worker with an uncaught error, as a real crash would. */
   crash: () => {
     setTimeout(() => {

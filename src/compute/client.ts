@@ -23,6 +23,8 @@ import type {
   ReportResult,
   SweepResult,
 } from './types';
+import type { StepTraceRequest, StepTraceResult } from './traceEngine';
+import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
 
 export type WorkerRole = 'interactive' | 'background';
 
@@ -218,6 +220,29 @@ export class ComputeClient {
   async curves(params: Params, methods: Method[]): Promise<CurveResult[]> {
     await this.backgroundReady;
     return this.backgroundWorker().call((r) => r.curves(params, methods));
+  }
+
+  /** ADC view: snapping of the focused quantizer (fast; the interactive worker). */
+  adcSnap(req: AdcSnapRequest): Promise<AdcSnapResult> {
+    return this.interactiveWorker().call((r) => r.adcSnap(req));
+  }
+
+  /** ADC view: reference variation of every method at bits 1–8 (slow; the background worker). */
+  async variation(params: Params, req: VariationRequest): Promise<VariationCurveResult[]> {
+    await this.backgroundReady;
+    return this.backgroundWorker().call((r) => r.variation(params, req));
+  }
+
+  private traceTicket = 0;
+
+  /**
+   * The step-through's traces (interactive worker, frames transferred). Latest wins: a call
+   * overtaken by a newer one resolves to null instead of its now-stale result.
+   */
+  async trace(req: StepTraceRequest): Promise<StepTraceResult | null> {
+    const ticket = ++this.traceTicket;
+    const result = await this.interactiveWorker().call((r) => r.trace(req));
+    return ticket === this.traceTicket ? result : null;
   }
 
   async sweep(params: Params): Promise<SweepResult> {

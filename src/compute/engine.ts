@@ -16,6 +16,8 @@ import { ReportCache, type OptimumSeed } from './cachedReport';
 import { openFile, bytesSource, type ByteSource, type OpenedFile } from '../core/formats';
 import { generate, resolveGeneratorOptions, type GeneratorName } from '../core/generators';
 import { errorCurves, suppressionSweep } from '../core/curves';
+import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
+import { adcSnap, variationCurves, type AdcSnapRequest, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
 import type {
   BandsResult,
   CurveResult,
@@ -67,6 +69,12 @@ export interface Engine {
    * seeds them here (`seedOptima`). A report call cancels a running prefetch.
    */
   prefetch(params: Params): Promise<number>;
+  /** The K-means family's step-through (seeding and every Lloyd update; BS-KMQ also without suppression). */
+  trace(req: StepTraceRequest): StepTraceResult;
+  /** The focused quantizer's references snapped to a grid of 2^R unit steps (ADC view). */
+  adcSnap(req: AdcSnapRequest): AdcSnapResult;
+  /** Reference-variation Monte Carlo of every method at bits 1–8 (ADC view), designs from the cache. */
+  variation(params: Params, req: VariationRequest): VariationCurveResult[];
 }
 
 /** Where the samples came from, as the report's `input` names it. */
@@ -368,6 +376,22 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
         done++;
       }
       return done;
+    },
+
+    adcSnap(req) {
+      return adcSnap(need().ps, req);
+    },
+
+    variation(params, req) {
+      const { ps, source, cache } = need();
+      const bounds = resolveBoundaries(ps, params);
+      const input = inputInfo(ps, source, params);
+      return variationCurves(ps, params, bounds, req, (bitsList) => cache.report(input, params, bitsList, now).report);
+    },
+
+    trace(req) {
+      epoch++;
+      return stepTrace(need().ps, req);
     },
 
     curves(params, methods) {

@@ -23,6 +23,7 @@ import { ComputeClient, WorkerDiedError, type LoadRequest } from './client';
 import { Stage } from './stage';
 import type { CurveResult, HistogramData, HistogramRequest, LoadResult, ReportResult, SweepResult } from './types';
 import type { Report } from '../core/report';
+import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
 
 /** Exact points with at least this share of the samples are drawn as annotated spike bars. */
 export const HISTOGRAM_SPIKE_SHARE = 0.01;
@@ -54,6 +55,8 @@ export class Pipeline {
     baseCurves: Stage<Versioned<{ params: Params; methods: Method[] }>, CurveResult[]>;
     bsCurve: Stage<Versioned<Params>, CurveResult[]>;
     sweep: Stage<Versioned<Params>, SweepResult>;
+    adcSnap: Stage<Versioned<AdcSnapRequest>, AdcSnapResult>;
+    variation: Stage<Versioned<{ params: Params; req: VariationRequest }>, VariationCurveResult[]>;
   };
   private baseCurves: CurveResult[] = [];
   private bsCurve: CurveResult[] = [];
@@ -90,6 +93,7 @@ export class Pipeline {
         apply: (out, i) => {
           this.store.getState().setResults({ report: out.report, reportParams: i.value, bands: out.bands, occupancy: out.occupancy });
           this.client.prefetch(i.value);
+          this.scheduleAdc();
         },
       }),
       histogram: new Stage<Versioned<HistogramRequest>, HistogramData>({
@@ -120,6 +124,17 @@ export class Pipeline {
         debounceMs: BACKGROUND_DEBOUNCE_MS,
         run: (i) => this.client.sweep(i.value),
         apply: (out) => this.store.getState().setResults({ sweep: out }),
+      }),
+      adcSnap: new Stage<Versioned<AdcSnapRequest>, AdcSnapResult>({
+        ...common('adcSnap'),
+        run: (i) => this.client.adcSnap(i.value),
+        apply: (out) => this.store.getState().setResults({ adcSnap: out }),
+      }),
+      variation: new Stage<Versioned<{ params: Params; req: VariationRequest }>, VariationCurveResult[]>({
+        ...common('variation'),
+        debounceMs: BACKGROUND_DEBOUNCE_MS,
+        run: (i) => this.client.variation(i.value.params, i.value.req),
+        apply: (out) => this.store.getState().setResults({ variation: out }),
       }),
     };
   }
@@ -173,6 +188,33 @@ export class Pipeline {
       version: v,
       value: p,
     });
+    const d = s.display;
+    const req: VariationRequest = { sigma: d.adcSigma, sigmaOf: d.adcSigmaOf, trials: d.adcTrials };
+    this.stages.variation.request(JSON.stringify([v, p.methods, pick(p, SHARED_KEYS), hasBs ? pick(p, BS_KEYS) : null, req]), {
+      version: v,
+      value: { params: p, req },
+    });
+    this.scheduleAdc();
+  }
+
+  /**
+   * ADC view: snaps the focused method's references as the report on screen lists them,
+   * so it runs after each report (and on a focus or grid change).
+   */
+  private scheduleAdc(): void {
+    const s = this.store.getState();
+    const v = this.dataVersion;
+    const { report, bands } = s.results;
+    if (v === 0 || !report || !bands) return;
+    const r = report.results.find((x) => x.method === s.params.focus) ?? report.results.find((x) => x.method === 'bskmq') ?? report.results[0];
+    if (!r || r.levels.some((x) => x === null) || r.thresholds.some((x) => x === null)) return;
+    const req: AdcSnapRequest = {
+      quantizer: { method: r.method as Method, bits: r.bits, levels: r.levels as number[], thresholds: r.thresholds as number[] },
+      L: bands.L,
+      U: bands.U,
+      gridBits: s.display.adcGridBits,
+    };
+    this.stages.adcSnap.request(JSON.stringify([v, req]), { version: v, value: req });
   }
 
   /**
@@ -342,6 +384,8 @@ function stageLabel(stage: StageName): string {
     baseCurves: 'error curves',
     bsCurve: 'BS-KMQ error curve',
     sweep: 'suppression sweep',
+    adcSnap: 'reference snapping',
+    variation: 'reference variation',
   };
   return labels[stage];
 }

@@ -11,6 +11,7 @@ import { DEFAULT_PARAMS, mergeParams, type Method, type Params } from '../core/p
 import type { Report, InputInfo } from '../core/report';
 import type { TensorInfo } from '../core/formats';
 import type { HistogramData } from '../compute/types';
+import type { AdcSnapResult, VariationCurveResult } from '../compute/adcEngine';
 import type { DataSource, Display, Notice, NoticeLevel } from './types';
 import { DEFAULT_DISPLAY } from './types';
 
@@ -66,11 +67,15 @@ export interface ResultsSlice {
   histogram: HistogramData | null;
   curves: CurveSeries[] | null;
   sweep: SweepView | null;
+  /** ADC view: the focused quantizer's references snapped to the grid (display.adcGridBits). */
+  adcSnap: AdcSnapResult | null;
+  /** ADC view: reference variation of every method at bits 1–8. */
+  variation: VariationCurveResult[] | null;
   /** Stages with a request in flight (for a subtle busy indicator and for getReport()). */
   busy: Partial<Record<StageName, boolean>>;
 }
 
-export type StageName = 'load' | 'report' | 'histogram' | 'baseCurves' | 'bsCurve' | 'sweep';
+export type StageName = 'load' | 'report' | 'histogram' | 'baseCurves' | 'bsCurve' | 'sweep' | 'adcSnap' | 'variation';
 
 export interface AppState {
   params: Params;
@@ -100,6 +105,8 @@ export const EMPTY_RESULTS: ResultsSlice = Object.freeze({
   histogram: null,
   curves: null,
   sweep: null,
+  adcSnap: null,
+  variation: null,
   busy: {},
 }) as ResultsSlice;
 

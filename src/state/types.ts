@@ -44,7 +44,26 @@ export interface Display {
   theme: Theme;
   /** Error-vs-bits y axis: log MSE or SQNR in dB. */
   errorScale: ErrorScale;
+  /** ADC view: grid resolution R of reference snapping (2^R unit steps over [L, U]). Never changes the report. */
+  adcGridBits: number;
+  /** ADC view: σ of each reference's Gaussian offset, as a fraction of `adcSigmaOf`. */
+  adcSigma: number;
+  /** ADC view: σ is a fraction of the range R = U − L, or of the smallest reference step. */
+  adcSigmaOf: AdcSigmaOf;
+  /** ADC view: Monte Carlo trials N (seeded by the parameters' `seed`). */
+  adcTrials: number;
+  /** ADC view: minimum spacing of adjacent references, as a fraction of the range; closer pairs are warned about. */
+  adcMinSpacing: number;
 }
+
+export type AdcSigmaOf = 'range' | 'step';
+export const ADC_SIGMA_OF = ['range', 'step'] as const;
+export const MIN_ADC_GRID_BITS = 1;
+export const MAX_ADC_GRID_BITS = 24;
+export const MAX_ADC_SIGMA = 10;
+export const MIN_ADC_TRIALS = 1;
+export const MAX_ADC_TRIALS = 10000;
+export const MAX_ADC_MIN_SPACING = 1;
 
 export const MIN_BIN_COUNT = 8;
 export const MAX_BIN_COUNT = 1000;
@@ -55,6 +74,11 @@ export const DEFAULT_DISPLAY: Readonly<Display> = Object.freeze({
   zoom: null,
   theme: 'auto',
   errorScale: 'mse',
+  adcGridBits: 8,
+  adcSigma: 0.002,
+  adcSigmaOf: 'range',
+  adcTrials: 100,
+  adcMinSpacing: 0.005,
 }) as Readonly<Display>;
 
 export type NoticeLevel = 'info' | 'warning' | 'error';

@@ -10,8 +10,15 @@
  */
 import { DEFAULT_PARAMS, METHODS, PARAM_KEYS, mergeParams, type ParamKey, type Params } from '../core/params';
 import {
+  ADC_SIGMA_OF,
   DEFAULT_DISPLAY,
   ERROR_SCALES,
+  MAX_ADC_GRID_BITS,
+  MAX_ADC_MIN_SPACING,
+  MAX_ADC_SIGMA,
+  MAX_ADC_TRIALS,
+  MIN_ADC_GRID_BITS,
+  MIN_ADC_TRIALS,
   MAX_BIN_COUNT,
   MIN_BIN_COUNT,
   THEMES,
@@ -48,6 +55,11 @@ export const DISPLAY_URL_KEYS: Record<keyof Display, string> = {
   zoom: 'z',
   theme: 'th',
   errorScale: 'es',
+  adcGridBits: 'ag',
+  adcSigma: 'as',
+  adcSigmaOf: 'ao',
+  adcTrials: 'at',
+  adcMinSpacing: 'am',
 };
 
 /** Keys that are not state but page switches (`anim=0` turns animations off); kept as they are. */
@@ -150,6 +162,13 @@ export function encodeUrlState(state: UrlState, ctx: CodecContext): string {
   if (d.zoom) parts.push([DISPLAY_URL_KEYS.zoom, `${numText(d.zoom[0])},${numText(d.zoom[1])}`]);
   if (d.theme !== DEFAULT_DISPLAY.theme) parts.push([DISPLAY_URL_KEYS.theme, d.theme]);
   if (d.errorScale !== DEFAULT_DISPLAY.errorScale) parts.push([DISPLAY_URL_KEYS.errorScale, d.errorScale]);
+  if (d.adcGridBits !== DEFAULT_DISPLAY.adcGridBits) parts.push([DISPLAY_URL_KEYS.adcGridBits, String(d.adcGridBits)]);
+  if (!Object.is(d.adcSigma, DEFAULT_DISPLAY.adcSigma)) parts.push([DISPLAY_URL_KEYS.adcSigma, numText(d.adcSigma)]);
+  if (d.adcSigmaOf !== DEFAULT_DISPLAY.adcSigmaOf) parts.push([DISPLAY_URL_KEYS.adcSigmaOf, d.adcSigmaOf]);
+  if (d.adcTrials !== DEFAULT_DISPLAY.adcTrials) parts.push([DISPLAY_URL_KEYS.adcTrials, String(d.adcTrials)]);
+  if (!Object.is(d.adcMinSpacing, DEFAULT_DISPLAY.adcMinSpacing)) {
+    parts.push([DISPLAY_URL_KEYS.adcMinSpacing, numText(d.adcMinSpacing)]);
+  }
   if (parts.length === 0) return '';
   return [['v', String(CODEC_VERSION)], ...parts].map(([k, v]) => `${k}=${enc(v)}`).join('&');
 }
@@ -255,6 +274,7 @@ export function decodeUrlState(search: string, ctx: CodecContext): DecodeResult 
     if ((ERROR_SCALES as readonly string[]).includes(es)) d.errorScale = es as Display['errorScale'];
     else issues.push(`es (error scale) must be one of ${ERROR_SCALES.join(', ')}; got ${JSON.stringify(es)}.`);
   }
+  decodeAdcSettings(get, d, issues);
 
   for (const key of new Set(q.keys())) {
     if (seen.has(key) || (PASSTHROUGH_KEYS as readonly string[]).includes(key)) continue;
@@ -263,6 +283,35 @@ export function decodeUrlState(search: string, ctx: CodecContext): DecodeResult 
     } else issues.push(`Unknown link key "${key}"; ignored.`);
   }
   return { ...state, issues };
+}
+
+/** The ADC view's settings (keys ag, as, ao, at, am); an invalid value keeps the default and adds an issue. */
+function decodeAdcSettings(get: (key: string) => string | null, d: Display, issues: string[]): void {
+  const number = (key: keyof Display, what: string, ok: (v: number) => boolean, range: string): number | null => {
+    const text = get(DISPLAY_URL_KEYS[key]);
+    if (text === null) return null;
+    const v = finiteNumber(text);
+    if (v !== null && ok(v)) return v;
+    issues.push(`${DISPLAY_URL_KEYS[key]} (${what}) must be ${range}; got ${JSON.stringify(text)}.`);
+    return null;
+  };
+  const isInt = (min: number, max: number) => (v: number) => Number.isInteger(v) && v >= min && v <= max;
+  const grid = number('adcGridBits', 'ADC grid bits', isInt(MIN_ADC_GRID_BITS, MAX_ADC_GRID_BITS),
+    `an integer in ${MIN_ADC_GRID_BITS}–${MAX_ADC_GRID_BITS}`);
+  if (grid !== null) d.adcGridBits = grid;
+  const sigma = number('adcSigma', 'reference σ', (v) => v >= 0 && v <= MAX_ADC_SIGMA, `a number in 0–${MAX_ADC_SIGMA}`);
+  if (sigma !== null) d.adcSigma = sigma;
+  const of = get(DISPLAY_URL_KEYS.adcSigmaOf);
+  if (of !== null) {
+    if ((ADC_SIGMA_OF as readonly string[]).includes(of)) d.adcSigmaOf = of as Display['adcSigmaOf'];
+    else issues.push(`ao (σ unit) must be one of ${ADC_SIGMA_OF.join(', ')}; got ${JSON.stringify(of)}.`);
+  }
+  const trials = number('adcTrials', 'Monte Carlo trials', isInt(MIN_ADC_TRIALS, MAX_ADC_TRIALS),
+    `an integer in ${MIN_ADC_TRIALS}–${MAX_ADC_TRIALS}`);
+  if (trials !== null) d.adcTrials = trials;
+  const spacing = number('adcMinSpacing', 'minimum reference spacing', (v) => v >= 0 && v <= MAX_ADC_MIN_SPACING,
+    `a fraction of the range in 0–${MAX_ADC_MIN_SPACING}`);
+  if (spacing !== null) d.adcMinSpacing = spacing;
 }
 
 function defaultText(key: ParamKey): string {

@@ -43,6 +43,11 @@ const displayArb: fc.Arbitrary<Display> = fc.record({
   ),
   theme: fc.constantFrom('auto' as const, 'light' as const, 'dark' as const),
   errorScale: fc.constantFrom('mse' as const, 'sqnr' as const),
+  adcGridBits: fc.integer({ min: 1, max: 24 }),
+  adcSigma: double(0, 10),
+  adcSigmaOf: fc.constantFrom('range' as const, 'step' as const),
+  adcTrials: fc.integer({ min: 1, max: 10000 }),
+  adcMinSpacing: double(0, 1),
 });
 
 const sourceArb: fc.Arbitrary<DataSource> = fc.oneof(
@@ -141,6 +146,23 @@ describe('urlCodec', () => {
     expect(q).toBe('v=1&file=acts.npz&sha=0123abcd0123abcd&t=layer1');
     const r = decodeUrlState('src=https%3A%2F%2Fexample.org%2Fa.npy', ctx);
     expect(r.source).toEqual({ kind: 'url', url: 'https://example.org/a.npy', tensor: null });
+  });
+
+  it('writes the ADC view settings as short keys after the display keys, defaults omitted', () => {
+    const s = defaultUrlState(ctx);
+    const display = { ...s.display, adcGridBits: 5, adcSigma: 0.25, adcSigmaOf: 'step' as const, adcTrials: 50, adcMinSpacing: 0 };
+    const q = encodeUrlState({ ...s, display: { ...display, log: true } }, ctx);
+    expect(q).toBe('v=1&lg=1&ag=5&as=0.25&ao=step&at=50&am=0');
+    expect(decodeUrlState(q, ctx).display).toEqual({ ...display, log: true });
+    expect(encodeUrlState({ ...s, display: { ...s.display, adcGridBits: DEFAULT_DISPLAY.adcGridBits } }, ctx)).toBe('');
+  });
+
+  it('keeps the default of each invalid ADC setting and names it in an issue', () => {
+    const d = decodeUrlState('ag=0&as=-1&ao=volts&at=2.5&am=2', ctx);
+    expect(d.display).toEqual(DEFAULT_DISPLAY);
+    const text = d.issues.join('\n');
+    for (const key of ['ag (', 'as (', 'ao (', 'at (', 'am (']) expect(text).toContain(key);
+    expect(d.issues).toHaveLength(5);
   });
 
   it('ignores the anim switch without an issue', () => {

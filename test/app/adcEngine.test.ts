@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/compute/engine';
+import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
+
+const params: Params = { ...DEFAULT_PARAMS, methods: ['linear', 'cdf', 'kmeans', 'bskmq'], restarts: 1 };
+const small = { n: 5_000, seed: 4 };
+
+async function loaded() {
+  const engine = createEngine();
+  await engine.loadGenerator('relu6', small);
+  return engine;
+}
+
+describe('ADC engine stages', () => {
+  it('variation at σ = 0 gives, at the current bits, exactly the MSE of the report', async () => {
+    const engine = await loaded();
+    const { report } = engine.report(params);
+    const curves = engine.variation(params, { sigma: 0, sigmaOf: 'range', trials: 3 });
+    expect(curves.map((c) => c.method)).toEqual(['linear', 'cdf', 'kmeans', 'bskmq']);
+    for (const r of report.results) {
+      const c = curves.find((x) => x.method === r.method)!;
+      const i = c.bits.indexOf(params.bits);
+      expect(c.bits).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(c.nominalMse[i]).toBe(r.mse);
+      expect(c.meanMse[i]).toBe(r.mse);
+      expect(c.q05Mse[i]).toBe(r.mse);
+      expect(c.q95Mse[i]).toBe(r.mse);
+    }
+  });
+
+  it('variation repeats exactly for the same seed and spreads the MSE for σ > 0', async () => {
+    const engine = await loaded();
+    const a = engine.variation(params, { sigma: 0.01, sigmaOf: 'range', trials: 20 });
+    const b = engine.variation(params, { sigma: 0.01, sigmaOf: 'range', trials: 20 });
+    expect(a).toEqual(b);
+    const bs = a.find((c) => c.method === 'bskmq')!;
+    expect(bs.q95Mse[7]).toBeGreaterThan(bs.q05Mse[7]);
+  });
+
+  it('snapping to a coarse grid reports merged codes and a higher MSE; a fine grid keeps the references close', async () => {
+    const engine = await loaded();
+    const { report, bands } = engine.report(params);
+    const r = report.results.find((x) => x.method === 'kmeans')!;
+    const quantizer = { method: r.method, bits: r.bits, levels: r.levels as number[], thresholds: r.thresholds as number[] };
+    const coarse = engine.adcSnap({ quantizer, L: bands.L, U: bands.U, gridBits: 2 });
+    expect(coarse.mseBefore).toBe(r.mse);
+    expect(coarse.mergedCodes.length).toBeGreaterThan(0);
+    expect(coarse.mseAfter).toBeGreaterThan(coarse.mseBefore);
+    const fine = engine.adcSnap({ quantizer, L: bands.L, U: bands.U, gridBits: 16 });
+    expect(fine.mergedCodes).toEqual([]);
+    fine.thresholds.forEach((t, j) => expect(Math.abs(t - quantizer.thresholds[j])).toBeLessThanOrEqual(fine.unitStep / 2 + 1e-12));
+  });
+});
