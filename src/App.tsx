@@ -11,6 +11,8 @@ import { StatsStrip } from './components/StatsStrip';
 import { ChartsPanel } from './components/ChartsPanel';
 import { MetricsTable } from './components/MetricsTable';
 import { DropZone } from './components/DropZone';
+import { StepThrough } from './components/StepThrough';
+import { presentationOf } from './state/urlCodec';
 import type { Theme } from './state/types';
 import type { StageName } from './state/store';
 
@@ -38,6 +40,15 @@ export function App() {
   const busyStages = useApp((s) => STAGE_ORDER.filter((k) => s.results.busy[k]).join(' '));
   const dataStatus = useApp((s) => s.data.status);
   const state = dataStatus !== 'ready' ? dataStatus : busyStages ? 'busy' : 'ready';
+  if (presentationOf(window.location.search) === 'step') {
+    // Presentation mode (a link with present=step): the step-through alone, large, no controls.
+    return (
+      <div className="app present" data-state={state} data-busy={busyStages}>
+        <NoticeArea />
+        <StepThrough presentation />
+      </div>
+    );
+  }
   return (
     <div className="app" data-state={state} data-busy={busyStages}>
       <Header />
@@ -51,6 +62,7 @@ export function App() {
           <StatsStrip />
           <ChartsPanel />
           <MetricsTable />
+          <StepThrough />
         </main>
       </div>
       <DropZone />

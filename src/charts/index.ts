@@ -11,3 +11,5 @@ export { TransferChart } from './transfer/TransferChart';
 export { ErrorCurveChart } from './errorCurve/ErrorCurveChart';
 export { SweepChart } from './sweep/SweepChart';
 export { OccupancyChart } from './occupancy/OccupancyChart';
+export { StepChart, type StepChartProps } from './stepThrough/StepChart';
+export { StepMseChart, type StepMseChartProps } from './stepThrough/StepMseChart';

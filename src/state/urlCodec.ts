@@ -62,8 +62,21 @@ export const DISPLAY_URL_KEYS: Record<keyof Display, string> = {
   adcMinSpacing: 'am',
 };
 
-/** Keys that are not state but page switches (`anim=0` turns animations off); kept as they are. */
-export const PASSTHROUGH_KEYS = ['anim'] as const;
+/**
+ * Keys that are not state but page switches, kept as they are: `anim=0` turns animations off,
+ * `present=step` opens the step-through's presentation mode (see `presentationOf`).
+ */
+export const PASSTHROUGH_KEYS = ['anim', 'present'] as const;
+
+/** The presentation modes a link can open. */
+export const PRESENTATIONS = ['step'] as const;
+export type Presentation = (typeof PRESENTATIONS)[number];
+
+/** The presentation mode a query asks for (`present=step`), or null for the normal page (also for unknown values). */
+export function presentationOf(search: string): Presentation | null {
+  const v = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search).get('present');
+  return v !== null && (PRESENTATIONS as readonly string[]).includes(v) ? (v as Presentation) : null;
+}
 
 /** Generator options are written as `g.<option>` right after `g`. */
 const GEN_PREFIX = 'g.';

@@ -6,6 +6,7 @@ import {
   decodeUrlState,
   defaultUrlState,
   encodeUrlState,
+  presentationOf,
   type CodecContext,
   type UrlState,
 } from '../../src/state/urlCodec';
@@ -167,5 +168,15 @@ describe('urlCodec', () => {
 
   it('ignores the anim switch without an issue', () => {
     expect(decodeUrlState('anim=0', ctx).issues).toEqual([]);
+  });
+
+  it('reads present=step as the step-through presentation, without an issue or a state change', () => {
+    expect(presentationOf('?present=step&b=4')).toBe('step');
+    expect(presentationOf('b=4')).toBeNull();
+    expect(presentationOf('present=slides')).toBeNull();
+    const d = decodeUrlState('present=step&b=4', ctx);
+    expect(d.issues).toEqual([]);
+    expect(d.params.bits).toBe(4);
+    expect(encodeUrlState(d, ctx)).toBe('v=1&b=4');
   });
 });

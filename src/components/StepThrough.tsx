@@ -1,0 +1,233 @@
+/**
+ * The K-means step-through (issue 5, item 2): seeding and every Lloyd iteration of `kmeans`,
+ * `kmeanspp` or `bskmq` over the histogram, with play, pause, step and scrub; an MSE-per-frame plot;
+ * for BS-KMQ a side-by-side run without suppression in sync; and a presentation mode (`present=step`:
+ * large type, controls hidden, keyboard stepping).
+ *
+ * The trace is computed in the worker (core's traceDesign via the compute client, latest wins); its
+ * last frame is the designed quantizer. Stepping is plain state, so it is deterministic; playing is a
+ * timer that only advances the step, and with animations off (`anim=0`, prefers-reduced-motion)
+ * levels jump instead of gliding.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { StepChart, StepMseChart, METHOD_LABELS } from '../charts';
+import { isTraceMethod, TRACE_METHODS, type TraceMethod } from '../core/trace';
+import type { Params } from '../core/params';
+import type { StepTraceResult } from '../compute/traceEngine';
+import { useApp, useServices } from '../state/context';
+import { encodeUrlState } from '../state/urlCodec';
+import { commandOfKey, frameAt, mseSeries, seedFrameCount, stepAfter, stepCount, type StepCommand } from './stepModel';
+import './StepThrough.css';
+
+/** Time per frame while playing. */
+const PLAY_INTERVAL_MS = 900;
+
+/** Everything but `focus` and `methods`, which do not change a design. */
+function designKey(p: Params, method: TraceMethod, dataVersion: number): string {
+  const { focus: _f, methods: _m, ...rest } = p;
+  return JSON.stringify([dataVersion, method, rest]);
+}
+
+function useViewportHeight(): number {
+  const [h, setH] = useState(() => (typeof window === 'undefined' ? 800 : window.innerHeight));
+  useEffect(() => {
+    const on = () => setH(window.innerHeight);
+    window.addEventListener('resize', on);
+    return () => window.removeEventListener('resize', on);
+  }, []);
+  return h;
+}
+
+export function StepThrough({ presentation = false }: { presentation?: boolean }) {
+  const { store, pipeline, codec } = useServices();
+  const params = useApp((s) => s.params);
+  const dataVersion = useApp((s) => s.data.dataVersion);
+  const status = useApp((s) => s.data.status);
+  const input = useApp((s) => s.data.input);
+  const histogram = useApp((s) => s.results.histogram);
+  const bands = useApp((s) => s.results.bands);
+  const display = useApp((s) => s.display);
+  const source = useApp((s) => s.data.source);
+
+  const [chosenMethod, setChosenMethod] = useState<TraceMethod>('bskmq');
+  const method: TraceMethod = isTraceMethod(params.focus) ? params.focus : chosenMethod;
+  const key = designKey(params, method, dataVersion);
+  const [result, setResult] = useState<{ key: string; value: StepTraceResult } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [step, setStep] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [compare, setCompare] = useState(true);
+  const viewport = useViewportHeight();
+  const latest = useRef({ result, step, compare });
+  latest.current = { result, step, compare };
+
+  useEffect(() => {
+    if (status !== 'ready' || dataVersion === 0) return;
+    let alive = true;
+    const p = store.getState().params;
+    pipeline.client.trace({ params: p, method }).then(
+      (value) => {
+        if (!alive || value === null) return;
+        setError(null);
+        // Stay at the end if the reader was there (e.g. watching the final levels while dragging a band).
+        const prev = latest.current;
+        const atEnd = prev.result !== null && prev.step >= stepCount(prev.result.value, prev.compare) - 1;
+        setResult({ key, value });
+        setStep(atEnd ? stepCount(value, prev.compare) - 1 : 0);
+        setPlaying(false);
+      },
+      (e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      alive = false;
+    };
+    // A new trace is asked for when the design inputs change (the key), nothing else.
+  }, [key, status]);
+
+  const trace = result?.value ?? null;
+  const comparing = compare && trace?.unsuppressed != null;
+  const count = trace ? stepCount(trace, comparing) : 0;
+  const current = Math.min(step, Math.max(0, count - 1));
+
+  const go = useCallback((command: StepCommand) => setStep((s) => stepAfter(s, count, command)), [count]);
+
+  useEffect(() => {
+    if (!playing) return;
+    if (current >= count - 1) {
+      setPlaying(false);
+      return;
+    }
+    const t = setTimeout(() => setStep((s) => stepAfter(s, count, 'next')), PLAY_INTERVAL_MS);
+    return () => clearTimeout(t);
+  }, [playing, current, count]);
+
+  const onKey = useCallback(
+    (e: { key: string; preventDefault(): void; target: EventTarget | null }) => {
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+      if (e.key === ' ') {
+        e.preventDefault();
+        setPlaying((p) => !p);
+        return;
+      }
+      const command = commandOfKey(e.key);
+      if (command) {
+        e.preventDefault();
+        setPlaying(false);
+        go(command);
+      }
+    },
+    [go],
+  );
+  useEffect(() => {
+    if (!presentation) return;
+    const on = (e: globalThis.KeyboardEvent) => onKey(e);
+    window.addEventListener('keydown', on);
+    return () => window.removeEventListener('keydown', on);
+  }, [presentation, onKey]);
+
+  const series = useMemo(() => (trace ? mseSeries(trace, comparing) : []), [trace, comparing]);
+  const presentHref = useMemo(() => {
+    const q = encodeUrlState({ params, source, display }, codec);
+    const anim = new URLSearchParams(window.location.search).get('anim');
+    return `?${[q, anim !== null ? `anim=${encodeURIComponent(anim)}` : '', 'present=step'].filter(Boolean).join('&')}`;
+  }, [params, source, display, codec]);
+  const exitHref = presentHref.replace(/&?present=step$/, '').replace(/^\?$/, '') || '?';
+
+  const domain: [number, number] | null = display.zoom ?? (input && input.min !== null && input.max !== null ? [input.min, input.max] : null);
+  const stale = result !== null && result.key !== key;
+  const label = METHOD_LABELS[method];
+  const main = trace ? frameAt(trace.main, current) : null;
+  const other = trace && comparing && trace.unsuppressed ? frameAt(trace.unsuppressed, current) : null;
+  const chartHeight = presentation ? Math.max(260, Math.round(viewport * (comparing ? 0.5 : 0.52))) : 280;
+  const mseHeight = presentation ? Math.max(150, Math.round(viewport * 0.2)) : 190;
+  const bandView = useMemo(() => ({ low: bands?.low ?? null, high: bands?.high ?? null }), [bands]);
+  const noBands = useMemo(() => ({ low: null, high: null }), []);
+  const pinned = useMemo(() => trace?.main.pinned ?? [], [trace]);
+  const pinnedOther = useMemo(() => trace?.unsuppressed?.pinned ?? [], [trace]);
+
+  const ready = trace !== null && !stale && error === null;
+  return (
+    <section
+      className={presentation ? 'step-panel step-present' : 'step-panel card'}
+      data-testid="step.panel"
+      data-state={error ? 'error' : ready ? 'ready' : 'busy'}
+      data-method={method}
+      aria-label={`${label} step-through`}
+      tabIndex={presentation ? undefined : 0}
+      onKeyDown={presentation ? undefined : (e: KeyboardEvent<HTMLElement>) => onKey(e)}
+    >
+      <header className="step-head">
+        <h2>
+          Step-through · {label}
+          {trace && <span className="muted"> at {trace.main.bits} b{trace.main.restarts > 1 ? `, run ${trace.main.run + 1} of ${trace.main.restarts} (the kept one)` : ''}</span>}
+        </h2>
+        {!presentation && (
+          <a className="step-present-link" data-testid="step.present" href={presentHref}>Presentation mode</a>
+        )}
+        {presentation && (
+          <a className="step-exit" data-testid="step.exit" href={exitHref}>Exit presentation</a>
+        )}
+      </header>
+      {!presentation && (
+        <div className="step-controls" role="group" aria-label="Step-through playback">
+          {!isTraceMethod(params.focus) && (
+            <label className="step-method">
+              method{' '}
+              <select data-testid="step.method" value={chosenMethod} onChange={(e) => setChosenMethod(e.target.value as TraceMethod)}>
+                {TRACE_METHODS.map((m) => <option key={m} value={m}>{METHOD_LABELS[m]}</option>)}
+              </select>
+            </label>
+          )}
+          <button type="button" data-testid="step.first" onClick={() => { setPlaying(false); go('first'); }} disabled={!trace || current === 0}
+            aria-label="First frame">⏮</button>
+          <button type="button" data-testid="step.prev" onClick={() => { setPlaying(false); go('prev'); }} disabled={!trace || current === 0}
+            aria-label="Previous frame">◀</button>
+          <button type="button" data-testid="step.play" onClick={() => setPlaying((p) => !p)} disabled={!trace || count < 2}
+            aria-label={playing ? 'Pause' : 'Play'} aria-pressed={playing}>{playing ? '❚❚ Pause' : '▶ Play'}</button>
+          <button type="button" data-testid="step.next" onClick={() => { setPlaying(false); go('next'); }} disabled={!trace || current >= count - 1}
+            aria-label="Next frame">▶</button>
+          <button type="button" data-testid="step.last" onClick={() => { setPlaying(false); go('last'); }} disabled={!trace || current >= count - 1}
+            aria-label="Last frame">⏭</button>
+          <input type="range" className="step-scrub" data-testid="step.scrub" aria-label="Frame" min={0} max={Math.max(0, count - 1)} step={1}
+            value={current} disabled={!trace} onChange={(e) => { setPlaying(false); setStep(Number(e.target.value)); }} />
+          {trace?.unsuppressed && (
+            <label className="step-compare">
+              <input type="checkbox" data-testid="step.compare" checked={compare} onChange={(e) => setCompare(e.target.checked)} />
+              {' '}side by side without suppression
+            </label>
+          )}
+        </div>
+      )}
+      <p className="step-status">
+        <span className="step-frame" data-testid="step.frame">{trace ? `frame ${current + 1} / ${count}` : 'frame – / –'}</span>
+        {main && <span className="step-phase muted"> · {main.phase === 'seed' ? 'seeding' : main.phase === 'iterate' ? `iteration ${main.iteration}` : 'final'}</span>}
+        {stale && <span className="muted"> · updating…</span>}
+        {presentation && <span className="muted step-keys"> · ← → step · space play/pause · Home/End</span>}
+      </p>
+      {error && <p className="step-error" role="alert">Could not compute the step-through: {error}</p>}
+      <p className="step-caption" data-testid="step.caption" aria-live="polite">{main?.caption ?? (trace ? '' : 'Computing the steps…')}</p>
+      {trace && main && histogram && domain && (
+        <div className={other ? 'step-charts step-pair' : 'step-charts'}>
+          <div className="step-chart">
+            {other && <h3 className="step-sub">With suppression{trace.main.suppressed ? '' : ' (nothing suppressed)'}</h3>}
+            <StepChart data={histogram} log={display.log} domain={domain} bands={bandView} method={method} frame={main}
+              pinned={pinned} height={chartHeight} fontSize={presentation ? 16 : 11} />
+          </div>
+          {other && trace.unsuppressed && (
+            <div className="step-chart">
+              <h3 className="step-sub">Without suppression (suppressWeight = 1, same pins and seed)</h3>
+              <StepChart testId="chart.stepCompare" data={histogram} log={display.log} domain={domain} bands={noBands}
+                method="kmeans" frame={other} pinned={pinnedOther} height={chartHeight} fontSize={presentation ? 16 : 11}
+                title="The same BS-KMQ run without suppression" />
+              <p className="step-caption step-caption-other muted">{other.caption?.replace(/^Without suppression \(same pins\) · /, '')}</p>
+            </div>
+          )}
+        </div>
+      )}
+      {trace && (
+        <StepMseChart series={series} frames={count} seedFrames={seedFrameCount(trace.main)} current={current} height={mseHeight} />
+      )}
+    </section>
+  );
+}
