@@ -10,6 +10,9 @@ import { Controls } from './components/Controls';
 import { StatsStrip } from './components/StatsStrip';
 import { ChartsPanel } from './components/ChartsPanel';
 import { MetricsTable } from './components/MetricsTable';
+import { AdcPanel } from './components/AdcPanel';
+import { ExportMenu } from './components/ExportMenu';
+import { LayersPanel } from './components/LayersPanel';
 import { DropZone } from './components/DropZone';
 import { StepThrough } from './components/StepThrough';
 import { presentationOf } from './state/urlCodec';
@@ -62,7 +65,10 @@ export function App() {
           <StatsStrip />
           <ChartsPanel />
           <MetricsTable />
+          <ExportMenu />
+          <AdcPanel />
           <StepThrough />
+          <LayersPanel />
         </main>
       </div>
       <DropZone />

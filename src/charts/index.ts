@@ -13,3 +13,7 @@ export { SweepChart } from './sweep/SweepChart';
 export { OccupancyChart } from './occupancy/OccupancyChart';
 export { StepChart, type StepChartProps } from './stepThrough/StepChart';
 export { StepMseChart, type StepMseChartProps } from './stepThrough/StepMseChart';
+export type { AdcStaircaseChartProps } from './adcStaircase/layout';
+export { AdcStaircaseChart } from './adcStaircase/AdcStaircaseChart';
+export type { VariationChartProps, VariationSeries } from './variation/layout';
+export { VariationChart } from './variation/VariationChart';

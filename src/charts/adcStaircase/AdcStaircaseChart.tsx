@@ -1,0 +1,65 @@
+/** chart.adcStaircase: the references as the staircase of a ramp ADC built from unit steps. */
+import { useMemo } from 'react';
+import { FG, MUTED } from '../colors';
+import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
+import { ChartSvg } from '../common/ChartSvg';
+import { HALO } from '../common/Halo';
+import { useContainerWidth } from '../useContainerWidth';
+import { layoutAdcStaircase, type AdcStaircaseChartProps } from './layout';
+
+const MERGE_COLOR = '#E0453A';
+
+export function AdcStaircaseChart(props: AdcStaircaseChartProps) {
+  const { method, L, U, designed, snapped, unitStep, totalSteps, mergedCodes, height = 280, svgRef } = props;
+  const [containerRef, measured] = useContainerWidth();
+  const width = props.width ?? measured;
+  const layout = useMemo(
+    () => layoutAdcStaircase({ method, L, U, designed, snapped, unitStep, totalSteps, mergedCodes }, width, height),
+    [method, L, U, designed, snapped, unitStep, totalSteps, mergedCodes, width, height],
+  );
+  const { margin, plotWidth, plotHeight } = layout;
+
+  return (
+    <ChartSvg testId="chart.adcStaircase" containerRef={containerRef} svgRef={svgRef} width={layout.width}
+      height={layout.height} title={`Ramp ADC staircase of ${layout.label}: designed and grid-snapped references`}>
+      <g transform={`translate(${margin.left},${margin.top})`}>
+        <Grid x={layout.xTicks} y={layout.yTicks} width={plotWidth} height={plotHeight} />
+        <g className="unit-steps" stroke={MUTED} strokeOpacity={0.7}>
+          {layout.gridTicks.map((gx, i) => (
+            <line key={i} x1={gx} x2={gx} y1={plotHeight} y2={plotHeight - 4} />
+          ))}
+        </g>
+        <path className="staircase designed" d={layout.designedPath} fill="none" stroke={MUTED} strokeWidth={1.25}
+          strokeDasharray="4 3" />
+        <path className="staircase snapped" data-method={method} d={layout.snappedPath} fill="none" stroke={layout.color}
+          strokeWidth={2} />
+        <g className="merges">
+          {layout.merges.map((m) => (
+            <g key={m.code} className="merge" data-code={m.code}>
+              <circle cx={m.x} cy={m.y} r={5} fill="none" stroke={MERGE_COLOR} strokeWidth={2} />
+              <title>{`code ${m.code} merged: its two references both snap to ${m.value}`}</title>
+            </g>
+          ))}
+        </g>
+        <g transform={`translate(0,${plotHeight})`}>
+          <AxisBottom ticks={layout.xTicks} length={plotWidth} label={layout.xLabel} labelOffset={layout.xLabelOffset} />
+        </g>
+        <AxisLeft ticks={layout.yTicks} length={plotHeight} label={layout.yLabel} labelOffset={layout.yLabelOffset} />
+        <g className="legend" transform={`translate(${plotWidth - 8},${plotHeight - 12})`} fontSize={11} fill={FG}
+          textAnchor="end">
+          <text {...HALO} y={-30}>
+            <tspan fill={layout.color}>━</tspan> on the grid
+          </text>
+          <text {...HALO} y={-15}>
+            <tspan fill={MUTED}>┅</tspan> as designed
+          </text>
+          {layout.merges.length > 0 && (
+            <text {...HALO} y={0}>
+              <tspan fill={MERGE_COLOR}>○</tspan> merged code
+            </text>
+          )}
+        </g>
+      </g>
+    </ChartSvg>
+  );
+}
