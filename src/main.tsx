@@ -12,6 +12,7 @@ import { startUrlSync } from './state/urlSync';
 import { Pipeline } from './compute/pipeline';
 import { GENERATOR_SPECS, DEFAULT_GENERATOR } from './compute/generatorCatalog';
 import { createConsoleApi, installConsoleApi } from './console';
+import { createBrowserSession } from './persist/browserSession';
 import './app.css';
 
 const codec: CodecContext = { generators: GENERATOR_SPECS, defaultGenerator: DEFAULT_GENERATOR };
@@ -25,11 +26,20 @@ const noAnim =
 document.documentElement.dataset.anim = noAnim ? 'off' : 'on';
 
 const pipeline = new Pipeline(store);
-startUrlSync({ store, ctx: codec, loadSource: (s) => void pipeline.loadSource(s), win: window });
+const persistence = createBrowserSession({ store, pipeline, ctx: codec });
 installConsoleApi(createConsoleApi(store, pipeline));
-pipeline.start();
+// A bare URL restores the stored session (src/persist/session.ts has the precedence rules);
+// it is read before the URL sync and the first load, so the restored state is the opening state.
+void persistence
+  .restore(window.location.search)
+  .catch(() => null)
+  .then(() => {
+    startUrlSync({ store, ctx: codec, loadSource: (s) => void pipeline.loadSource(s), win: window });
+    pipeline.start();
+    persistence.start();
+  });
 
-const services: AppServices = { store, pipeline, codec, generators: GENERATOR_SPECS };
+const services: AppServices = { store, pipeline, codec, generators: GENERATOR_SPECS, persistence };
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
     <AppProvider services={services}>

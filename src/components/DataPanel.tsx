@@ -10,6 +10,7 @@ import { useApp, useServices } from '../state/context';
 import { generatorDefaults } from '../state/urlCodec';
 import { CheckboxField, NumberField, SelectField } from './fields';
 import { formatCount } from './format';
+import { PersistControl } from './PersistControl';
 
 export function DataPanel() {
   const { pipeline, generators } = useServices();
@@ -152,6 +153,7 @@ export function DataPanel() {
           </span>
         </div>
       )}
+      <PersistControl />
     </section>
   );
 }

@@ -256,7 +256,9 @@ export class Pipeline {
         if (sameFile) return Promise.resolve();
         const known = this.knownFiles.get(fileKey(source.name, source.sha256));
         if (known) {
-          return this.runLoad({ kind: 'blob', blob: known, name: source.name, opts: { tensor: source.tensor, hash: true } }, source);
+          const raw = this.knownRaw.get(fileKey(source.name, source.sha256));
+          const opts = { tensor: source.tensor, hash: true, ...(raw ? { raw } : {}) };
+          return this.runLoad({ kind: 'blob', blob: known, name: source.name, opts }, source);
         }
         st.setData({ source, status: this.dataVersion > 0 ? st.data.status : 'awaiting-file' });
         const hash = source.sha256 ? ` (SHA-256 ${source.sha256}…)` : '';
@@ -270,6 +272,30 @@ export class Pipeline {
 
   /** Files loaded in this page, by name and hash, so Back/Forward to an earlier upload reloads it without asking. */
   private readonly knownFiles = new Map<string, File>();
+  /** The raw-binary options a known file was read with (absent = recognised by its format). */
+  private readonly knownRaw = new Map<string, { dtype: string; byteOrder: 'little' | 'big' }>();
+
+  /** The file behind the loaded data and how it was read (for src/persist); null for generators and URLs. */
+  loadedBlob: {
+    blob: Blob;
+    name: string;
+    raw: { dtype: string; byteOrder: 'little' | 'big' } | null;
+    sha256: string | null;
+  } | null = null;
+
+  /** Makes a file source with this name and link hash load `file` without asking (a file restored from storage). */
+  rememberFile(file: File, linkSha: string | null, raw: { dtype: string; byteOrder: 'little' | 'big' } | null): void {
+    const key = fileKey(file.name, linkSha);
+    this.knownFiles.set(key, file);
+    if (raw) this.knownRaw.set(key, raw);
+    else this.knownRaw.delete(key);
+  }
+
+  /** Drops the remembered files ("Forget this data"): a file source asks for its file again. */
+  forgetFiles(): void {
+    this.knownFiles.clear();
+    this.knownRaw.clear();
+  }
 
   /**
    * How files are read as raw binary (SPEC §8: a user-chosen dtype and byte order);
@@ -285,6 +311,7 @@ export class Pipeline {
     const opts = { tensor, hash: true, ...(this.rawOptions ? { raw: this.rawOptions } : {}) };
     return this.runLoad({ kind: 'blob', blob: file, name: file.name, opts }, source, (result) => {
       this.knownFiles.set(fileKey(file.name, result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null), file);
+      if (opts.raw) this.knownRaw.set(fileKey(file.name, result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null), opts.raw);
       if (expected.kind === 'file' && expected.sha256 && result.sha256 && !result.sha256.startsWith(expected.sha256)) {
         this.store
           .getState()
@@ -335,6 +362,8 @@ export class Pipeline {
         if (source.kind === 'file') committed = { ...source, sha256: result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null, tensor: result.tensors.length > 1 ? result.tensor : null };
         else if (source.kind === 'url') committed = { ...source, tensor: result.tensors.length > 1 ? result.tensor : null };
         check?.(result);
+        this.loadedBlob =
+          req.kind === 'blob' ? { blob: req.blob, name: req.name, raw: req.opts.raw ?? null, sha256: result.sha256 } : null;
         this.commit(committed, result);
       } catch (e) {
         this.loadFailed(e);

@@ -8,12 +8,15 @@ import type { AppState, AppStore } from './store';
 import type { Pipeline } from '../compute/pipeline';
 import type { CodecContext } from './urlCodec';
 import type { GeneratorSpec } from './types';
+import type { SessionPersistence } from '../persist/session';
 
 export interface AppServices {
   store: AppStore;
   pipeline: Pipeline;
   codec: CodecContext;
   generators: readonly GeneratorSpec[];
+  /** The stored session (src/persist); absent in tests that render without it. */
+  persistence?: SessionPersistence;
 }
 
 const ServicesContext = createContext<AppServices | null>(null);
