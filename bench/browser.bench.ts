@@ -20,7 +20,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
@@ -78,7 +78,18 @@ const PAGE_HELPERS = `
     setter.call(input, String(value));
     input.dispatchEvent(new Event('input', { bubbles: true }));
   };
+  /** When each stage last finished (ms since navigation), to see which stage an open waits for. */
+  const stageDone = {};
+  let busyBefore = [];
+  new MutationObserver(() => {
+    const r = appRoot();
+    if (!r) return;
+    const now = (r.getAttribute('data-busy') || '').split(' ').filter(Boolean);
+    for (const s of busyBefore) if (!now.includes(s)) stageDone[s] = Math.round(performance.now());
+    busyBefore = now;
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-busy'] });
   window.__bench = {
+    stageDone,
     longTasks,
     supported: PerformanceObserver.supportedEntryTypes.includes('longtask'),
     /** One change of a slider, timed to the report's views and to every view. */
@@ -220,6 +231,7 @@ async function measureDrag(page: Page, testId: string, from: number, to: number)
 /** Drags a range input's thumb with the mouse across its track and back, at about 60 pointer moves a second. */
 async function drag(page: Page, testId: string, from: number, to: number): Promise<void> {
   const slider = page.getByTestId(testId);
+  await slider.scrollIntoViewIfNeeded();
   const box = (await slider.boundingBox())!;
   const min = Number(await slider.getAttribute('min'));
   const max = Number(await slider.getAttribute('max'));
@@ -240,6 +252,8 @@ async function drag(page: Page, testId: string, from: number, to: number): Promi
 }
 
 async function main(): Promise<void> {
+  // The machine may be shared: its load is part of the result.
+  const loadAverageBefore = loadavg().map((v) => Math.round(v * 100) / 100);
   console.log('bench:browser: building the app…');
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('vite build failed');
@@ -273,6 +287,7 @@ async function main(): Promise<void> {
 
     const latency: Record<string, Record<string, Latency>> = {};
     const openMs: Record<string, number> = {};
+    const openStageDoneMs: Record<string, unknown> = {};
     let dragResult: Record<string, DragResult> = {};
     for (const size of SIZES) {
       console.log(`bench:browser: ${size.label} samples…`);
@@ -280,6 +295,7 @@ async function main(): Promise<void> {
       await page.goto(`${BASE}/?g.n=${size.n}`);
       await ready(page);
       openMs[size.label] = Date.now() - t0;
+      openStageDoneMs[size.label] = await page.evaluate('({ ...window.__bench.stageDone })');
 
       const cold: { report: number; all: number }[] = [];
       for (const bits of COLD_BITS) cold.push(await change(page, 'controls.bits', bits));
@@ -325,9 +341,12 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       chromium: browser.version(),
       cores: cpus().length,
+      loadAverageBefore,
+      loadAverageAfter: loadavg().map((v) => Math.round(v * 100) / 100),
       node: process.version,
       longTaskSupported,
       openMs,
+      openStageDoneMs,
       latencyMs: latency,
       load: {
         fileBytes: bytes,
@@ -359,6 +378,8 @@ async function main(): Promise<void> {
     console.log('\nLatency from a slider change to the views updated (ms, after the next frame)');
     for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
     console.log(`\nOpen (generate + all views): ${Object.entries(openMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+    console.log(`  stage last finished (ms after navigation): ${JSON.stringify(openStageDoneMs)}`);
+    console.log(`  load average before/after: ${loadAverageBefore.join(' ')} / ${result.loadAverageAfter.join(' ')} on ${result.cores} cores`);
     console.log(
       `Load of a ${(bytes / 2 ** 20).toFixed(1)} MiB .npy: loaded ${result.load.runs.map((r) => r.loadedMs).join(' / ')} ms, ` +
         `all views ${result.load.runs.map((r) => r.readyMs).join(' / ')} ms, longest task ${result.load.runs.map((r) => r.longestTaskMs).join(' / ')} ms`,
