@@ -37,7 +37,9 @@ export const ADC_FLAGS: Readonly<Record<string, FlagSpec>> = {
   sigma: {
     kind: 'value',
     metavar: 'S',
-    help: 'Perturb the references by Gaussian noise of σ = S (≥ 0, see --sigma-of) in --trials seeded trials; adds adc.variation.',
+    help:
+      'Perturb the references by Gaussian noise of σ = S (≥ 0, see --sigma-of) in --trials seeded trials; ' +
+      'adds adc.variation.',
   },
   'sigma-of': {
     kind: 'value',
@@ -47,7 +49,9 @@ export const ADC_FLAGS: Readonly<Record<string, FlagSpec>> = {
   trials: {
     kind: 'value',
     metavar: 'N',
-    help: `Monte Carlo trials of --sigma (integer ${MIN_TRIALS}–${MAX_TRIALS}, seeded by --seed). Default ${DEFAULT_TRIALS}.`,
+    help:
+      `Monte Carlo trials of --sigma (integer ${MIN_TRIALS}–${MAX_TRIALS}, seeded by --seed). ` +
+      `Default ${DEFAULT_TRIALS}.`,
   },
   'min-spacing': {
     kind: 'value',
@@ -76,7 +80,10 @@ export interface AdcSettings {
 }
 
 /** A report with the ADC summaries: top-level `adc` after `params`, and `adc` on each result. */
-export type ReportWithAdc = Omit<Report, 'results'> & { adc: AdcSettings; results: (MethodResult & { adc: AdcSummary })[] };
+export type ReportWithAdc = Omit<Report, 'results'> & {
+  adc: AdcSettings;
+  results: (MethodResult & { adc: AdcSummary })[];
+};
 
 /** The ADC flags' request, or null when none was given; throws CliError naming a bad value and its range. */
 export function adcRequestFrom(args: ParsedArgs): AdcRequest | null {

@@ -56,7 +56,12 @@ export async function runDesign(argv: readonly string[]): Promise<string> {
 }
 
 /** One tensor's report (with the ADC summaries when asked for); `input.file` is the file's base name. */
-function tensorReport(pointSet: PointSet, info: TensorInfo, file: string, options: DesignOptions): Report | ReportWithAdc {
+function tensorReport(
+  pointSet: PointSet,
+  info: TensorInfo,
+  file: string,
+  options: DesignOptions,
+): Report | ReportWithAdc {
   const source = { file: basename(file), tensor: info.name, shape: info.shape, dtype: info.dtype };
   const input = inputInfo(pointSet, source, options.params);
   const report = designReport(pointSet, input, options.params, options.bitsList, () => performance.now());
@@ -82,7 +87,8 @@ async function designAll(
       requireFiniteSamples(opened.file, info, pointSet);
       tensors.push(tensorReport(pointSet, info, opened.file, options));
     } catch (e) {
-      const input = { file: basename(opened.file), tensor: t.name, shape: [...t.shape], dtype: t.dtype, count: t.count };
+      const file = basename(opened.file);
+      const input = { file, tensor: t.name, shape: [...t.shape], dtype: t.dtype, count: t.count };
       tensors.push({ input, error: formatError(e).message });
     }
   }

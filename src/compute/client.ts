@@ -23,6 +23,7 @@ import type {
   ReportResult,
   SweepResult,
 } from './types';
+import type { LayerRow } from './layersEngine';
 import type { StepTraceRequest, StepTraceResult } from './traceEngine';
 import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
 
@@ -211,6 +212,15 @@ export class ComputeClient {
 
   report(params: Params): Promise<ReportResult> {
     return this.interactiveWorker().call((r) => r.report(params));
+  }
+
+  /**
+   * Per-layer batch view: one tensor of the open file designed at params.bits, in the
+   * interactive worker (the one holding the open file), one tensor per call so the
+   * slider's report requests interleave between tensors.
+   */
+  layerRow(tensor: string, params: Params): Promise<LayerRow> {
+    return this.interactiveWorker().call((r) => r.layerRow(tensor, params));
   }
 
   histogram(req: HistogramRequest): Promise<HistogramData> {

@@ -16,6 +16,7 @@ import { ReportCache, type OptimumSeed } from './cachedReport';
 import { openFile, bytesSource, type ByteSource, type OpenedFile } from '../core/formats';
 import { generate, resolveGeneratorOptions, type GeneratorName } from '../core/generators';
 import { errorCurves, suppressionSweep } from '../core/curves';
+import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
 import { adcSnap, variationCurves, type AdcSnapRequest, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
 import type {
@@ -50,6 +51,8 @@ export interface Engine {
   loadUrl(url: string, opts?: LoadOptions, onProgress?: ProgressCallback): Promise<LoadResult>;
   /** Switches to another tensor of the open file. */
   selectTensor(tensor: string, onProgress?: ProgressCallback): Promise<LoadResult>;
+  /** Per-layer batch view: one tensor of the open file at params.bits, decoded for this call only. */
+  layerRow(tensor: string, params: Params): Promise<LayerRow>;
   /** Copies of the point set's arrays (the worker shell transfers them). */
   exportPointSet(): PointSetTransfer;
   importPointSet(t: PointSetTransfer): LoadResult['pointSet'];
@@ -296,6 +299,11 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
         if (e instanceof UserFacingError) throw e;
         throw new UserFacingError(`Could not read tensor "${tensor}" of ${opened.file}: ${errorText(e)}`);
       }
+    },
+
+    async layerRow(tensor, params) {
+      if (!opened) throw new UserFacingError('No multi-tensor file is open.');
+      return designLayer(opened, tensor, params, now);
     },
 
     exportPointSet() {

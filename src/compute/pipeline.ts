@@ -21,6 +21,7 @@ import { EMPTY_RESULTS } from '../state/store';
 import type { DataSource } from '../state/types';
 import { ComputeClient, WorkerDiedError, type LoadRequest } from './client';
 import { Stage } from './stage';
+import { LayersJob } from './layersJob';
 import type { CurveResult, HistogramData, HistogramRequest, LoadResult, ReportResult, SweepResult } from './types';
 import type { Report } from '../core/report';
 import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
@@ -46,6 +47,8 @@ interface Versioned<T> {
 
 export class Pipeline {
   readonly client: ComputeClient;
+  /** The per-layer batch view of a multi-tensor file (its own small store; see layersJob.ts). */
+  readonly layers: LayersJob;
   private dataVersion = 0;
   private loadChain: Promise<unknown> = Promise.resolve();
   private loadTicket = 0;
@@ -73,12 +76,14 @@ export class Pipeline {
           restored.then(
             () => {
               for (const s of Object.values(this.stages)) s.invalidate();
+              this.layers.invalidate();
               this.schedule();
             },
             (e) => this.store.getState().notify('error', `Could not restart the compute worker: ${messageOf(e)}`),
           );
         },
       });
+    this.layers = new LayersJob((tensor, params) => this.client.layerRow(tensor, params));
     const valid = (i: { version: number }) => i.version === this.dataVersion;
     const common = (name: StageName) => ({
       name,
@@ -149,6 +154,7 @@ export class Pipeline {
 
   stop(): void {
     this.unsubscribe?.();
+    this.layers.invalidate();
     this.client.dispose();
   }
 
@@ -171,6 +177,7 @@ export class Pipeline {
     const p = s.params;
     const { focus: _focus, ...reportInputs } = p;
     this.stages.report.request(JSON.stringify([v, reportInputs]), { version: v, value: p });
+    this.requestLayers(JSON.stringify(reportInputs));
     const hreq: HistogramRequest = { bins: s.display.binCount, domain: s.display.zoom, spikeShare: HISTOGRAM_SPIKE_SHARE };
     this.stages.histogram.request(JSON.stringify([v, hreq]), { version: v, value: hreq });
     const baseMethods = p.methods.filter((m) => m !== 'bskmq');
@@ -215,6 +222,18 @@ export class Pipeline {
       gridBits: s.display.adcGridBits,
     };
     this.stages.adcSnap.request(JSON.stringify([v, req]), { version: v, value: req });
+  }
+
+  /**
+   * The layers view of the loaded file: every tensor at the current params (focus aside).
+   * Keyed on the file and its tensor list, not on the data version, so focusing another
+   * tensor of the same file keeps the batch.
+   */
+  private requestLayers(paramsKey: string): void {
+    const { source, tensors, format } = this.store.getState().data;
+    const file = source.kind === 'generator' ? null : source.kind === 'url' ? source.url : [source.name, source.sha256];
+    const dataKey = JSON.stringify([file, format, tensors.map((t) => [t.name, t.shape, t.dtype])]);
+    this.layers.request(dataKey, paramsKey, tensors.map((t) => t.name), this.store.getState().params);
   }
 
   /**

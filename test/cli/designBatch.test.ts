@@ -103,14 +103,16 @@ describe.concurrent('design --all-tensors', () => {
   });
 
   it('refuses --all-tensors together with --tensor', async () => {
-    expect(await failure('design', 'mixed.npz', '--all-tensors', '--tensor', 'a')).toMatch(/--all-tensors and --tensor/);
+    const message = await failure('design', 'mixed.npz', '--all-tensors', '--tensor', 'a');
+    expect(message).toMatch(/--all-tensors and --tensor/);
   });
 
   it('documents the batch shape and the ADC flags in design --help', async () => {
     const r = await bskmq('design', '--help');
     expect(r.code).toBe(0);
-    for (const text of ['--all-tensors', '"tensors": [REPORT', '"error"', '--grid R', '--sigma S', '--sigma-of range|step',
-      '--trials N', '--min-spacing F']) {
+    const documented = ['--all-tensors', '"tensors": [REPORT', '"error"', '--grid R', '--sigma S', '--sigma-of range|step',
+      '--trials N', '--min-spacing F'];
+    for (const text of documented) {
       expect(r.stdout).toContain(text);
     }
   });
@@ -139,14 +141,16 @@ describe.concurrent('design --grid / --sigma / --min-spacing', () => {
       // Every snapped reference is on the grid of 16 unit steps over [L, U] = [0, max].
       const unit = grid.input.max / 16;
       expect(r.adc.grid.unitStep).toBeCloseTo(unit, 12);
-      r.adc.grid.thresholds.forEach((t: number, j: number) => expect(t).toBeCloseTo(r.adc.grid.referenceSteps[j] * unit, 9));
+      r.adc.grid.thresholds.forEach((t: number, j: number) => {
+        expect(t).toBeCloseTo(r.adc.grid.referenceSteps[j] * unit, 9);
+      });
     }
     const plain = await json('design', 'relu.npy', '--bits', '3', '--methods', 'linear,bskmq');
     expect(plain.adc).toBeUndefined();
     expect(plain.results[0].adc).toBeUndefined();
   });
 
-  it('runs the seeded Monte Carlo: σ = 0 gives the nominal MSE, the same seed repeats, another seed differs', async () => {
+  it('runs a seeded Monte Carlo: σ = 0 gives the nominal MSE, a seed repeats, another seed differs', async () => {
     const base = ['design', 'relu.npy', '--bits', '3', '--methods', 'kmeanspp', '--trials', '40'];
     const [zero, a, b, other, step] = await Promise.all([
       json(...base, '--sigma', '0'),
@@ -182,8 +186,8 @@ describe.concurrent('design --grid / --sigma / --min-spacing', () => {
   });
 
   it('applies the ADC flags to every tensor of --all-tensors', async () => {
-    const all = await json('design', join(FORMATS, 'stored.npz'), '--all-tensors', '--bits', '2', '--methods', 'optimal',
-      '--grid', '8');
+    const file = join(FORMATS, 'stored.npz');
+    const all = await json('design', file, '--all-tensors', '--bits', '2', '--methods', 'optimal', '--grid', '8');
     for (const t of all.tensors) {
       expect(t.adc.grid).toBe(8);
       expect(t.results[0].adc.grid.resolution).toBe(8);

@@ -1,0 +1,175 @@
+/**
+ * A researcher drops a checkpoint with several layers and compares them at a glance:
+ * the layers view lists every tensor with the numbers `bskmq design --all-tensors`
+ * prints, sorts by any column, follows the bits, and a click focuses a tensor.
+ */
+import { resolve } from 'node:path';
+import { zipSync } from 'fflate';
+import type { Report } from '../src/core/report';
+import { LayersView, type LayersRow } from './layersView';
+import { cliDesign, expect, fixture, manifest, REPO, test } from './fixtures';
+
+const METHODS = ['linear', 'cdf', 'lloydmax', 'kmeans', 'kmeanspp', 'bskmq', 'optimal'];
+const REL = 1e-9;
+
+interface Batch {
+  file: string;
+  tensors: (Report | { input: { tensor: string }; error: string })[];
+}
+
+/** `bskmq design FILE --all-tensors ARGS…`. */
+function cliBatch(file: string, args: string[]): Batch {
+  return cliDesign(file, ['--all-tensors', ...args]) as unknown as Batch;
+}
+
+/** Differences between the table's rows and the command line's batch, one line each. */
+function differences(rows: LayersRow[], batch: Batch): string[] {
+  const out: string[] = [];
+  const near = (a: number | null, b: number | null) =>
+    a === b || (a !== null && b !== null && Math.abs(a - b) <= REL * Math.max(Math.abs(a), Math.abs(b)));
+  for (const entry of batch.tensors) {
+    const name = entry.input.tensor;
+    const row = rows.find((r) => r.tensor === name);
+    if (!row) {
+      out.push(`${name}: no row`);
+      continue;
+    }
+    if ('error' in entry) {
+      if (row.error === null) out.push(`${name}: the CLI failed (${entry.error}) but the row has numbers`);
+      continue;
+    }
+    const byMethod = Object.fromEntries(entry.results.map((r) => [r.method, r]));
+    const expected: Record<string, number | null> = {
+      count: entry.input.count,
+      spikeLow: entry.input.spikeLow,
+      spikeHigh: entry.input.spikeHigh,
+      bitsEquivalent: byMethod.bskmq.bitsEquivalent,
+    };
+    for (const m of METHODS) expected[`mse.${m}`] = byMethod[m].mse;
+    for (const [col, want] of Object.entries(expected)) {
+      const got = row.values[col];
+      if (!near(got, want)) out.push(`${name} ${col}: app ${got} vs cli ${want}`);
+    }
+  }
+  return out;
+}
+
+function npy(values: Float32Array): Uint8Array {
+  const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${values.length},), }`;
+  const padded = header.padEnd(Math.ceil((10 + header.length + 1) / 64) * 64 - 10 - 1) + '\n';
+  const head = new Uint8Array(10 + padded.length);
+  head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length & 0xff, padded.length >> 8]);
+  head.set(new TextEncoder().encode(padded), 10);
+  const out = new Uint8Array(head.length + values.byteLength);
+  out.set(head);
+  out.set(new Uint8Array(values.buffer), head.length);
+  return out;
+}
+
+test.describe('the layers view', () => {
+  test.beforeEach(async ({ app }) => {
+    await app.openSmall();
+  });
+
+  test('lists every tensor of a multi-tensor file with the values of `design --all-tensors`', async ({ app, page }) => {
+    const layers = new LayersView(page);
+    await app.uploadAndWait(fixture('deflated.npz'));
+    await app.setParams({ bits: 3 });
+    await layers.waitDone();
+    expect(await layers.tensors()).toEqual(manifest.files['deflated.npz'].tensors.map((t) => t.name));
+    const batch = cliBatch(fixture('deflated.npz'), ['--bits', '3']);
+    expect(differences(await layers.read(), batch)).toEqual([]);
+
+    // A bits change recomputes the batch (the old rows stay until replaced) and matches the CLI again.
+    await app.setParams({ bits: 5 });
+    await layers.waitDone();
+    expect(differences(await layers.read(), cliBatch(fixture('deflated.npz'), ['--bits', '5']))).toEqual([]);
+  });
+
+  test('a suppression change mid-batch drops the stale rows: the final table is the last setting', async ({ app, page }) => {
+    const layers = new LayersView(page);
+    await app.uploadAndWait(fixture('model.safetensors'));
+    await layers.waitDone();
+    // Three changes in a row, without waiting: only the last one's numbers may remain.
+    await page.evaluate(() => {
+      window.bskmq!.setParams({ bits: 2 });
+      window.bskmq!.setParams({ bandLow: 0.1 });
+      window.bskmq!.setParams({ bits: 4, bandLow: 0.05, pin: 'none' });
+    });
+    await app.waitCurrent();
+    await layers.waitDone();
+    const rows = await layers.read();
+    expect(rows.map((r) => r.tensor)).toEqual(manifest.files['model.safetensors'].tensors.map((t) => t.name));
+    const batch = cliBatch(fixture('model.safetensors'), ['--bits', '4', '--band-low', '0.05', '--pin', 'none']);
+    expect(differences(rows, batch)).toEqual([]);
+  });
+
+  test('sorts by any column, both ways, and clicking a row focuses its tensor', async ({ app, page }) => {
+    const layers = new LayersView(page);
+    await app.uploadAndWait(fixture('deflated.npz'));
+    await layers.waitDone();
+    const rows = await layers.read();
+    const byMse = [...rows].sort((a, b) => a.values['mse.bskmq']! - b.values['mse.bskmq']!).map((r) => r.tensor);
+    await layers.sortBy('mse.bskmq');
+    expect(await layers.sortState('mse.bskmq')).toBe('ascending');
+    expect(await layers.tensors()).toEqual(byMse);
+    await layers.sortBy('mse.bskmq');
+    expect(await layers.sortState('mse.bskmq')).toBe('descending');
+    expect(await layers.tensors()).toEqual([...byMse].reverse());
+    await layers.sortBy('count');
+    const counts = (await layers.read()).map((r) => r.values.count!);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    await layers.sortBy('tensor');
+    expect(await layers.tensors()).toEqual(['w', 'x', 'y', 'z']);
+
+    expect((await layers.read()).find((r) => r.current)?.tensor).toBe('x');
+    await layers.clickRow('w');
+    await expect(app.tensorPicker).toHaveValue('w');
+    await app.waitCurrent();
+    const report = await app.report();
+    expect(report.input.tensor).toBe('w');
+    await expect(layers.row('w')).toHaveAttribute('aria-current', 'true');
+    // Focusing a tensor keeps the batch: same rows, no recomputation.
+    await expect(layers.panel).toHaveAttribute('data-state', 'done');
+    expect(differences(await layers.read(), cliBatch(fixture('deflated.npz'), ['--bits', String(report.params.bits)]))).toEqual([]);
+  });
+
+  test('a tensor with no finite values shows its error and the others are designed', async ({ app, page }) => {
+    const layers = new LayersView(page);
+    const good = Float32Array.from({ length: 500 }, (_, i) => Math.max(0, Math.sin(i * 1.7) * 2));
+    const buffer = Buffer.from(zipSync({ 'good.npy': npy(good), 'nan.npy': npy(new Float32Array(8).fill(NaN)) }));
+    await app.uploadAndWait({ name: 'mixed.npz', mimeType: 'application/octet-stream', buffer });
+    await layers.waitDone();
+    const rows = await layers.read();
+    expect(rows.map((r) => r.tensor)).toEqual(['good', 'nan']);
+    expect(rows[0].error).toBeNull();
+    expect(rows[0].values['mse.bskmq']).toBeGreaterThan(0);
+    expect(rows[1].error).toMatch(/no finite values/);
+  });
+
+  test('is not shown for single-tensor data', async ({ app, page }) => {
+    const layers = new LayersView(page);
+    await expect(layers.panel).toHaveCount(0);
+    await app.uploadAndWait(fixture('relu_10k.npy'));
+    await expect(layers.panel).toHaveCount(0);
+  });
+
+  test('screenshot at 1280×720', async ({ app, page }, testInfo) => {
+    const layers = new LayersView(page);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await app.uploadAndWait(fixture('model.safetensors'));
+    await layers.waitDone();
+    await layers.sortBy('mse.bskmq');
+    await layers.panel.scrollIntoViewIfNeeded();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
+    const dir = resolve(REPO, process.env.E2E_OUTPUT ?? 'test-results', 'screenshots');
+    for (const [name, shot] of [
+      ['layers-1280x720', () => page.screenshot({ path: resolve(dir, 'layers-1280x720.png') })],
+      ['layers-panel', () => layers.panel.screenshot({ path: resolve(dir, 'layers-panel.png') })],
+    ] as const) {
+      await shot();
+      await testInfo.attach(name, { path: resolve(dir, `${name}.png`), contentType: 'image/png' });
+    }
+  });
+});
