@@ -300,4 +300,86 @@ export class ExplorerPage {
       })
       .toBe(true);
   }
+  /** The K-means step-through panel (src/components/StepThrough.tsx). */
+  get stepPanel(): Locator {
+    return this.page.getByTestId('step.panel');
+  }
+
+  /** Waits until the step-through holds the trace of the current parameters. */
+  async waitStepReady(): Promise<void> {
+    await expect(this.stepPanel).toHaveAttribute('data-state', 'ready');
+  }
+
+  /** The frame counter, as [shown frame, frame count] (1-based). */
+  async stepFrame(): Promise<[number, number]> {
+    const text = await this.page.getByTestId('step.frame').innerText();
+    const m = /frame (\d+) \/ (\d+)/.exec(text);
+    expect(m, `step.frame reads "frame i / n": ${text}`).not.toBeNull();
+    return [Number(m![1]), Number(m![2])];
+  }
+
+  /** The exact levels drawn in a step chart (`chart.step` or `chart.stepCompare`). */
+  async stepLevels(testId = 'chart.step'): Promise<number[]> {
+    const text = await this.page.getByTestId(testId).locator('g.levels').getAttribute('data-levels');
+    return (text ?? '').split(',').filter(Boolean).map(Number);
+  }
+
+  /** Moves the step-through's scrub slider to frame `index` (0-based) with the keyboard. */
+  async scrubTo(index: number): Promise<void> {
+    const scrub = this.page.getByTestId('step.scrub');
+    await scrub.focus();
+    await scrub.press('Home');
+    for (let i = 0; i < index; i++) await scrub.press('ArrowRight');
+    await expect(this.page.getByTestId('step.frame')).toContainText(`frame ${index + 1} /`);
+  }
+
+  /** "Forget this data" (src/components/PersistControl.tsx). */
+  get forgetButton(): Locator {
+    return this.page.getByTestId('data.forget');
+  }
+
+  /** What the data panel says this browser keeps of the session. */
+  get persistStatus(): Locator {
+    return this.page.getByTestId('data.persistStatus');
+  }
+
+  /**
+   * The stored session as IndexedDB holds it (src/persist/session.ts): its URL query, or
+   * null when nothing is stored, and the stored file's name, or null.
+   */
+  async storedSession(): Promise<{ query: string | null; file: string | null }> {
+    return this.page.evaluate(
+      () =>
+        new Promise<{ query: string | null; file: string | null }>((resolve, reject) => {
+          const open = indexedDB.open('bskmq-explorer');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('session')) {
+              db.close();
+              resolve({ query: null, file: null });
+              return;
+            }
+            const tx = db.transaction('session', 'readonly');
+            const session = tx.objectStore('session').get('session');
+            const file = tx.objectStore('session').get('file');
+            tx.oncomplete = () => {
+              db.close();
+              resolve({ query: session.result?.query ?? null, file: file.result?.name ?? null });
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+    );
+  }
+
+  /** Waits until the stored session's query contains every `part` (writes are debounced). */
+  async waitStored(...parts: string[]): Promise<void> {
+    await expect
+      .poll(async () => {
+        const q = (await this.storedSession()).query ?? '';
+        return parts.every((p) => q.split('&').includes(p));
+      })
+      .toBe(true);
+  }
 }

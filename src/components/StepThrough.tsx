@@ -180,15 +180,15 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
             </label>
           )}
           <button type="button" data-testid="step.first" onClick={() => { setPlaying(false); go('first'); }} disabled={!trace || current === 0}
-            aria-label="First frame">⏮</button>
+            aria-label="First frame">« First</button>
           <button type="button" data-testid="step.prev" onClick={() => { setPlaying(false); go('prev'); }} disabled={!trace || current === 0}
-            aria-label="Previous frame">◀</button>
+            aria-label="Previous frame">‹ Back</button>
           <button type="button" data-testid="step.play" onClick={() => setPlaying((p) => !p)} disabled={!trace || count < 2}
             aria-label={playing ? 'Pause' : 'Play'} aria-pressed={playing}>{playing ? '❚❚ Pause' : '▶ Play'}</button>
           <button type="button" data-testid="step.next" onClick={() => { setPlaying(false); go('next'); }} disabled={!trace || current >= count - 1}
-            aria-label="Next frame">▶</button>
+            aria-label="Next frame">Next ›</button>
           <button type="button" data-testid="step.last" onClick={() => { setPlaying(false); go('last'); }} disabled={!trace || current >= count - 1}
-            aria-label="Last frame">⏭</button>
+            aria-label="Last frame">Last »</button>
           <input type="range" className="step-scrub" data-testid="step.scrub" aria-label="Frame" min={0} max={Math.max(0, count - 1)} step={1}
             value={current} disabled={!trace} onChange={(e) => { setPlaying(false); setStep(Number(e.target.value)); }} />
           {trace?.unsuppressed && (

@@ -90,7 +90,7 @@ export function StepChart(props: StepChartProps) {
             <text key={c.value} x={c.x + 7} y={14} fill={color} {...HALO}>{`×${c.count}`}</text>
           ))}
           {h.spikes.map((s) => (
-            <text key={s.value} x={s.labelX} y={Math.max(s.labelY, 12)} textAnchor={s.labelAnchor} fill={FG}
+            <text key={s.value} x={s.labelX} y={s.labelY} textAnchor={s.labelAnchor} fill={FG}
               fontWeight={400} {...HALO}>{s.label}</text>
           ))}
         </g>

@@ -1,0 +1,132 @@
+/**
+ * The K-means step-through (issue 5, item 2): its last frame is the method's designed quantizer,
+ * stepping redraws the levels, the presentation link hides the controls; screenshots at both sizes.
+ */
+import { resolve } from 'node:path';
+import { expect, REPO, test } from './fixtures';
+
+const DIR = resolve(REPO, process.env.E2E_OUTPUT ?? 'test-results', 'screenshots');
+const SIZES = [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+];
+
+for (const method of ['bskmq', 'kmeans', 'kmeanspp'] as const) {
+  test(`the last frame of the ${method} step-through equals the method's levels in getReport()`, async ({ app, page }) => {
+    await app.open(`g.n=4000&fo=${method}&b=3`);
+    await app.waitStepReady();
+    await page.getByTestId('step.last').click();
+    const [i, n] = await app.stepFrame();
+    expect(i).toBe(n);
+    expect(n).toBeGreaterThan(2);
+    const levels = await app.levelsOf(method);
+    expect(await app.stepLevels()).toEqual(levels);
+    // The scrub slider at its end is the same frame.
+    await page.getByTestId('step.first').click();
+    const scrub = page.getByTestId('step.scrub');
+    await scrub.focus();
+    await scrub.press('End');
+    expect(await app.stepFrame()).toEqual([n, n]);
+    expect(await app.stepLevels()).toEqual(levels);
+  });
+}
+
+test('stepping changes the drawn levels and the frame counter, back and forth', async ({ app, page }) => {
+  await app.open('g.n=4000&fo=kmeans&b=3');
+  await app.waitStepReady();
+  expect((await app.stepFrame())[0]).toBe(1);
+  const first = await app.stepLevels();
+  expect(first.length).toBe(1);
+  await page.getByTestId('step.next').click();
+  expect((await app.stepFrame())[0]).toBe(2);
+  expect((await app.stepLevels()).length).toBe(2);
+  // Past seeding: every Lloyd iteration moves some level until the last.
+  await app.scrubTo(7);
+  const seeded = await app.stepLevels();
+  expect(seeded.length).toBe(8);
+  await page.getByTestId('step.next').click();
+  const iterated = await app.stepLevels();
+  expect(iterated).not.toEqual(seeded);
+  await expect(page.getByTestId('step.caption')).toContainText('Iteration 1');
+  await page.getByTestId('step.prev').click();
+  expect(await app.stepLevels()).toEqual(seeded);
+  await expect(page.getByTestId('chart.stepMse').locator('svg path').first()).toBeVisible();
+});
+
+test('a new design resets the step-through to the new trace (bits change)', async ({ app, page }) => {
+  await app.open('g.n=4000&fo=kmeanspp&b=2');
+  await app.waitStepReady();
+  await app.setParams({ bits: 4 });
+  await app.waitStepReady();
+  await page.getByTestId('step.last').click();
+  expect(await app.stepLevels()).toEqual(await app.levelsOf('kmeanspp'));
+  expect((await app.stepLevels()).length).toBe(16);
+});
+
+test('BS-KMQ shows the run without suppression side by side, in sync', async ({ app, page }) => {
+  // No pins: without suppression the boundary spikes pull free levels onto themselves.
+  await app.open('g.n=4000&fo=bskmq&b=3&pn=none');
+  await app.waitStepReady();
+  await expect(page.getByTestId('chart.stepCompare')).toBeVisible();
+  await page.getByTestId('step.last').click();
+  const on = await app.stepLevels();
+  const off = await app.stepLevels('chart.stepCompare');
+  expect(off).toHaveLength(8);
+  expect(off).not.toEqual(on);
+  await page.getByTestId('step.compare').uncheck();
+  await expect(page.getByTestId('chart.stepCompare')).toHaveCount(0);
+  // The companion run is BS-KMQ with suppressWeight = 1: its final levels are that design's.
+  await app.setParams({ suppressWeight: 1 });
+  expect(await app.levelsOf('bskmq')).toEqual(off);
+});
+
+test('the presentation link opens the step-through alone, large, without controls', async ({ app, page }) => {
+  await app.open('g.n=4000&fo=bskmq&b=3');
+  await app.waitStepReady();
+  await page.getByTestId('step.present').click();
+  await expect(page).toHaveURL(/present=step/);
+  await app.waitReady();
+  await app.waitStepReady();
+  await expect(page.getByTestId('chart.step')).toBeVisible();
+  for (const id of ['step.play', 'step.next', 'step.prev', 'step.scrub', 'controls.bits', 'data.generator', 'table.metrics']) {
+    await expect(page.getByTestId(id), `${id} hidden`).toHaveCount(0);
+  }
+  // Keyboard stepping still works.
+  await page.keyboard.press('End');
+  const [i, n] = await app.stepFrame();
+  expect(i).toBe(n);
+  expect(await app.stepLevels()).toEqual(await app.levelsOf('bskmq'));
+  await page.keyboard.press('ArrowLeft');
+  expect((await app.stepFrame())[0]).toBe(n - 1);
+  expect(app.query().get('fo')).toBeNull();
+});
+
+for (const size of SIZES) {
+  test(`step-through screenshots at ${size.width}×${size.height}`, async ({ app, page }, testInfo) => {
+    await page.setViewportSize(size);
+    await app.open('g.n=20000&fo=bskmq&th=light');
+    await app.waitStepReady();
+    await app.scrubTo(9);
+    const panel = app.stepPanel;
+    await panel.scrollIntoViewIfNeeded();
+    const box = (await panel.boundingBox())!;
+    for (const id of ['chart.step', 'chart.stepCompare', 'chart.stepMse']) {
+      const chart = (await page.getByTestId(id).boundingBox())!;
+      expect(chart.height, `${id} drawn`).toBeGreaterThan(100);
+      expect(chart.x + chart.width, `${id} inside the panel`).toBeLessThanOrEqual(box.x + box.width + 1);
+    }
+    const panelShot = resolve(DIR, `step-${size.width}x${size.height}.png`);
+    await panel.screenshot({ path: panelShot });
+    await testInfo.attach(`step-${size.width}x${size.height}`, { path: panelShot, contentType: 'image/png' });
+
+    await page.goto('/?g.n=20000&fo=bskmq&th=light&present=step');
+    await app.waitReady();
+    await app.waitStepReady();
+    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
+    const presentShot = resolve(DIR, `step-present-${size.width}x${size.height}.png`);
+    await page.screenshot({ path: presentShot });
+    await testInfo.attach(`step-present-${size.width}x${size.height}`, { path: presentShot, contentType: 'image/png' });
+  });
+}
