@@ -21,6 +21,8 @@ import './StepThrough.css';
 
 /** Time per frame while playing. */
 const PLAY_INTERVAL_MS = 900;
+/** Quiet time after a parameter change before the trace is asked for. */
+const TRACE_DEBOUNCE_MS = 150;
 
 /** Everything but `focus` and `methods`, which do not change a design. */
 function designKey(p: Params, method: TraceMethod, dataVersion: number): string {
@@ -64,8 +66,9 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
   useEffect(() => {
     if (status !== 'ready' || dataVersion === 0) return;
     let alive = true;
-    const p = store.getState().params;
-    pipeline.client.trace({ params: p, method }).then(
+    // Debounced: while a slider is dragged the report (the live feedback) gets the worker first.
+    const timer = setTimeout(() => requestTrace(), TRACE_DEBOUNCE_MS);
+    const requestTrace = () => pipeline.client.trace({ params: store.getState().params, method }).then(
       (value) => {
         if (!alive || value === null) return;
         setError(null);
@@ -80,6 +83,7 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
     );
     return () => {
       alive = false;
+      clearTimeout(timer);
     };
     // A new trace is asked for when the design inputs change (the key), nothing else.
   }, [key, status]);
