@@ -6,7 +6,7 @@
  * of the ADC view at both target sizes are saved for a person to look at.
  */
 import { resolve } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page, TestInfo } from '@playwright/test';
 import type { ExplorerPage } from './app';
 import { expect, REPO, test } from './fixtures';
 
@@ -141,29 +141,36 @@ test.describe('ADC view and exports', () => {
     expect(app.query().get('am')).toBe('0');
   });
 
+  /** Checks the ADC view is laid out (charts drawn inside their cards, no sideways scroll) and saves screenshots. */
+  async function shootAdc(app: ExplorerPage, testInfo: TestInfo, base: string): Promise<void> {
+    const page = app.page;
+    const panel = page.getByTestId('adc');
+    await panel.scrollIntoViewIfNeeded();
+    for (const id of ['chart.adcStaircase', 'chart.variation']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      const card = (await page.locator('figure', { has: page.getByTestId(id) }).boundingBox())!;
+      expect(box.height, `${id} height`).toBeGreaterThan(100);
+      expect(box.x + box.width, `${id} inside its card`).toBeLessThanOrEqual(card.x + card.width + 1);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
+    const shots: [string, Locator | null][] = [['-panel', panel], ['-export', page.getByTestId('export')], ['-viewport', null]];
+    for (const [suffix, target] of shots) {
+      const path = resolve(SHOTS, `${base}${suffix}.png`);
+      await (target ?? page).screenshot({ path });
+      await testInfo.attach(`${base}${suffix}`, { path, contentType: 'image/png' });
+    }
+  }
+
   for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
-    test(`ADC view screenshot at ${size.width}×${size.height}`, async ({ app, page }, testInfo) => {
+    test(`ADC view screenshots at ${size.width}×${size.height}`, async ({ app, page }, testInfo) => {
       await page.setViewportSize(size);
+      // 3-bit K-means on a coarse grid (light), then 6-bit CDF with merged codes and spacing warnings (dark).
       await app.open('th=light&ag=3&fo=kmeans');
-      const panel = page.getByTestId('adc');
-      await panel.scrollIntoViewIfNeeded();
-      for (const id of ['chart.adcStaircase', 'chart.variation']) {
-        const box = (await page.getByTestId(id).boundingBox())!;
-        const card = (await page.locator('figure', { has: page.getByTestId(id) }).boundingBox())!;
-        expect(box.height, `${id} height`).toBeGreaterThan(100);
-        expect(box.x + box.width, `${id} inside its card`).toBeLessThanOrEqual(card.x + card.width + 1);
-      }
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
-      const base = `adc-${size.width}x${size.height}`;
-      for (const [suffix, target] of [['-panel', panel], ['-export', page.getByTestId('export')]] as const) {
-        const path = resolve(SHOTS, `${base}${suffix}.png`);
-        await target.screenshot({ path });
-        await testInfo.attach(`${base}${suffix}`, { path, contentType: 'image/png' });
-      }
-      const path = resolve(SHOTS, `${base}-viewport.png`);
-      await page.screenshot({ path });
-      await testInfo.attach(`${base}-viewport`, { path, contentType: 'image/png' });
+      await shootAdc(app, testInfo, `adc-${size.width}x${size.height}`);
+      await app.open('g.n=20000&th=dark&b=6&fo=cdf&ag=5&am=0.002');
+      await expect(page.getByTestId('adc.merged')).not.toHaveAttribute('data-codes', '');
+      await shootAdc(app, testInfo, `adc-${size.width}x${size.height}-cdf6-dark`);
     });
   }
 });
