@@ -1,9 +1,8 @@
 /** chart.adcStaircase: the references as the staircase of a ramp ADC built from unit steps. */
 import { useMemo } from 'react';
-import { FG, MUTED } from '../colors';
+import { BG, FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
-import { HALO } from '../common/Halo';
 import { useContainerWidth } from '../useContainerWidth';
 import { layoutAdcStaircase, type AdcStaircaseChartProps } from './layout';
 
@@ -45,18 +44,17 @@ export function AdcStaircaseChart(props: AdcStaircaseChartProps) {
           <AxisBottom ticks={layout.xTicks} length={plotWidth} label={layout.xLabel} labelOffset={layout.xLabelOffset} />
         </g>
         <AxisLeft ticks={layout.yTicks} length={plotHeight} label={layout.yLabel} labelOffset={layout.yLabelOffset} />
-        <g className="legend" transform={`translate(${plotWidth - 8},${plotHeight - 12})`} fontSize={11} fill={FG}
-          textAnchor="end">
-          <text {...HALO} y={-30}>
-            <tspan fill={layout.color}>━</tspan> on the grid
-          </text>
-          <text {...HALO} y={-15}>
-            <tspan fill={MUTED}>┅</tspan> as designed
-          </text>
+        <g className="legend" transform={`translate(${plotWidth - 118},${plotHeight - 50})`} fontSize={11} fill={FG}>
+          <rect x={-6} y={-10} width={120} height={layout.merges.length > 0 ? 50 : 34} fill={BG} fillOpacity={0.85} />
+          <line x1={0} x2={18} y1={0} y2={0} stroke={layout.color} strokeWidth={2} />
+          <text x={24} dy="0.32em">on the grid</text>
+          <line x1={0} x2={18} y1={15} y2={15} stroke={MUTED} strokeWidth={1.25} strokeDasharray="4 3" />
+          <text x={24} y={15} dy="0.32em">as designed</text>
           {layout.merges.length > 0 && (
-            <text {...HALO} y={0}>
-              <tspan fill={MERGE_COLOR}>○</tspan> merged code
-            </text>
+            <>
+              <circle cx={9} cy={30} r={5} fill="none" stroke={MERGE_COLOR} strokeWidth={2} />
+              <text x={24} y={30} dy="0.32em">merged code</text>
+            </>
           )}
         </g>
       </g>
