@@ -16,6 +16,7 @@ const root = join(here, '..');
 const SCRIPTS = [
   { file: 'core.bench.ts', required: true },
   { file: 'formats.bench.ts', required: false },
+  { file: 'optimal.bench.ts', required: false },
 ];
 
 let failed = 0;

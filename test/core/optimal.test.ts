@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { designOptimal, optimalCuts, optimalMse } from '../../src/core/methods/optimal';
+import { designOptimal, designOptimalMany, optimalCuts, optimalMse } from '../../src/core/methods/optimal';
 import { buildBinnedPointSet, buildExactPointSet, cellCost, reweightPointSet, type PointSet } from '../../src/core/pointset';
 import { createNormal, createRng } from '../../src/core/rng';
 import { codeOf } from '../../src/core/quantizer';
@@ -230,5 +230,43 @@ describe('optimal against the previous divide-and-conquer DP', () => {
       }),
       { seed: 42, numRuns: 200 },
     );
+  });
+});
+
+/** Σ cost of the cells the quantizer's thresholds cut the points into (the optimum's levels are its cell means). */
+function quantizerCost(ps: PointSet, thresholds: Float64Array): number {
+  let s = 0, start = 0;
+  for (const t of thresholds) {
+    let end = start;
+    while (end < ps.x.length && ps.x[end] < t) end++;
+    s += cellCost(ps, start, end);
+    start = end;
+  }
+  return s + cellCost(ps, start, ps.x.length);
+}
+
+describe('designOptimalMany', () => {
+  it('gives the same least cost as designOptimal at each width, in the order asked, from one DP', () => {
+    for (const { name, ps } of comparisonSets().slice(0, 4)) {
+      const bitsList = [3, 1, 8, 5, 2, 7];
+      const many = designOptimalMany(ps, bitsList);
+      expect(many.map((q) => q.bits)).toEqual(bitsList);
+      for (const [t, bits] of bitsList.entries()) {
+        const single = designOptimal(ps, bits);
+        expect(many[t].levels.length).toBe(2 ** bits);
+        const a = quantizerCost(ps, many[t].thresholds), b = quantizerCost(ps, single.thresholds);
+        expect(Math.abs(a - b), `${name}, ${bits} bits`).toBeLessThanOrEqual(1e-12 * b);
+      }
+    }
+  });
+
+  it('handles widths with more codes than points and sets without weight like designOptimal', () => {
+    const small = buildExactPointSet([0, 0, 0, 1, 5, 5, 7]);
+    const many = designOptimalMany(small, [1, 2, 3]);
+    for (const [t, bits] of [1, 2, 3].entries()) {
+      expect(Array.from(many[t].levels)).toEqual(Array.from(designOptimal(small, bits).levels));
+    }
+    const zero = buildExactPointSet([]);
+    expect(designOptimalMany(zero, [1, 2]).every((q) => Array.from(q.levels).every(Number.isNaN))).toBe(true);
   });
 });

@@ -40,14 +40,46 @@ export const TABLE_LIMIT = 2 ** 25;
 export function designOptimal(ps: PointSet, bits: number): Quantizer {
   const k = codesOf(bits);
   const pos = positivePoints(ps);
+  return quantizerOf(pos, bits, pos.x.length > k ? optimalCuts(pos, k) : null);
+}
+
+/**
+ * `designOptimal(ps, b)` for every b of `bitsList` (same order) from one DP:
+ * the layers filled for the largest k < m hold the optimum of every smaller k
+ * too (`D_k(m)` with its splits), so bits 1–8 cost about what 8 alone costs,
+ * half of designing them one by one. Falls back to one design per width when
+ * that split table would exceed TABLE_LIMIT entries. Equal-cost ties may be
+ * broken differently from `designOptimal`; the cost is the same.
+ */
+export function designOptimalMany(ps: PointSet, bitsList: readonly number[]): Quantizer[] {
+  const ks = bitsList.map(codesOf);
+  const pos = positivePoints(ps);
+  const m = pos.x.length;
+  const kMax = ks.reduce((a, k) => (k < m && k > a ? k : a), 1);
+  if (kMax === 1 || (kMax - 1) * (m + 1) > TABLE_LIMIT) {
+    return bitsList.map((bits, t) => quantizerOf(pos, bits, m > ks[t] ? optimalCuts(pos, ks[t]) : null));
+  }
+  const table = new Int32Array((kMax - 1) * (m + 1));
+  fillLayers(pos, 0, m, kMax, false, table);
+  return bitsList.map((bits, t) => {
+    const k = ks[t];
+    if (m <= k) return quantizerOf(pos, bits, null);
+    const cuts = new Int32Array(k + 1);
+    backtrack(table, m, k, 0, 0, cuts);
+    return quantizerOf(pos, bits, cuts);
+  });
+}
+
+/** The quantizer of `cuts` on the positive points `pos`; `cuts` null when there are no more points than codes. */
+function quantizerOf(pos: PointSet, bits: number, cuts: Int32Array | null): Quantizer {
+  const k = 2 ** bits;
   const m = pos.x.length;
   const levels = new Float64Array(k);
   if (m === 0) {
     levels.fill(NaN);
-  } else if (m <= k) {
+  } else if (!cuts) {
     for (let j = 0; j < k; j++) levels[j] = pos.x[Math.min(j, m - 1)];
   } else {
-    const cuts = optimalCuts(pos, k);
     for (let j = 0; j < k; j++) levels[j] = cellMean(pos, cuts[j], cuts[j + 1]);
   }
   return { method: 'optimal', bits, levels, thresholds: midpoints(levels), iterations: 0 };
@@ -333,11 +365,7 @@ function splitRecursive(
   if ((K - 1) * (len + 1) <= tableLimit) {
     const table = new Int32Array((K - 1) * (len + 1));
     fillLayers(ps, a, b, K, true, table);
-    let i = len;
-    for (let j = K; j >= 2; j--) {
-      i = table[(j - 2) * (len + 1) + i];
-      cuts[c0 + j - 1] = a + i;
-    }
+    backtrack(table, len, K, a, c0, cuts);
     return;
   }
   const h = K >> 1;
@@ -356,4 +384,18 @@ function splitRecursive(
   cuts[c0 + h] = a + split;
   splitRecursive(ps, rev, a, a + split, c0, h, cuts, tableLimit);
   splitRecursive(ps, rev, a + split, b, c0 + h, K - h, cuts, tableLimit);
+}
+
+/**
+ * Follows the split table of `fillLayers` over `len` points from (K, len) back
+ * to layer 1, writing cuts[c0 + 1 .. c0 + K − 1] (offset by `a`); K may be any
+ * layer the table holds row `len` of.
+ */
+function backtrack(table: Int32Array, len: number, K: number, a: number, c0: number, cuts: Int32Array): void {
+  let i = len;
+  for (let j = K; j >= 2; j--) {
+    i = table[(j - 2) * (len + 1) + i];
+    cuts[c0 + j - 1] = a + i;
+  }
+  cuts[c0 + K] = a + len;
 }
