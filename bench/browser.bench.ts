@@ -23,7 +23,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -276,9 +276,10 @@ async function main(): Promise<void> {
   };
   process.on('exit', stopServer);
   const tmp = mkdtempSync(join(tmpdir(), 'bskmq-bench-'));
+  let browser: Browser | null = null;
   try {
     await waitForServer(BASE, server);
-    const browser = await chromium.launch({
+    browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
     });
@@ -396,6 +397,7 @@ async function main(): Promise<void> {
     console.log(`Targets: ${JSON.stringify(result.targets)}`);
     console.log(`Wrote ${out}`);
   } finally {
+    await browser?.close().catch(() => undefined);
     stopServer();
     rmSync(tmp, { recursive: true, force: true });
   }
