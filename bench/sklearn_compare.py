@@ -75,6 +75,8 @@ def main():
     ap.add_argument('--seed', type=int, default=0, help='generator seed')
     ap.add_argument('--max-samples', type=int, default=0,
                     help='subsample for sklearn above this many samples (0: never); ours always sees all')
+    ap.add_argument('--tol', type=float, default=1e-4, help="sklearn's tol (its default 1e-4; 0 runs Lloyd to a fixed point)")
+    ap.add_argument('--max-iter', type=int, default=300, help="sklearn's max_iter (its default 300)")
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'results', 'sklearn.json'))
     args = ap.parse_args()
     bits_list = parse_bits(args.bits)
@@ -101,7 +103,8 @@ def main():
                              'sklearnSamples': int(fit_x.size), 'subsampled': subsampled})
             for bits in bits_list:
                 k = 2 ** bits
-                km = KMeans(n_clusters=k, init='k-means++', n_init=args.restarts, random_state=0)
+                km = KMeans(n_clusters=k, init='k-means++', n_init=args.restarts, random_state=0,
+                            tol=args.tol, max_iter=args.max_iter)
                 t0 = time.perf_counter()
                 with warnings.catch_warnings():
                     # Fewer distinct values than k (not the case here at n ≥ 1e4) only warns.
@@ -124,7 +127,8 @@ def main():
         'date': datetime.now(timezone.utc).isoformat(),
         'machine': {'cpus': os.cpu_count(), 'loadAverage1m': {'start': load_start, 'end': os.getloadavg()[0]}},
         'sklearn': {'version': sklearn.__version__, 'numpy': np.__version__, 'threads': os.environ['OMP_NUM_THREADS'],
-                    'settings': f"KMeans(init='k-means++', n_init={args.restarts}, random_state=0), other defaults"},
+                    'settings': f"KMeans(init='k-means++', n_init={args.restarts}, random_state=0, tol={args.tol}, "
+                                f"max_iter={args.max_iter}), other defaults"},
         'ours': {'command': f'bskmq design FILE --methods kmeanspp,optimal --bits {args.bits} '
                             f'--restarts {args.restarts}'},
         'n': args.n, 'seed': args.seed, 'datasets': datasets, 'rows': rows,
@@ -142,6 +146,7 @@ def print_table(result):
     load = result['machine']['loadAverage1m']
     print(f"kmeanspp vs scikit-learn {result['sklearn']['version']} KMeans — n = {result['n']}, "
           f"load {load['start']:.2f} → {load['end']:.2f}, sklearn threads {result['sklearn']['threads']}")
+    print(f"  sklearn: {result['sklearn']['settings']}")
     for d in result['datasets']:
         sub = f", sklearn on a subsample of {d['sklearnSamples']}" if d['subsampled'] else ''
         print(f"  {d['generator']}: {d['samples']} samples, {d['distinct']} distinct, "

@@ -223,6 +223,8 @@ class LayerSolver {
   private prevHi = 0;
   private cur: Float64Array;
   private knuth = false;
+  /** Cost evaluations of the last layer filled by divide and conquer. */
+  private dcEvaluations = 0;
 
   constructor(ps: PointSet, a: number, b: number) {
     const len = b - a;
@@ -249,11 +251,12 @@ class LayerSolver {
     this.prevHi = iHi;
     this.cur = cur;
     if (this.knuth) {
-      this.knuthSweep(j, iHi);
+      // The sweep's width usually shrinks with j; should it grow past what divide and conquer took, go back.
+      this.knuth = this.knuthSweep(j, iHi) <= this.dcEvaluations;
       return;
     }
-    const dcEvaluations = this.divideAndConquer(j, iHi);
-    this.knuth = this.knuthWidth(j, iHi) < dcEvaluations;
+    this.dcEvaluations = this.divideAndConquer(j, iHi);
+    this.knuth = this.knuthWidth(j, iHi) < this.dcEvaluations;
   }
 
   /**
@@ -299,15 +302,16 @@ class LayerSolver {
     return evaluations;
   }
 
-  /** Rows from iHi down to j, each searched between the two bounds. */
-  private knuthSweep(j: number, iHi: number): void {
+  /** Rows from iHi down to j, each searched between the two bounds; returns the number of cost evaluations. */
+  private knuthSweep(j: number, iHi: number): number {
     const q = this.q, css = this.css, cur = this.cur, opt = this.opt, prevOpt = this.prevOpt;
-    let upper = iHi - 1;
+    let upper = iHi - 1, evaluations = 0;
     for (let i = iHi; i >= j; i--) {
       const lEnd = upper < i - 1 ? upper : i - 1;
       const low = prevOpt[i] > j - 1 ? prevOpt[i] : j - 1;
       // Rounding can cross the two bounds by a point; the upper one wins.
       let l = low < lEnd ? low : lEnd;
+      evaluations += lEnd - l + 1;
       const cwi = q[3 * i], csi = q[3 * i + 1];
       let bestW = cwi - q[3 * l], bestS = csi - q[3 * l + 1];
       let bestB = q[3 * l + 2], bestSS = bestS * bestS, bestL = l;
@@ -325,6 +329,7 @@ class LayerSolver {
       opt[i] = bestL;
       upper = bestL;
     }
+    return evaluations;
   }
 
   /** Evaluations the Knuth sweep would have needed for the layer just filled. */
