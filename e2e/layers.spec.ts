@@ -154,9 +154,10 @@ test.describe('the layers view', () => {
     await expect(layers.panel).toHaveCount(0);
   });
 
-  test('screenshot at 1280×720', async ({ app, page }, testInfo) => {
+  test('screenshot at 1280×720 (dark theme)', async ({ app, page }, testInfo) => {
     const layers = new LayersView(page);
     await page.setViewportSize({ width: 1280, height: 720 });
+    await app.open('g.n=2000&th=dark');
     await app.uploadAndWait(fixture('model.safetensors'));
     await layers.waitDone();
     await layers.sortBy('mse.bskmq');
@@ -165,8 +166,8 @@ test.describe('the layers view', () => {
     expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
     const dir = resolve(REPO, process.env.E2E_OUTPUT ?? 'test-results', 'screenshots');
     for (const [name, shot] of [
-      ['layers-1280x720', () => page.screenshot({ path: resolve(dir, 'layers-1280x720.png') })],
-      ['layers-panel', () => layers.panel.screenshot({ path: resolve(dir, 'layers-panel.png') })],
+      ['layers-1280x720-dark', () => page.screenshot({ path: resolve(dir, 'layers-1280x720-dark.png') })],
+      ['layers-panel-dark', () => layers.panel.screenshot({ path: resolve(dir, 'layers-panel-dark.png') })],
     ] as const) {
       await shot();
       await testInfo.attach(name, { path: resolve(dir, `${name}.png`), contentType: 'image/png' });
