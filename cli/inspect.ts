@@ -2,6 +2,7 @@
  * `bskmq inspect FILE`: the tensors a file holds (name, shape, dtype, count),
  * listed from the headers without decoding any data.
  */
+import { basename } from 'node:path';
 import { formatFlags, parseArgs, CliError, type FlagSpec } from './args';
 import { withInput } from './input';
 import { formatJson } from './json';
@@ -12,7 +13,8 @@ export const INSPECT_FLAGS: Readonly<Record<string, FlagSpec>> = { ...RAW_FLAGS 
 export const INSPECT_HELP = `Usage: bskmq inspect FILE [--raw-dtype DTYPE [--byte-order little|big]]
 
 Lists the tensors in FILE (.npy, .npz, .safetensors, PyTorch .pt/.pth/.bin, CSV/TSV/text, JSON, raw binary)
-as JSON: {"file", "format", "tensors": [{"name", "shape", "dtype", "count"}]}.
+as JSON: {"file", "format", "tensors": [{"name", "shape", "dtype", "count"}]}; "file" is FILE's base name,
+as in design's report.
 
 Options:
 ${formatFlags(INSPECT_FLAGS)}`;
@@ -26,7 +28,7 @@ export async function runInspect(argv: readonly string[]): Promise<string> {
   }
   return withInput(args.positionals[0], rawOptionFrom(args), async (opened) =>
     formatJson({
-      file: opened.file,
+      file: basename(opened.file),
       format: opened.format,
       tensors: opened.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, count: t.count })),
     }),

@@ -168,7 +168,9 @@ describe.concurrent('bskmq inspect', () => {
       bskmq('design', NPZ, '--tensor', 'y', '--bits', '1', '--methods', 'linear'),
     ]);
     expect(listing.code, listing.stderr).toBe(0);
-    const names = JSON.parse(listing.stdout).tensors.map((t: { name: string }) => t.name);
+    const parsed = JSON.parse(listing.stdout);
+    expect(parsed.file).toBe('deflated.npz');
+    const names = parsed.tensors.map((t: { name: string }) => t.name);
     expect(names).toEqual(expect.arrayContaining(['x', 'y', 'z']));
     expect(report.code, report.stderr).toBe(0);
     expect(JSON.parse(report.stdout).input).toMatchObject({ tensor: 'y', dtype: 'int16', count: 10 });
