@@ -269,7 +269,7 @@ class LayerSolver {
    * points in order. Returns the number of cost evaluations.
    */
   private divideAndConquer(j: number, iHi: number): number {
-    const q = this.q, css = this.css, cur = this.cur, opt = this.opt, prevOpt = this.prevOpt;
+    const opt = this.opt, prevOpt = this.prevOpt;
     const n = iHi - j + 1, base = j - 1;
     // Row j − 1 is not part of this layer: it holds the lowest split as a sentinel.
     opt[base] = j - 1;
@@ -282,23 +282,9 @@ class LayerSolver {
         const optHi = u + step <= n ? opt[i + step] : iHi - 1;
         const lEnd = optHi < i - 1 ? optHi : i - 1;
         const optLo = opt[i - step] > prevOpt[i] ? opt[i - step] : prevOpt[i];
-        let l = optLo < lEnd ? optLo : lEnd;
+        const l = optLo < lEnd ? optLo : lEnd;
         evaluations += lEnd - l + 1;
-        const cwi = q[3 * i], csi = q[3 * i + 1];
-        let bestW = cwi - q[3 * l], bestS = csi - q[3 * l + 1];
-        let bestB = q[3 * l + 2], bestSS = bestS * bestS, bestL = l;
-        for (l++; l <= lEnd; l++) {
-          const o = 3 * l;
-          const w = cwi - q[o], s = csi - q[o + 1], b = q[o + 2];
-          if ((b - bestB) * w * bestW < s * s * bestW - bestSS * w) {
-            bestW = w;
-            bestSS = s * s;
-            bestB = b;
-            bestL = l;
-          }
-        }
-        cur[i] = bestB + css[i] - bestSS / bestW;
-        opt[i] = bestL;
+        this.scanRow(i, l, lEnd);
       }
     }
     return evaluations;
@@ -306,32 +292,41 @@ class LayerSolver {
 
   /** Rows from iHi down to j, each searched between the two bounds; returns the number of cost evaluations. */
   private knuthSweep(j: number, iHi: number): number {
-    const q = this.q, css = this.css, cur = this.cur, opt = this.opt, prevOpt = this.prevOpt;
+    const prevOpt = this.prevOpt;
     let upper = iHi - 1, evaluations = 0;
     for (let i = iHi; i >= j; i--) {
       const lEnd = upper < i - 1 ? upper : i - 1;
       const low = prevOpt[i] > j - 1 ? prevOpt[i] : j - 1;
       // Rounding can cross the two bounds by a point; the upper one wins.
-      let l = low < lEnd ? low : lEnd;
+      const l = low < lEnd ? low : lEnd;
       evaluations += lEnd - l + 1;
-      const cwi = q[3 * i], csi = q[3 * i + 1];
-      let bestW = cwi - q[3 * l], bestS = csi - q[3 * l + 1];
-      let bestB = q[3 * l + 2], bestSS = bestS * bestS, bestL = l;
-      for (l++; l <= lEnd; l++) {
-        const o = 3 * l;
-        const w = cwi - q[o], s = csi - q[o + 1], b = q[o + 2];
-        if ((b - bestB) * w * bestW < s * s * bestW - bestSS * w) {
-          bestW = w;
-          bestSS = s * s;
-          bestB = b;
-          bestL = l;
-        }
-      }
-      cur[i] = bestB + css[i] - bestSS / bestW;
-      opt[i] = bestL;
-      upper = bestL;
+      upper = this.scanRow(i, l, lEnd);
     }
     return evaluations;
+  }
+
+  /**
+   * Row i's leftmost minimising split among l in [from, to] (by the division-free
+   * comparison above): writes `cur[i]` and `opt[i]` and returns the split.
+   */
+  private scanRow(i: number, from: number, to: number): number {
+    const q = this.q;
+    const cwi = q[3 * i], csi = q[3 * i + 1];
+    let bestW = cwi - q[3 * from], bestS = csi - q[3 * from + 1];
+    let bestB = q[3 * from + 2], bestSS = bestS * bestS, bestL = from;
+    for (let l = from + 1; l <= to; l++) {
+      const o = 3 * l;
+      const w = cwi - q[o], s = csi - q[o + 1], b = q[o + 2];
+      if ((b - bestB) * w * bestW < s * s * bestW - bestSS * w) {
+        bestW = w;
+        bestSS = s * s;
+        bestB = b;
+        bestL = l;
+      }
+    }
+    this.cur[i] = bestB + this.css[i] - bestSS / bestW;
+    this.opt[i] = bestL;
+    return bestL;
   }
 
   /** Evaluations the Knuth sweep would have needed for the layer just filled. */
