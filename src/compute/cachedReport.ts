@@ -15,7 +15,7 @@ import { evaluate, linearMseByBits, type Metrics } from '../core/metrics';
 import { paramsToJSON, type Method, type Params } from '../core/params';
 import type { PointSet } from '../core/pointset';
 import type { Quantizer } from '../core/quantizer';
-import { finiteOrNull, type InputInfo, type MethodResult, type Report } from '../core/report';
+import { methodResult, type InputInfo, type MethodResult, type Report } from '../core/report';
 import { computeBands } from '../core/suppression';
 
 interface Design {
@@ -160,23 +160,7 @@ export class ReportCache {
         }
         const m = evaluate(ps, d.q, { bands, optimalMse: optimum.mse, linearMseByBits: linear });
         metrics.set(method, m);
-        results.push({
-          method,
-          bits,
-          levels: Array.from(d.q.levels, finiteOrNull),
-          thresholds: Array.from(d.q.thresholds, finiteOrNull),
-          mse: finiteOrNull(m.mse),
-          rmse: finiteOrNull(m.rmse),
-          nmse: finiteOrNull(m.nmse),
-          sqnrDb: finiteOrNull(m.sqnrDb),
-          mseInterior: finiteOrNull(m.mseInterior),
-          mseBoundary: finiteOrNull(m.mseBoundary),
-          vsOptimal: finiteOrNull(m.vsOptimal),
-          levelsUsed: m.levelsUsed,
-          entropyBits: finiteOrNull(m.entropyBits),
-          bitsEquivalent: finiteOrNull(m.bitsEquivalent),
-          seconds: d.seconds,
-        });
+        results.push(methodResult(method, bits, d.q, m, d.seconds));
       }
     }
     return {

@@ -10,7 +10,7 @@
 import { resolveBoundaries } from './boundaries';
 import { optimalReference, type Clock } from './curves';
 import { designQuantizer } from './design';
-import { evaluate, linearMseByBits } from './metrics';
+import { evaluate, linearMseByBits, type Metrics } from './metrics';
 import { paramsToJSON, type Method, type Params } from './params';
 import type { PointSet, PointSetMode } from './pointset';
 import type { Quantizer } from './quantizer';
@@ -94,6 +94,27 @@ export function inputInfo(
   };
 }
 
+/** One entry of the report's `results` (SPEC §11): the quantizer's lists and its metrics, non-finite numbers as null. */
+export function methodResult(method: Method, bits: number, q: Quantizer, m: Metrics, seconds: number): MethodResult {
+  return {
+    method,
+    bits,
+    levels: Array.from(q.levels, finiteOrNull),
+    thresholds: Array.from(q.thresholds, finiteOrNull),
+    mse: finiteOrNull(m.mse),
+    rmse: finiteOrNull(m.rmse),
+    nmse: finiteOrNull(m.nmse),
+    sqnrDb: finiteOrNull(m.sqnrDb),
+    mseInterior: finiteOrNull(m.mseInterior),
+    mseBoundary: finiteOrNull(m.mseBoundary),
+    vsOptimal: finiteOrNull(m.vsOptimal),
+    levelsUsed: m.levelsUsed,
+    entropyBits: finiteOrNull(m.entropyBits),
+    bitsEquivalent: finiteOrNull(m.bitsEquivalent),
+    seconds,
+  };
+}
+
 /**
  * Designs and evaluates every method of `params.methods` at every width of
  * `bitsList`, in that order (bits outer, methods in METHODS order inner), on `ps`.
@@ -128,23 +149,7 @@ export function designReport(
         seconds = (now() - t1) / 1000;
       }
       const m = evaluate(ps, q, { bands, optimalMse: optimum.mse, linearMseByBits: linear });
-      results.push({
-        method,
-        bits,
-        levels: Array.from(q.levels, finiteOrNull),
-        thresholds: Array.from(q.thresholds, finiteOrNull),
-        mse: finiteOrNull(m.mse),
-        rmse: finiteOrNull(m.rmse),
-        nmse: finiteOrNull(m.nmse),
-        sqnrDb: finiteOrNull(m.sqnrDb),
-        mseInterior: finiteOrNull(m.mseInterior),
-        mseBoundary: finiteOrNull(m.mseBoundary),
-        vsOptimal: finiteOrNull(m.vsOptimal),
-        levelsUsed: m.levelsUsed,
-        entropyBits: finiteOrNull(m.entropyBits),
-        bitsEquivalent: finiteOrNull(m.bitsEquivalent),
-        seconds,
-      });
+      results.push(methodResult(method, bits, q, m, seconds));
     }
   }
   return {
