@@ -8,6 +8,7 @@ import {
   MAX_BITS,
   MIN_BITS,
   PARAM_HELP,
+  PARAM_KEYS,
   PARAM_SPECS,
   describeAllowed,
   parseParamValue,
@@ -18,23 +19,11 @@ import { CliError, kebabCase, type FlagSpec, type ParsedArgs } from './args';
 import { RAW_FLAGS, rawOptionFrom, type RawOption } from './rawOptions';
 import { ADC_FLAGS, adcRequestFrom, type AdcRequest } from './adcOptions';
 
-/** The Params keys settable from the command line, in the order of SPEC §11 (bits is handled as a list). */
-const PARAM_FLAGS = [
-  'methods',
-  'seed',
-  'restarts',
-  'suppressMode',
-  'bandLow',
-  'bandHigh',
-  'pctLow',
-  'pctHigh',
-  'suppressWeight',
-  'pin',
-  'spikeMin',
-  'bsInit',
-  'low',
-  'high',
-] as const satisfies readonly ParamKey[];
+/**
+ * The Params keys settable from the command line, in the order of SPEC §11: all but
+ * `bits` (handled as a list) and `focus` (a display choice of the app).
+ */
+const PARAM_FLAGS = PARAM_KEYS.filter((key) => key !== 'bits' && key !== 'focus');
 
 const METAVARS: Partial<Record<ParamKey, string>> = {
   seed: 'S',

@@ -6,7 +6,13 @@
  * Pure module (no Comlink, no DOM) over core's adc.ts. Inputs and outputs are plain,
  * structured-clone friendly data.
  */
-import { quantizerFromLists, referenceVariationCurves, snapReferences, type SigmaUnit } from '../core/adc';
+import {
+  quantizerFromLists,
+  referenceVariationCurves,
+  snapReferences,
+  type SigmaUnit,
+  type VariationCurve,
+} from '../core/adc';
 import { MAX_BITS, MIN_BITS, type Method, type Params } from '../core/params';
 import type { PointSet } from '../core/pointset';
 import type { Quantizer } from '../core/quantizer';
@@ -66,16 +72,8 @@ export interface VariationRequest {
   trials: number;
 }
 
-/** One method's reference variation at bits 1–8 (arrays aligned with `bits`). */
-export interface VariationCurveResult {
-  method: Method;
-  bits: number[];
-  nominalMse: number[];
-  meanMse: number[];
-  q05Mse: number[];
-  q95Mse: number[];
-  sigmaAbs: number[];
-}
+/** One method's reference variation at bits 1–8 (arrays aligned with `bits`): core's curve as it crosses the worker boundary. */
+export type VariationCurveResult = VariationCurve;
 
 /** All bit widths the variation chart spans. */
 export const VARIATION_BITS: readonly number[] = Array.from({ length: MAX_BITS - MIN_BITS + 1 }, (_, i) => MIN_BITS + i);
