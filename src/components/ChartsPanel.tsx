@@ -10,6 +10,13 @@ import type { MethodResult } from '../core/report';
 import { useApp, useServices } from '../state/context';
 import { CheckboxField, NumberField, SelectField } from './fields';
 import { MAX_BIN_COUNT, MIN_BIN_COUNT } from '../state/types';
+import { useElementHeight, useMediaQuery } from './useRowHeight';
+
+/** Chart heights, px. On wide screens (app.css: three columns from 1800 px) the transfer function sits beside
+ *  the histogram and takes the histogram's height plus its toolbar's, so neither card has empty space. */
+const HISTOGRAM_HEIGHT = 330;
+const CARD_CHART_HEIGHT = 260;
+const WIDE_GRID_QUERY = '(min-width: 1800px)';
 
 function levelSet(r: MethodResult): LevelSet {
   return { method: r.method, levels: r.levels.map(num), thresholds: r.thresholds.map(num) };
@@ -28,12 +35,17 @@ export function linearLevelSet(L: number, U: number, bits: number): LevelSet {
   return { method: 'linear', levels, thresholds };
 }
 
-function Card({ title, subtitle, children, wide }: { title: string; subtitle?: ReactNode; children: ReactNode; wide?: boolean }) {
+function Card(
+  { title, subtitle, children, wide, tools }: { title: string; subtitle?: ReactNode; children: ReactNode; wide?: boolean; tools?: ReactNode },
+) {
   return (
     <figure className={wide ? 'card wide' : 'card'}>
       <figcaption>
-        <span className="card-title">{title}</span>
-        {subtitle ? <span className="muted"> {subtitle}</span> : null}
+        <span>
+          <span className="card-title">{title}</span>
+          {subtitle ? <span className="muted"> {subtitle}</span> : null}
+        </span>
+        {tools ? <span className="card-tools">{tools}</span> : null}
       </figcaption>
       {children}
     </figure>
@@ -54,6 +66,9 @@ export function ChartsPanel() {
   const input = useApp((s) => s.data.input);
   const status = useApp((s) => s.data.status);
   const setDisplay = store.getState().setDisplay;
+  const wideGrid = useMediaQuery(WIDE_GRID_QUERY);
+  const [histToolbarRef, histToolbarHeight] = useElementHeight();
+  const transferHeight = wideGrid && histToolbarHeight > 0 ? HISTOGRAM_HEIGHT + histToolbarHeight : CARD_CHART_HEIGHT;
 
   const results = report?.results ?? [];
   const focusResult = results.find((r) => r.method === focusParam) ?? results.find((r) => r.method === 'bskmq') ?? results[0];
@@ -98,7 +113,7 @@ export function ChartsPanel() {
         title="Histogram"
         subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]} levels (solid) and references (dashed)` : undefined}
       >
-        <div className="chart-toolbar">
+        <div className="chart-toolbar" ref={histToolbarRef}>
           <CheckboxField label="log counts" testId="display.log" checked={display.log} onChange={(log) => setDisplay({ log })} />
           <NumberField
             label="bins"
@@ -143,12 +158,13 @@ export function ChartsPanel() {
             bands={{ low: bands?.low ?? null, high: bands?.high ?? null }}
             focus={focus}
             rugs={rugs}
+            height={HISTOGRAM_HEIGHT}
             onZoom={(z) => setDisplay({ zoom: z })}
           />
         )}
       </Card>
       <Card title="Transfer function" subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]} vs linear` : undefined}>
-        {focus && linear && transferDomain && <TransferChart focus={focus} linear={linear} domain={transferDomain} height={260} />}
+        {focus && linear && transferDomain && <TransferChart focus={focus} linear={linear} domain={transferDomain} height={transferHeight} />}
       </Card>
       <Card title="Level occupancy" subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]}` : undefined}>
         {focusResult && occupancy[focusResult.method as Method] && (
@@ -156,12 +172,13 @@ export function ChartsPanel() {
             method={focusResult.method as Method}
             occupancy={occupancy[focusResult.method as Method] as number[]}
             levels={focusResult.levels.map(num)}
-            height={260}
+            height={CARD_CHART_HEIGHT}
           />
         )}
       </Card>
-      <Card title="Error vs bits">
-        <div className="chart-toolbar">
+      <Card
+        title="Error vs bits"
+        tools={
           <SelectField
             label="scale"
             testId="display.errorScale"
@@ -172,9 +189,10 @@ export function ChartsPanel() {
             ]}
             onChange={(errorScale) => setDisplay({ errorScale })}
           />
-        </div>
+        }
+      >
         {curves && curves.length > 0 && (
-          <ErrorCurveChart curves={curves} bits={bits} scale={display.errorScale} readout={readout} height={260} />
+          <ErrorCurveChart curves={curves} bits={bits} scale={display.errorScale} readout={readout} height={CARD_CHART_HEIGHT} />
         )}
       </Card>
       <Card title="Suppression sweep" subtitle={sweep ? `· BS-KMQ at ${sweep.bits} b` : undefined}>
@@ -186,7 +204,7 @@ export function ChartsPanel() {
             kmeansMse={sweep.kmeansMse}
             optimalMse={sweep.optimalMse}
             current={{ x: sweepCurrentX, mse: bsResult && bsResult.bits === sweep.bits ? num(bsResult.mse) : NaN }}
-            height={260}
+            height={CARD_CHART_HEIGHT}
           />
         )}
       </Card>

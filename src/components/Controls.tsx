@@ -85,7 +85,7 @@ export function Controls() {
           testId="controls.suppressMode"
           help={PARAM_HELP.suppressMode}
           value={p.suppressMode}
-          options={SUPPRESS_MODES.map((m) => ({ value: m, label: m === 'band' ? 'band (fraction of range)' : 'percentile (by rank)' }))}
+          options={SUPPRESS_MODES.map((m) => ({ value: m, label: m === 'band' ? 'band (% of range)' : 'percentile (by rank)' }))}
           onChange={(suppressMode) => set({ suppressMode })}
         />
         {band ? (

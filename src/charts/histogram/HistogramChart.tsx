@@ -8,7 +8,7 @@ import { textWidth } from '../common/geometry';
 import { HALO } from '../common/Halo';
 import { useContainerWidth } from '../useContainerWidth';
 import type { HistogramChartProps } from '../types';
-import { hoverAt, layoutHistogram, valueAt, type HistogramHover } from './layout';
+import { hoverAt, layoutHistogram, RUG_FONT, valueAt, type HistogramHover } from './layout';
 
 const formatValue = format('.5~g');
 const formatCount = (c: number) => (Number.isInteger(c) ? format(',')(c) : format(',.3~f')(c));
@@ -130,7 +130,7 @@ export function HistogramChart(props: HistogramChartProps) {
         <g className="rugs">
           {layout.rugs.map((r) => (
             <g key={r.method} className="rug-row" data-method={r.method} transform={`translate(0,${r.y})`}>
-              <text x={-6} y={r.height} textAnchor="end" fontSize={10} fill={MUTED}>{r.label}</text>
+              <text x={-6} y={r.height / 2} dy="0.35em" textAnchor="end" fontSize={RUG_FONT} fill={MUTED}>{r.label}</text>
               <g stroke={r.color} strokeWidth={1.5}>
                 {r.ticks.map((t, i) => <line key={i} className="rug" x1={t.x} x2={t.x} y1={0} y2={r.height} />)}
               </g>

@@ -70,11 +70,12 @@ export interface HistogramHover {
 const SPIKE_WIDTH = 5;
 const EDGE_INSET = 6;
 const TOP = 36;
-const RUG_ROW = 11;
-const RUG_TICK = 8;
+const RUG_ROW = 14;
+const RUG_TICK = 10;
 const AXIS_TICKS = 24;
 const LOG_FLOOR = 0.8;
-const RUG_FONT = 10;
+/** Rug labels: the smallest legible size; RUG_ROW leaves a line's height per label, so they never overlap. */
+export const RUG_FONT = 11;
 
 const formatShare = (share: number) => `${format('.3~r')(share * 100)} %`;
 

@@ -19,10 +19,6 @@ export function SweepChart(props: SweepChartProps) {
     [axis, x, mse, kmeansMse, optimalMse, current, width, height]);
   const { margin, plotWidth, plotHeight } = layout;
   const formatX = format(axis === 'band' ? '.3~%' : '~g');
-  // Two reference labels closer than a line of text would overlap: push the lower one down.
-  const refs = [...layout.references].sort((a, b) => a.y - b.y);
-  const labelY = refs.map((r) => r.y);
-  for (let i = 1; i < labelY.length; i++) if (labelY[i] - labelY[i - 1] < 14) labelY[i] = labelY[i - 1] + 14;
 
   const rightHalf = layout.current !== null && layout.current.x > plotWidth / 2;
 
@@ -31,10 +27,10 @@ export function SweepChart(props: SweepChartProps) {
       height={layout.height} title="BS-KMQ MSE against the suppression band">
       <g transform={`translate(${margin.left},${margin.top})`}>
         <Grid x={layout.xTicks} y={layout.yTicks} width={plotWidth} height={plotHeight} />
-        {refs.map((r, i) => (
+        {layout.references.map((r) => (
           <g key={r.kind} className="reference" data-ref={r.kind}>
             <line x1={0} x2={plotWidth} y1={r.y} y2={r.y} stroke={r.color} strokeWidth={1.5} strokeDasharray="6 4" />
-            <text x={plotWidth + 6} y={labelY[i]} dy="0.32em" fill={r.color} fontSize={11} fontWeight={600}>{r.label}</text>
+            <text x={plotWidth + 6} y={r.labelY} dy="0.32em" fill={r.color} fontSize={11} fontWeight={600}>{r.label}</text>
             <title>{`${r.label}: MSE ${formatMse(r.value)}`}</title>
           </g>
         ))}

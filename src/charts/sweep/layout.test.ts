@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutSweep } from './layout';
+import { layoutSweep, REFERENCE_LABEL_GAP, spreadLabels } from './layout';
 
 const INPUT = {
   axis: 'band' as const, x: [0.1, 0, 0.05, 0.2], mse: [0.03, 0.05, 0.025, 0.04],
@@ -41,5 +41,25 @@ describe('layoutSweep', () => {
     const e = layoutSweep({ axis: 'band', x: [], mse: [], kmeansMse: NaN, optimalMse: NaN, current: { x: NaN, mse: NaN } }, 600, 280);
     expect(e.path).toBe('');
     expect(e.current).toBeNull();
+  });
+
+  it('keeps the K-means and optimal labels a line apart when their values are equal or close', () => {
+    for (const gap of [0, 1e-6, 0.0005]) {
+      const l = layoutSweep({ ...INPUT, kmeansMse: 0.02 + gap, optimalMse: 0.02 }, 600, 280);
+      const [a, b] = l.references.map((r) => r.labelY);
+      expect(Math.abs(a - b)).toBeGreaterThanOrEqual(REFERENCE_LABEL_GAP - 0.01);
+      for (const r of l.references) expect(r.labelY).toBeLessThanOrEqual(l.plotHeight + 8);
+    }
+  });
+});
+
+describe('spreadLabels', () => {
+  it('leaves labels far apart where they are and pushes close ones apart, in input order', () => {
+    expect(spreadLabels([100, 10], 14, 200)).toEqual([100, 10]);
+    expect(spreadLabels([50, 45], 14, 200)).toEqual([59, 45]);
+  });
+
+  it('moves a run that would pass the bottom up as a block', () => {
+    expect(spreadLabels([200, 200, 199], 14, 200)).toEqual([186, 200, 172]);
   });
 });

@@ -10,7 +10,31 @@ import type { SweepChartProps } from '../types';
 
 export type SweepInput = Pick<SweepChartProps, 'axis' | 'x' | 'mse' | 'kmeansMse' | 'optimalMse' | 'current'>;
 
-export interface SweepReference { kind: 'kmeans' | 'optimal'; label: string; color: string; value: number; y: number }
+/** A reference line at `y`; its label sits at `labelY` in the right margin, at least a line apart from the other's. */
+export interface SweepReference { kind: 'kmeans' | 'optimal'; label: string; color: string; value: number; y: number; labelY: number }
+
+/** Vertical distance between two reference labels' centres, px (11 px type plus leading). */
+export const REFERENCE_LABEL_GAP = 14;
+
+/**
+ * Label positions for lines at `ys`: each at its line unless closer than `gap` to the one above,
+ * then pushed down; a run pushed past `bottom` is moved up as a block. Returned in the input order.
+ */
+export function spreadLabels(ys: readonly number[], gap: number, bottom: number): number[] {
+  const order = ys.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y);
+  const placed = order.map((o) => o.y);
+  for (let k = 1; k < placed.length; k++) placed[k] = Math.max(placed[k], placed[k - 1] + gap);
+  const overshoot = placed.length ? placed[placed.length - 1] - bottom : 0;
+  if (overshoot > 0) {
+    for (let k = placed.length - 1; k >= 0; k--) {
+      const target = k === placed.length - 1 ? bottom : placed[k + 1] - gap;
+      placed[k] = Math.min(placed[k], target);
+    }
+  }
+  const out = new Array<number>(ys.length);
+  order.forEach((o, k) => { out[o.i] = placed[k]; });
+  return out;
+}
 
 export interface SweepLayout extends Frame {
   xTicks: Tick[]; yTicks: Tick[];
@@ -66,7 +90,13 @@ export function layoutSweep(input: SweepInput, width: number, height: number): S
     yLabel: 'BS-KMQ MSE',
     xLabelOffset: 38, yLabelOffset: Math.ceil(yTickWidth + 16),
     color: METHOD_COLORS.bskmq, path, points,
-    references: refs.map((r) => ({ ...r, y: px(ys(r.value)) })),
+    references: withLabels(refs.map((r) => ({ ...r, y: px(ys(r.value)), labelY: 0 })), plotHeight),
     current: cur ? { x: px(xs(cur.x)), y: px(ys(cur.mse)), xValue: cur.x, mse: cur.mse } : null,
   };
+}
+
+function withLabels(refs: SweepReference[], plotHeight: number): SweepReference[] {
+  // The labels may go a little below the plot's bottom (the right margin is free there), not into the axis title.
+  const labelYs = spreadLabels(refs.map((r) => r.y), REFERENCE_LABEL_GAP, plotHeight + 8);
+  return refs.map((r, i) => ({ ...r, labelY: px(labelYs[i]) }));
 }
