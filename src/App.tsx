@@ -19,7 +19,7 @@ import { presentationOf } from './state/urlCodec';
 import type { Theme } from './state/types';
 import type { StageName } from './state/store';
 
-const STAGE_ORDER: readonly StageName[] = ['load', 'report', 'histogram', 'baseCurves', 'bsCurve', 'sweep', 'adcSnap', 'variation'];
+const STAGE_ORDER: readonly StageName[] = ['load', 'report', 'histogram', 'baseCurves', 'optimal', 'bsCurve', 'sweep', 'adcSnap', 'variation'];
 
 function useThemeAttribute(theme: Theme): void {
   useEffect(() => {

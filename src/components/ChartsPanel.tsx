@@ -90,6 +90,12 @@ export function ChartsPanel() {
     focusResult && focusResult.method !== 'linear' && focusResult.bitsEquivalent !== null
       ? `${METHOD_LABELS[focusResult.method as Method]} at ${bits} b ≈ linear at ${focusResult.bitsEquivalent.toFixed(1)} b`
       : null;
+  // The optimal curve fills in bit by bit (a long DP per width on large exact sets): name the width in progress.
+  const optimalCurve = curves?.find((c) => c.method === 'optimal');
+  const optimalPending =
+    optimalCurve && optimalCurve.mse.length < 8 ? (
+      <span data-testid="errorCurve.pending">{`· optimal: computing ${optimalCurve.mse.length + 1} b…`}</span>
+    ) : undefined;
   const bsResult = results.find((r) => r.method === 'bskmq');
   // As core's suppressionSweep defines the current setting: the mean of the two widths.
   const sweepCurrentX = reportParams
@@ -178,6 +184,7 @@ export function ChartsPanel() {
       </Card>
       <Card
         title="Error vs bits"
+        subtitle={optimalPending}
         tools={
           <SelectField
             label="scale"

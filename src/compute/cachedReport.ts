@@ -11,9 +11,9 @@
 import { resolveBoundaries } from '../core/boundaries';
 import { optimalReference } from '../core/curves';
 import { designQuantizer } from '../core/design';
-import { evaluate, linearMseByBits, type Metrics } from '../core/metrics';
+import { evaluate, linearMseByBits, mseOf, type Metrics } from '../core/metrics';
 import { paramsToJSON, type Method, type Params } from '../core/params';
-import type { PointSet } from '../core/pointset';
+import { sumOfSquares, type PointSet } from '../core/pointset';
 import type { Quantizer } from '../core/quantizer';
 import { methodResult, type InputInfo, type MethodResult, type Report } from '../core/report';
 import { computeBands } from '../core/suppression';
@@ -43,6 +43,8 @@ export interface OptimumSeed {
   iterations: number;
   mse: number;
   seconds: number;
+  /** 10·log10(Σx² / Σ(x − Q(x))²) as core's errorCurves computes it (+Infinity when mse is 0): the error-curve point. */
+  sqnrDb: number;
   /** Fingerprint of the point set (see `pointSetFingerprint`); a seed for other data is ignored. */
   fingerprint: string;
 }
@@ -76,9 +78,39 @@ export class ReportCache {
         iterations: q.iterations,
         mse: o.mse,
         seconds: o.seconds,
+        sqnrDb: this.sqnrDbOf(o.mse),
         fingerprint: this.fingerprint,
       };
     });
+  }
+
+  /** SQNR in dB of an MSE on this point set, by the formula of core's errorCurves. */
+  sqnrDbOf(mse: number): number {
+    this.energy ??= sumOfSquares(this.ps);
+    return mse === 0 ? Infinity : 10 * Math.log10(this.energy / (mse * this.ps.n));
+  }
+
+  private energy: number | null = null;
+
+  /**
+   * The design `report` uses for (method, bits, params), from the cache or designed into it:
+   * the error curves, the sweep's references and the ADC variation share the report's designs.
+   */
+  quantizer(method: Method, bits: number, params: Params, now: () => number): Quantizer {
+    if (method === 'optimal') return this.optimumAt(bits, now).quantizer;
+    this.warm(method, bits, params, now);
+    return (this.designs.get(designKey(method, bits, params)) as Design).q;
+  }
+
+  /** The optimum's MSE at `bits` (the reference of vsOptimal and of the sweep), computed once. */
+  optimumMse(bits: number, now: () => number): number {
+    return this.optimumAt(bits, now).mse;
+  }
+
+  /** Error-curve values (MSE, SQNR) of one method at each bits of `bitsList`, designs from the cache. */
+  curve(method: Method, bitsList: readonly number[], params: Params, now: () => number): { mse: number[]; sqnrDb: number[] } {
+    const mse = bitsList.map((b) => (method === 'optimal' ? this.optimumMse(b, now) : mseOf(this.ps, this.quantizer(method, b, params, now))));
+    return { mse, sqnrDb: mse.map((v) => this.sqnrDbOf(v)) };
   }
 
   /** Takes optima computed by another worker on the same point set; returns how many were new. */

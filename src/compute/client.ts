@@ -109,6 +109,17 @@ class WorkerHandle {
 export interface ComputeClientEvents {
   /** A worker died and was replaced; `restored` resolves once its data is back (or rejects). */
   onWorkerRestart?: (role: WorkerRole, cause: string, restored: Promise<void>) => void;
+  /** The optimal error curve changed (a new point, a restart from nothing, done); read `optimalProgress()`. */
+  onOptimum?: () => void;
+}
+
+/** The optimal error curve as far as computed: index b − 1 for b = 1..mse.length. */
+export interface OptimalProgress {
+  mse: number[];
+  sqnrDb: number[];
+  /** Every width is computed (or the fill failed). */
+  done: boolean;
+  failed: boolean;
 }
 
 export class ComputeClient {
@@ -141,7 +152,8 @@ export class ComputeClient {
     let restored: Promise<void>;
     if (handle.role === 'interactive') {
       this.interactive = null;
-      restored = this.hasData ? this.replayLoad() : Promise.resolve();
+      // The new interactive worker has no optima: seed it again (the background worker has them cached).
+      restored = this.hasData ? this.replayLoad().then(() => void this.fillOptima(++this.optimaTicket)) : Promise.resolve();
     } else {
       this.background = null;
       restored = this.hasData ? this.syncBackground() : Promise.resolve();
@@ -172,14 +184,49 @@ export class ComputeClient {
       await this.backgroundWorker().call((r) => r.importPointSet(Comlink.transfer(t, [t.x.buffer, t.w.buffer, t.s2.buffer])));
     })();
     this.backgroundReady = ready.catch(() => undefined);
-    ready
-      .then(async () => {
-        const seeds = await this.backgroundWorker().call((r) => r.optima(ALL_BITS));
-        const transfer = seeds.flatMap((s) => [s.levels.buffer, s.thresholds.buffer]);
-        await this.interactiveWorker().call((r) => r.seedOptima(Comlink.transfer(seeds, transfer)));
-      })
-      .catch(() => undefined);
+    const ticket = ++this.optimaTicket;
+    this.optimal = { mse: [], sqnrDb: [], done: false, failed: false };
+    this.events.onOptimum?.();
+    ready.then(() => this.fillOptima(ticket)).catch(() => undefined);
     return ready;
+  }
+
+  private optimaTicket = 0;
+  private optimal: OptimalProgress = { mse: [], sqnrDb: [], done: true, failed: false };
+
+  /** The optimal error curve of the resident data so far (bits ascending from 1; a copy). */
+  optimalProgress(): OptimalProgress {
+    const o = this.optimal;
+    return { mse: [...o.mse], sqnrDb: [...o.sqnrDb], done: o.done, failed: o.failed };
+  }
+
+  /**
+   * The optimum at bits 1, 2, …, 8 in the background worker, one width per call so the
+   * other background requests (curves, sweep) interleave between the long DPs instead of
+   * waiting for all eight; each is seeded into the interactive worker's cache, so a bits
+   * change never waits for the DP, and published as a point of the optimal error curve.
+   * One DP per width (designOptimal), not designOptimalMany: the report's `optimal` levels must
+   * equal the command line's to the last digit, and the shared-table pass may break ties differently.
+   */
+  private async fillOptima(ticket: number): Promise<void> {
+    try {
+      for (const bits of ALL_BITS) {
+        const [seed] = await this.backgroundWorker().call((r) => r.optima([bits]));
+        if (ticket !== this.optimaTicket) return;
+        // By index: a refill after a worker restart rewrites the same values.
+        this.optimal.mse[bits - MIN_BITS] = seed.mse;
+        this.optimal.sqnrDb[bits - MIN_BITS] = seed.sqnrDb;
+        this.optimal.done = bits === ALL_BITS[ALL_BITS.length - 1];
+        this.events.onOptimum?.();
+        await this.interactiveWorker().call((r) => r.seedOptima(Comlink.transfer([seed], [seed.levels.buffer, seed.thresholds.buffer])));
+      }
+    } catch (e) {
+      // A dead worker restarts the fill (syncBackground); anything else ends it here.
+      if (ticket === this.optimaTicket && !(e instanceof WorkerDiedError)) {
+        this.optimal.failed = this.optimal.done = true;
+        this.events.onOptimum?.();
+      }
+    }
   }
 
   /** Starts designing neighbouring bit widths in the interactive worker (cancelled by the next report). */

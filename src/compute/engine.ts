@@ -15,7 +15,8 @@ import { inputInfo, type Report } from '../core/report';
 import { ReportCache, type OptimumSeed } from './cachedReport';
 import { openFile, bytesSource, type ByteSource, type OpenedFile } from '../core/formats';
 import { generate, resolveGeneratorOptions, type GeneratorName } from '../core/generators';
-import { errorCurves, suppressionSweep } from '../core/curves';
+import { suppressionSweep } from '../core/curves';
+import { mseOf } from '../core/metrics';
 import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
 import { adcSnap, variationCurves, type AdcSnapRequest, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
@@ -31,6 +32,8 @@ import type {
   ReportResult,
   SweepResult,
 } from './types';
+
+const ALL_BITS: readonly number[] = Array.from({ length: MAX_BITS - MIN_BITS + 1 }, (_, i) => MIN_BITS + i);
 
 /** Files up to this size are hashed (SHA-256) for links; larger ones are linked by name only. */
 export const HASH_LIMIT = 1024 * 1024 * 1024;
@@ -403,14 +406,23 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     },
 
     curves(params, methods) {
-      return errorCurves(need().ps, params, methods, now).curves.map((c) => ({ method: c.method, mse: c.mse, sqnrDb: c.sqnrDb }));
+      // core's errorCurves, with the designs taken from (and left in) the cache that the
+      // report, the sweep's references and the ADC variation read: each design runs once.
+      const { cache } = need();
+      return methods.map((method) => ({ method, ...cache.curve(method, ALL_BITS, params, now) }));
     },
 
     sweep(params) {
       // Symmetric bands at a grid point (0): the swept curve then does not depend on the
       // current band, so dragging the band slider needs no new sweep; the marker comes from the report.
       const [lowKey, highKey] = params.suppressMode === 'band' ? (['bandLow', 'bandHigh'] as const) : (['pctLow', 'pctHigh'] as const);
-      const s = suppressionSweep(need().ps, { ...params, [lowKey]: 0, [highKey]: 0 }, params.bits);
+      const { ps, cache } = need();
+      const swept = { ...params, [lowKey]: 0, [highKey]: 0 };
+      const references = {
+        kmeansMse: mseOf(ps, cache.quantizer('kmeans', params.bits, swept, now)),
+        optimalMse: cache.optimumMse(params.bits, now),
+      };
+      const s = suppressionSweep(ps, swept, params.bits, { references });
       return { axis: s.axis, x: s.x, mse: s.mse, kmeansMse: s.kmeansMse, optimalMse: s.optimalMse, bits: params.bits };
     },
   };

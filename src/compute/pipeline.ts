@@ -7,15 +7,20 @@
  *              params.bits, BS-KMQ bands, per-code occupancy. No debounce: it is the
  *              slider's live feedback, and coalescing (one in flight, newest waiting) bounds it.
  * - histogram  (interactive): data, binCount, zoom. Not params: levels are drawn over it.
- * - baseCurves (background): data, methods other than bskmq, seed, restarts, low, high.
+ * - baseCurves (background): data, methods other than bskmq and optimal, seed, restarts, low, high.
  *              Error curves span bits 1–8, so they never depend on `bits`.
- * - bsCurve    (background): data, seed, restarts, low, high and every BS-KMQ setting.
+ * - optimal    (background, not a Stage): the optimal error curve depends on the data alone; the
+ *              client fills it bits 1, 2, … after each load and the curve grows as points arrive.
+ * - bsCurve    (background): data, seed, restarts, low, high and every BS-KMQ setting. Results
+ *              are kept per setting, so returning to a band setting redraws at once.
  * - sweep      (background): data, bits, seed, restarts, low, high and the BS-KMQ settings
  *              except the swept band values themselves (the current band is only the
- *              marker, which comes from the report).
- * Background stages are debounced, so dragging a slider recomputes them once it rests.
+ *              marker, which comes from the report). Once the requested stages rest, the
+ *              sweep is precomputed for every other bits, so a bits change finds it cached.
+ * Background stages are debounced during a burst (a slider drag) and run at once after a
+ * quiet spell (a click, a key press), so a single change never waits for the debounce.
  */
-import { METHODS, type Method, type Params } from '../core/params';
+import { MAX_BITS, METHODS, MIN_BITS, type Method, type Params } from '../core/params';
 import type { AppStore, StageName } from '../state/store';
 import { EMPTY_RESULTS } from '../state/store';
 import type { DataSource } from '../state/types';
@@ -31,6 +36,8 @@ export const HISTOGRAM_SPIKE_SHARE = 0.01;
 /** Hex digits of the SHA-256 a link carries for an uploaded file (64 bits). */
 export const LINK_HASH_DIGITS = 16;
 const BACKGROUND_DEBOUNCE_MS = 120;
+/** Results kept per key in the bsCurve and sweep caches (main thread; small arrays). */
+const RESULT_CACHE_ENTRIES = 64;
 
 const BS_KEYS = ['suppressMode', 'bandLow', 'bandHigh', 'pctLow', 'pctHigh', 'suppressWeight', 'pin', 'spikeMin', 'bsInit'] as const;
 const SWEEP_KEYS = ['suppressMode', 'suppressWeight', 'pin', 'spikeMin', 'bsInit'] as const;
@@ -43,6 +50,33 @@ function pick(p: Params, keys: readonly (keyof Params)[]): unknown[] {
 interface Versioned<T> {
   version: number;
   value: T;
+}
+
+/** A small insertion-ordered cache: the oldest entry goes first. */
+class ResultCache<T> {
+  private readonly map = new Map<string, T>();
+  get(key: string): T | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, value: T): void {
+    this.map.delete(key);
+    if (this.map.size >= RESULT_CACHE_ENTRIES) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, value);
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/** The sweep's inputs other than bits (see the module comment), with the data version. */
+function sweepBaseKey(v: number, p: Params): string {
+  const swept = p.suppressMode === 'band' ? [p.pctLow, p.pctHigh] : [p.bandLow, p.bandHigh];
+  return JSON.stringify([v, pick(p, SHARED_KEYS), pick(p, SWEEP_KEYS), swept]);
+}
+
+function bsCurveKey(v: number, p: Params): string {
+  const hasBs = p.methods.includes('bskmq');
+  return JSON.stringify([v, hasBs, hasBs ? [pick(p, SHARED_KEYS), pick(p, BS_KEYS)] : null]);
 }
 
 export class Pipeline {
@@ -63,6 +97,12 @@ export class Pipeline {
   };
   private baseCurves: CurveResult[] = [];
   private bsCurve: CurveResult[] = [];
+  private readonly bsCurveCache = new ResultCache<CurveResult[]>();
+  private readonly sweepCache = new ResultCache<SweepResult>();
+  /** Whether the published curves include the optimal one (toggling it needs no stage). */
+  private optimalShown = true;
+  /** The sweep base key being precomputed for every bits (null = none). */
+  private precomputing: string | null = null;
   private unsubscribe: (() => void) | null = null;
   /** The "choose that file" notice of a link to an uploaded file, dismissed once a file loads. */
   private awaitingNotice: number | null = null;
@@ -71,6 +111,7 @@ export class Pipeline {
     this.client =
       client ??
       new ComputeClient(undefined, {
+        onOptimum: () => this.optimumProgress(),
         onWorkerRestart: (role, cause, restored) => {
           this.store.getState().notify('error', `The ${role} compute worker stopped (${cause}); restarting it and re-sending the data.`);
           restored.then(
@@ -109,6 +150,7 @@ export class Pipeline {
       baseCurves: new Stage<Versioned<{ params: Params; methods: Method[] }>, CurveResult[]>({
         ...common('baseCurves'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
+        leading: true,
         run: (i) => (i.value.methods.length ? this.client.curves(i.value.params, i.value.methods) : Promise.resolve([])),
         apply: (out) => {
           this.baseCurves = out;
@@ -118,7 +160,13 @@ export class Pipeline {
       bsCurve: new Stage<Versioned<Params>, CurveResult[]>({
         ...common('bsCurve'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
-        run: (i) => (i.value.methods.includes('bskmq') ? this.client.curves(i.value, ['bskmq']) : Promise.resolve([])),
+        leading: true,
+        cached: (i) => this.bsCurveCache.get(bsCurveKey(i.version, i.value)),
+        run: async (i) => {
+          const out = i.value.methods.includes('bskmq') ? await this.client.curves(i.value, ['bskmq']) : [];
+          this.bsCurveCache.set(bsCurveKey(i.version, i.value), out);
+          return out;
+        },
         apply: (out) => {
           this.bsCurve = out;
           this.publishCurves();
@@ -127,8 +175,17 @@ export class Pipeline {
       sweep: new Stage<Versioned<Params>, SweepResult>({
         ...common('sweep'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
-        run: (i) => this.client.sweep(i.value),
-        apply: (out) => this.store.getState().setResults({ sweep: out }),
+        leading: true,
+        cached: (i) => this.sweepCache.get(JSON.stringify([sweepBaseKey(i.version, i.value), i.value.bits])),
+        run: async (i) => {
+          const out = await this.client.sweep(i.value);
+          this.sweepCache.set(JSON.stringify([sweepBaseKey(i.version, i.value), i.value.bits]), out);
+          return out;
+        },
+        apply: (out, i) => {
+          this.store.getState().setResults({ sweep: out });
+          void this.precomputeSweeps(i.version, i.value);
+        },
       }),
       adcSnap: new Stage<Versioned<AdcSnapRequest>, AdcSnapResult>({
         ...common('adcSnap'),
@@ -138,6 +195,7 @@ export class Pipeline {
       variation: new Stage<Versioned<{ params: Params; req: VariationRequest }>, VariationCurveResult[]>({
         ...common('variation'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
+        leading: true,
         run: (i) => this.client.variation(i.value.params, i.value.req),
         apply: (out) => this.store.getState().setResults({ variation: out }),
       }),
@@ -158,8 +216,50 @@ export class Pipeline {
     this.client.dispose();
   }
 
+  /**
+   * The sweep at every other bits for the sweep inputs of `p`, nearest bits first, one call at a
+   * time and only while the requested background stages rest, so it never delays them by more than
+   * one sweep. Stops when the data or the sweep inputs change.
+   */
+  private async precomputeSweeps(v: number, p: Params): Promise<void> {
+    const base = sweepBaseKey(v, p);
+    if (this.precomputing === base) return;
+    this.precomputing = base;
+    const order: number[] = [];
+    for (let d = 1; d <= MAX_BITS - MIN_BITS; d++) {
+      for (const b of [p.bits + d, p.bits - d]) if (b >= MIN_BITS && b <= MAX_BITS) order.push(b);
+    }
+    const current = () => this.precomputing === base && v === this.dataVersion;
+    for (const bits of order) {
+      const { baseCurves, bsCurve, sweep, variation } = this.stages;
+      await Promise.all([baseCurves.settled(), bsCurve.settled(), sweep.settled(), variation.settled()]);
+      const key = JSON.stringify([base, bits]);
+      if (!current()) return;
+      if (this.sweepCache.get(key)) continue;
+      try {
+        const out = await this.client.sweep({ ...p, bits });
+        if (!current()) return;
+        this.sweepCache.set(key, out);
+      } catch {
+        break; // a failed precompute is only a missed speed-up; the stage reports real failures
+      }
+    }
+    if (this.precomputing === base) this.precomputing = null;
+  }
+
+  /** A new point (or a restart) of the optimal error curve from the client. */
+  private optimumProgress(): void {
+    this.store.getState().setBusy('optimal', this.dataVersion > 0 && !this.client.optimalProgress().done);
+    if (this.dataVersion > 0) this.publishCurves();
+  }
+
   private publishCurves(): void {
-    const all = [...this.baseCurves, ...this.bsCurve];
+    const optimal: CurveResult[] = [];
+    if (this.store.getState().params.methods.includes('optimal') && this.dataVersion > 0) {
+      const o = this.client.optimalProgress();
+      optimal.push({ method: 'optimal', mse: o.mse, sqnrDb: o.sqnrDb });
+    }
+    const all = [...this.baseCurves, ...optimal, ...this.bsCurve];
     const order = (m: Method) => METHODS.indexOf(m);
     this.store.getState().setResults({ curves: all.sort((a, b) => order(a.method) - order(b.method)) });
   }
@@ -180,21 +280,18 @@ export class Pipeline {
     this.requestLayers(JSON.stringify(reportInputs));
     const hreq: HistogramRequest = { bins: s.display.binCount, domain: s.display.zoom, spikeShare: HISTOGRAM_SPIKE_SHARE };
     this.stages.histogram.request(JSON.stringify([v, hreq]), { version: v, value: hreq });
-    const baseMethods = p.methods.filter((m) => m !== 'bskmq');
+    const baseMethods = p.methods.filter((m) => m !== 'bskmq' && m !== 'optimal');
+    if (p.methods.includes('optimal') !== this.optimalShown) {
+      this.optimalShown = p.methods.includes('optimal');
+      if (s.results.curves) this.publishCurves();
+    }
     this.stages.baseCurves.request(JSON.stringify([v, baseMethods, pick(p, SHARED_KEYS)]), {
       version: v,
       value: { params: p, methods: baseMethods },
     });
     const hasBs = p.methods.includes('bskmq');
-    this.stages.bsCurve.request(JSON.stringify([v, hasBs, hasBs ? [pick(p, SHARED_KEYS), pick(p, BS_KEYS)] : null]), {
-      version: v,
-      value: p,
-    });
-    const sweepSwept = p.suppressMode === 'band' ? [p.pctLow, p.pctHigh] : [p.bandLow, p.bandHigh];
-    this.stages.sweep.request(JSON.stringify([v, p.bits, pick(p, SHARED_KEYS), pick(p, SWEEP_KEYS), sweepSwept]), {
-      version: v,
-      value: p,
-    });
+    this.stages.bsCurve.request(bsCurveKey(v, p), { version: v, value: p });
+    this.stages.sweep.request(JSON.stringify([sweepBaseKey(v, p), p.bits]), { version: v, value: p });
     const d = s.display;
     const req: VariationRequest = { sigma: d.adcSigma, sigmaOf: d.adcSigmaOf, trials: d.adcTrials };
     this.stages.variation.request(JSON.stringify([v, p.methods, pick(p, SHARED_KEYS), hasBs ? pick(p, BS_KEYS) : null, req]), {
@@ -398,6 +495,9 @@ export class Pipeline {
     this.dataVersion++;
     this.baseCurves = [];
     this.bsCurve = [];
+    this.bsCurveCache.clear();
+    this.sweepCache.clear();
+    this.precomputing = null;
     for (const s of Object.values(this.stages)) s.invalidate();
     const st = this.store.getState();
     st.setResults({ ...EMPTY_RESULTS, busy: st.results.busy });
@@ -411,6 +511,7 @@ export class Pipeline {
       pointSet: result.pointSet,
       dataVersion: this.dataVersion,
     });
+    this.optimumProgress();
   }
 
   private loadFailed(e: unknown): void {
@@ -432,6 +533,7 @@ function stageLabel(stage: StageName): string {
     baseCurves: 'error curves',
     bsCurve: 'BS-KMQ error curve',
     sweep: 'suppression sweep',
+    optimal: 'optimal error curve',
     adcSnap: 'reference snapping',
     variation: 'reference variation',
   };

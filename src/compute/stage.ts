@@ -15,6 +15,13 @@ export interface StageOptions<I, O> {
   onBusy?: (busy: boolean) => void;
   /** Wait this long after a request before running it, so a burst of slider input runs once. */
   debounceMs?: number;
+  /**
+   * With debounceMs: a request after a quiet spell (no request for debounceMs) runs at once,
+   * only the requests of a burst (a slider drag) wait. A click or key press then costs no delay.
+   */
+  leading?: boolean;
+  /** A result already known for `input` (a cache): applied at once, without running or going busy. */
+  cached?: (input: I) => O | undefined;
 }
 
 export class Stage<I, O> {
@@ -36,15 +43,46 @@ export class Stage<I, O> {
   request(key: string, input: I): void {
     if (key === this.key) return;
     this.key = key;
+    const now = Date.now();
+    const quiet = now - this.lastRequestAt >= (this.opts.debounceMs ?? 0);
+    this.lastRequestAt = now;
+    const hit = this.opts.cached?.(input);
+    if (hit !== undefined) {
+      this.applyKnown(hit, input);
+      return;
+    }
     this.pending = { gen: ++this.generation, input };
     this.opts.onBusy?.(true);
-    if (this.opts.debounceMs && this.opts.debounceMs > 0) {
+    if (this.opts.leading && quiet && this.timer === null && !this.inFlight) void this.pump();
+    else if (this.opts.debounceMs && this.opts.debounceMs > 0) {
       if (this.timer !== null) clearTimeout(this.timer);
       this.timer = setTimeout(() => {
         this.timer = null;
         void this.pump();
       }, this.opts.debounceMs);
     } else void this.pump();
+  }
+
+  private lastRequestAt = -Infinity;
+
+  /** Applies a cached result as the newest one: drops what waits; a running job's result will be stale. */
+  private applyKnown(output: O, input: I): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
+    const gen = ++this.generation;
+    if (this.opts.valid?.(input) ?? true) {
+      this.appliedGeneration = gen;
+      this.opts.apply(output, input);
+    }
+    if (!this.inFlight) this.finish();
+  }
+
+  private finish(): void {
+    this.opts.onBusy?.(false);
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Forgets the last key so the next request runs even if unchanged (after a worker restart). */
@@ -83,12 +121,7 @@ export class Stage<I, O> {
     } finally {
       this.inFlight = false;
       if (this.pending) void this.pump();
-      else if (this.timer === null) {
-        this.opts.onBusy?.(false);
-        const waiters = this.settledWaiters;
-        this.settledWaiters = [];
-        for (const w of waiters) w();
-      }
+      else if (this.timer === null) this.finish();
     }
   }
 }

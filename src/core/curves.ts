@@ -91,6 +91,11 @@ export interface SuppressionSweep {
 export interface SweepOptions {
   /** Widths to sweep; default 0 … 0.25 in steps of 0.01 (band) or 0 … 10 % in steps of 0.5 (percentile). */
   grid?: readonly number[];
+  /**
+   * The reference MSEs when the caller already has them (the app's design cache): `kmeans` with
+   * params' seed and restarts, and `optimal`, both at `bits`. Default: designed here.
+   */
+  references?: { kmeansMse: number; optimalMse: number };
 }
 
 /** Default band-mode grid: 0 … 0.25 in steps of 0.01. */
@@ -130,8 +135,8 @@ export function suppressionSweep(ps: PointSet, params: Params, bits: number, opt
     mse: points.map((p) => p.mse),
     mseInterior: points.map((p) => p.mseInterior),
     entropyBits: points.map((p) => p.entropyBits),
-    kmeansMse: mseOf(ps, designQuantizer(ps, 'kmeans', bits, params)),
-    optimalMse: optimalReference(ps, bits).mse,
+    kmeansMse: options.references?.kmeansMse ?? mseOf(ps, designQuantizer(ps, 'kmeans', bits, params)),
+    optimalMse: options.references?.optimalMse ?? optimalReference(ps, bits).mse,
     current,
   };
 }

@@ -75,7 +75,7 @@ export interface ResultsSlice {
   busy: Partial<Record<StageName, boolean>>;
 }
 
-export type StageName = 'load' | 'report' | 'histogram' | 'baseCurves' | 'bsCurve' | 'sweep' | 'adcSnap' | 'variation';
+export type StageName = 'load' | 'report' | 'histogram' | 'baseCurves' | 'bsCurve' | 'sweep' | 'adcSnap' | 'variation' | 'optimal';
 
 export interface AppState {
   params: Params;

@@ -3,7 +3,8 @@ import { createEngine, histogramOf } from '../../src/compute/engine';
 import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
 import { buildPointSet } from '../../src/core/pointset';
 import { designReport, inputInfo } from '../../src/core/report';
-import { generate } from '../../src/core/generators';
+import { generate, resolveGeneratorOptions } from '../../src/core/generators';
+import { errorCurves, suppressionSweep } from '../../src/core/curves';
 
 const params: Params = { ...DEFAULT_PARAMS, methods: [...DEFAULT_PARAMS.methods] };
 const small = { n: 20_000, seed: 3 };
@@ -124,6 +125,21 @@ describe('compute engine', () => {
     const s2 = engine.sweep({ ...params, bandLow: 0.2, bandHigh: 0.1 });
     expect(s2).toEqual(s1);
     expect(s1.bits).toBe(3);
+  });
+
+  it('curves and the sweep read the design cache yet equal core errorCurves and suppressionSweep exactly', async () => {
+    const engine = createEngine();
+    await engine.loadGenerator('relu6', { n: 5000, seed: 1 });
+    const ps = buildPointSet(generate('relu6', resolveGeneratorOptions('relu6', { n: 5000, seed: 1 })));
+    engine.report(params); // fills the cache the curves then share
+    const methods = ['linear', 'kmeans', 'bskmq', 'optimal'] as const;
+    const expected = errorCurves(ps, params, methods).curves.map((c) => ({ method: c.method, mse: c.mse, sqnrDb: c.sqnrDb }));
+    expect(engine.curves(params, methods)).toEqual(expected);
+    const seeds = engine.optima([2, 5]);
+    expect(seeds.map((s) => [s.mse, s.sqnrDb])).toEqual([1, 4].map((i) => [expected[3].mse[i], expected[3].sqnrDb[i]]));
+    const core = suppressionSweep(ps, { ...params, bandLow: 0, bandHigh: 0 }, params.bits);
+    const s = engine.sweep(params);
+    expect([s.x, s.mse, s.kmeansMse, s.optimalMse]).toEqual([core.x, core.mse, core.kmeansMse, core.optimalMse]);
   });
 });
 

@@ -99,4 +99,53 @@ describe('pipeline stage', () => {
     await stage.settled();
     expect(runs).toEqual([4]);
   });
+
+  it('runs a request after a quiet spell at once, and debounces only the requests of a burst (leading)', async () => {
+    const runs: number[] = [];
+    const stage = new Stage<number, number>({
+      name: 't',
+      debounceMs: 40,
+      leading: true,
+      run: async (i) => {
+        runs.push(i);
+        return i;
+      },
+      apply: () => undefined,
+      onError: () => undefined,
+    });
+    stage.request('1', 1);
+    expect(runs).toEqual([1]);
+    await stage.settled();
+    stage.request('2', 2);
+    stage.request('3', 3);
+    expect(runs).toEqual([1]);
+    await stage.settled();
+    expect(runs).toEqual([1, 3]);
+  });
+
+  it('applies a cached result at once without running, and drops the result of a run it overtakes', async () => {
+    const runs: number[] = [];
+    const applied: number[] = [];
+    const busy: boolean[] = [];
+    const gate = deferred<number>();
+    const stage = new Stage<number, number>({
+      name: 't',
+      cached: (i) => (i === 2 ? 20 : undefined),
+      run: (i) => {
+        runs.push(i);
+        return gate.promise;
+      },
+      apply: (o) => applied.push(o),
+      onError: () => undefined,
+      onBusy: (b) => busy.push(b),
+    });
+    stage.request('1', 1);
+    stage.request('2', 2);
+    expect(applied).toEqual([20]);
+    gate.resolve(10);
+    await stage.settled();
+    expect(runs).toEqual([1]);
+    expect(applied).toEqual([20]);
+    expect(busy.at(-1)).toBe(false);
+  });
 });
