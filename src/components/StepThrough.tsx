@@ -9,14 +9,16 @@
  * timer that only advances the step, and with animations off (`anim=0`, prefers-reduced-motion)
  * levels jump instead of gliding.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { StepChart, StepMseChart, METHOD_LABELS } from '../charts';
 import { isTraceMethod, TRACE_METHODS, type TraceMethod } from '../core/trace';
 import type { Params } from '../core/params';
 import type { StepTraceResult } from '../compute/traceEngine';
 import { useApp, useServices } from '../state/context';
 import { encodeUrlState } from '../state/urlCodec';
-import { commandOfKey, frameAt, mseSeries, seedFrameCount, stepAfter, stepCount, type StepCommand } from './stepModel';
+import {
+  commandOfKey, frameAt, mseSeries, seedFrameCount, settledStep, stepAfter, stepCount, VISIBLE_CHANGE, type StepCommand,
+} from './stepModel';
 import './StepThrough.css';
 
 /** Time per frame while playing. */
@@ -140,6 +142,14 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
 
   const domain: [number, number] | null = display.zoom ?? (input && input.min !== null && input.max !== null ? [input.min, input.max] : null);
   const stale = result !== null && result.key !== key;
+  const domainWidth = domain ? domain[1] - domain[0] : 0;
+  // Frames after this one each move the levels by under a pixel: Lloyd's long, slow tail.
+  const settled = useMemo(
+    () => (trace && domainWidth > 0 ? settledStep(trace, comparing, domainWidth * VISIBLE_CHANGE) : Math.max(0, count - 1)),
+    [trace, comparing, domainWidth, count],
+  );
+  const settlesEarly = trace !== null && settled < count - 1;
+  const scrubMarks = useId();
   const label = METHOD_LABELS[method];
   const main = trace ? frameAt(trace.main, current) : null;
   const other = trace && comparing && trace.unsuppressed ? frameAt(trace.unsuppressed, current) : null;
@@ -194,7 +204,10 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
           <button type="button" data-testid="step.last" onClick={() => { setPlaying(false); go('last'); }} disabled={!trace || current >= count - 1}
             aria-label="Last frame">Last »</button>
           <input type="range" className="step-scrub" data-testid="step.scrub" aria-label="Frame" min={0} max={Math.max(0, count - 1)} step={1}
-            value={current} disabled={!trace} onChange={(e) => { setPlaying(false); setStep(Number(e.target.value)); }} />
+            value={current} disabled={!trace} onChange={(e) => { setPlaying(false); setStep(Number(e.target.value)); }}
+            list={settlesEarly ? scrubMarks : undefined}
+            title={settlesEarly ? `No visible change from one frame to the next after frame ${settled + 1} of ${count}` : undefined} />
+          {settlesEarly && <datalist id={scrubMarks}><option value={settled} label={`frame ${settled + 1}`} /></datalist>}
           {trace?.unsuppressed && (
             <label className="step-compare">
               <input type="checkbox" data-testid="step.compare" checked={compare} onChange={(e) => setCompare(e.target.checked)} />
@@ -206,6 +219,13 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
       <p className="step-status">
         <span className="step-frame" data-testid="step.frame">{trace ? `frame ${current + 1} / ${count}` : 'frame – / –'}</span>
         {main && <span className="step-phase muted"> · {main.phase === 'seed' ? 'seeding' : main.phase === 'iterate' ? `iteration ${main.iteration}` : 'final'}</span>}
+        {settlesEarly && (
+          <span className="step-settled muted" data-testid="step.settled">
+            {current > settled
+              ? ` · no visible change since frame ${settled + 1} (each step moves the levels by under ${VISIBLE_CHANGE * 100} % of the range)`
+              : ` · no visible change after frame ${settled + 1}`}
+          </span>
+        )}
         {stale && <span className="muted"> · updating…</span>}
         {presentation && <span className="muted step-keys"> · ← → step · space play/pause · Home/End</span>}
       </p>
@@ -230,7 +250,8 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
         </div>
       )}
       {trace && (
-        <StepMseChart series={series} frames={count} seedFrames={seedFrameCount(trace.main)} current={current} height={mseHeight} />
+        <StepMseChart series={series} frames={count} seedFrames={seedFrameCount(trace.main)} current={current}
+          settledFrame={settlesEarly ? settled : undefined} height={mseHeight} />
       )}
     </section>
   );

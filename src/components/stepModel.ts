@@ -55,6 +55,35 @@ export function mseSeries(result: StepTraceResult, compare: boolean): StepMseSer
   return series;
 }
 
+/**
+ * A frame-to-frame level move below this share of the shown range is under a pixel on any chart
+ * up to 1000 px wide: Lloyd's long tail of such steps looks like a still picture.
+ */
+export const VISIBLE_CHANGE = 1e-3;
+
+/** Largest level move from step s − 1 to step s; Infinity while seeding changes the number of levels. */
+function moveAt(trace: Trace, s: number): number {
+  const a = frameAt(trace, s).levels, b = frameAt(trace, s - 1).levels;
+  if (a.length !== b.length) return Infinity;
+  let d = 0;
+  for (let j = 0; j < a.length; j++) d = Math.max(d, Math.abs(a[j] - b[j]));
+  return d;
+}
+
+/**
+ * The last step that moves some level of a shown trace by more than `tolerance` (value units):
+ * every later step moves each level by at most `tolerance`, so the picture no longer changes
+ * visibly from one frame to the next. 0 for a still or empty trace.
+ */
+export function settledStep(result: StepTraceResult, compare: boolean, tolerance: number): number {
+  const steps = stepCount(result, compare);
+  const traces = compare && result.unsuppressed ? [result.main, result.unsuppressed] : [result.main];
+  if (traces.some((t) => t.frames.length === 0)) return 0;
+  let s = steps - 1;
+  while (s > 0 && traces.every((t) => moveAt(t, s) <= tolerance)) s--;
+  return s;
+}
+
 export type StepCommand = 'first' | 'prev' | 'next' | 'last';
 
 /** The step after a command, within 0 … count − 1. */

@@ -3,7 +3,7 @@ import { buildExactPointSet } from '../../src/core/pointset';
 import { generate } from '../../src/core/generators';
 import { DEFAULT_PARAMS } from '../../src/core/params';
 import { stepTrace, traceBuffers } from '../../src/compute/traceEngine';
-import { commandOfKey, frameAt, mseSeries, stepAfter, stepCount } from '../../src/components/stepModel';
+import { commandOfKey, frameAt, mseSeries, settledStep, stepAfter, stepCount } from '../../src/components/stepModel';
 
 const ps = buildExactPointSet(generate('relu6', { n: 2000, seed: 4 }));
 const params = { ...DEFAULT_PARAMS, methods: [...DEFAULT_PARAMS.methods] };
@@ -31,6 +31,22 @@ describe('step model', () => {
     expect(stepCount(r, false)).toBe(r.main.frames.length);
     expect(frameAt(r.main, n - 1).phase).toBe('final');
     expect(frameAt(r.unsuppressed!, n - 1).phase).toBe('final');
+  });
+
+  it('settles at the last step that moves a level of either shown run by more than the tolerance', () => {
+    const tol = 6e-3;
+    const maxMove = (s: number) => Math.max(...[r.main, r.unsuppressed!].map((t) => {
+      const a = frameAt(t, s).levels, b = frameAt(t, s - 1).levels;
+      return a.length !== b.length ? Infinity : Math.max(0, ...a.map((v, j) => Math.abs(v - b[j])));
+    }));
+    const n = stepCount(r, true);
+    const s = settledStep(r, true, tol);
+    expect(s).toBeGreaterThan(0);
+    expect(s).toBeLessThan(n - 1);
+    expect(maxMove(s)).toBeGreaterThan(tol);
+    for (let k = s + 1; k < n; k++) expect(maxMove(k)).toBeLessThanOrEqual(tol);
+    expect(settledStep(r, true, Infinity)).toBe(0);
+    expect(settledStep(r, true, 0)).toBeGreaterThanOrEqual(s);
   });
 
   it('gives one MSE value per step in every series, with the suppressed set and the unsuppressed run', () => {

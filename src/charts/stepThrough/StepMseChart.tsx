@@ -3,6 +3,7 @@ import { useMemo, type Ref } from 'react';
 import { FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
+import { HALO } from '../common/Halo';
 import { useContainerWidth } from '../useContainerWidth';
 import { layoutStepMse, type StepMseInput } from './layout';
 
@@ -13,12 +14,12 @@ export interface StepMseChartProps extends StepMseInput {
 }
 
 export function StepMseChart(props: StepMseChartProps) {
-  const { series, frames, seedFrames, current, height = 200, svgRef } = props;
+  const { series, frames, seedFrames, current, settledFrame, height = 200, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
   const layout = useMemo(
-    () => layoutStepMse({ series, frames, seedFrames, current }, width, height),
-    [series, frames, seedFrames, current, width, height],
+    () => layoutStepMse({ series, frames, seedFrames, current, settledFrame }, width, height),
+    [series, frames, seedFrames, current, settledFrame, width, height],
   );
   const { margin, plotWidth, plotHeight } = layout;
   return (
@@ -29,7 +30,15 @@ export function StepMseChart(props: StepMseChartProps) {
         {layout.seedBand && (
           <g className="seed-band">
             <rect x={layout.seedBand.x} y={0} width={layout.seedBand.width} height={plotHeight} fill={MUTED} fillOpacity={0.12} />
-            <text x={4} y={12} fontSize={10} fill={MUTED}>seeding</text>
+            <text x={4} y={12} fontSize={11} fill={MUTED}>seeding</text>
+          </g>
+        )}
+        {layout.settled && (
+          <g className="settled" data-frame={layout.settled.frame + 1}>
+            <rect x={layout.settled.x} y={0} width={Math.max(0, plotWidth - layout.settled.x)} height={plotHeight}
+              fill={MUTED} fillOpacity={0.06} />
+            <line x1={layout.settled.x} x2={layout.settled.x} y1={0} y2={plotHeight} stroke={MUTED} strokeDasharray="2 3" />
+            <text x={plotWidth - 4} y={12} textAnchor="end" fontSize={11} fill={MUTED} {...HALO}>{layout.settled.label}</text>
           </g>
         )}
         {layout.paths.map((p) => (

@@ -76,4 +76,22 @@ describe('layoutStepMse', () => {
     expect(l.seedBand).toBeNull();
     expect(l.xTicks[0].label).toBe('1');
   });
+
+  it('spreads a long run on a square-root frame axis, so early frames get most of the width', () => {
+    const values = Array.from({ length: 90 }, (_, i) => 1 + 10 / (i + 1));
+    const l = layoutStepMse({ series: [{ ...series[0], values }], frames: 90, seedFrames: 5, current: 9 }, 600, 200);
+    expect(l.cursor).toBeCloseTo(l.plotWidth * Math.sqrt(9 / 89), 1);
+    expect(l.xLabel).toMatch(/√/);
+    expect(l.xTicks.map((t) => t.label)).toEqual(expect.arrayContaining(['1', '10', '90']));
+    for (let i = 1; i < l.xTicks.length; i++) expect(l.xTicks[i].pos - l.xTicks[i - 1].pos).toBeGreaterThanOrEqual(26);
+  });
+
+  it('marks where the levels stop changing visibly, only when that is before the last frame', () => {
+    const base = { series, frames: 5, seedFrames: 2, current: 3 };
+    const l = layoutStepMse({ ...base, settledFrame: 2 }, 500, 200);
+    expect(l.settled).toMatchObject({ frame: 2, label: 'no visible change after frame 3' });
+    expect(l.settled!.x).toBeCloseTo(l.plotWidth / 2, 1);
+    expect(layoutStepMse({ ...base, settledFrame: 4 }, 500, 200).settled).toBeNull();
+    expect(layoutStepMse(base, 500, 200).settled).toBeNull();
+  });
 });

@@ -7,7 +7,7 @@
  * frame's levels one mark per level index (a level keeps its key from frame to frame, so it can be
  * seen moving), the seeds chosen in the frame, k-means++'s candidates and BS-KMQ's pinned levels.
  */
-import { line, scaleLinear, scaleLog } from 'd3';
+import { line, scaleLinear, scaleLog, scaleSqrt } from 'd3';
 import type { Method } from '../../core/params';
 import { METHOD_COLORS } from '../colors';
 import { linearTicks, logTicks, px, safeSize, widestLabel, type Frame, type Tick } from '../common/geometry';
@@ -92,7 +92,14 @@ export interface StepMseInput {
   seedFrames: number;
   /** The frame shown. */
   current: number;
+  /** The first frame from which the levels no longer change visibly (0-based); marked when before the last frame. */
+  settledFrame?: number;
 }
+
+/** From this many frames on, the frame axis is a square-root scale, so the early, moving frames get most of the width. */
+export const SQRT_FRAME_AXIS_FROM = 25;
+/** Frame numbers (1-based) a square-root frame axis may label, as many as fit. */
+const SQRT_TICK_STEPS = [1, 2, 5];
 
 export interface StepMseLayout extends Frame {
   xTicks: Tick[]; yTicks: Tick[];
@@ -101,6 +108,8 @@ export interface StepMseLayout extends Frame {
   paths: { key: string; label: string; color: string; dashed: boolean; d: string; current: { x: number; y: number } | null }[];
   seedBand: { x: number; width: number } | null;
   cursor: number;
+  /** Where the levels stop changing visibly: a line at `x`, the rest of the plot shaded, and a label. */
+  settled: { x: number; frame: number; label: string } | null;
   legend: { key: string; label: string; color: string; dashed: boolean; x: number }[];
 }
 
@@ -133,10 +142,13 @@ export function layoutStepMse(input: StepMseInput, width: number, height: number
   const yTickWidth = widestLabel(yTicks);
   margin.left = Math.ceil(Math.max(48, yTickWidth + 30));
   const plotWidth = Math.max(40, size.width - margin.left - margin.right);
-  const xs = scaleLinear().domain([0, Math.max(1, frames - 1)]).range([0, plotWidth]);
-  const xTicks = linearTicks(xs, Math.max(2, Math.min(frames, Math.round(plotWidth / 70))), 'd')
-    .filter((t) => Number.isInteger(t.value))
-    .map((t) => ({ ...t, label: String(t.value + 1) }));
+  const sqrtAxis = frames >= SQRT_FRAME_AXIS_FROM;
+  const xs = (sqrtAxis ? scaleSqrt() : scaleLinear()).domain([0, Math.max(1, frames - 1)]).range([0, plotWidth]);
+  const xTicks = sqrtAxis
+    ? sqrtFrameTicks(xs, frames)
+    : linearTicks(xs, Math.max(2, Math.min(frames, Math.round(plotWidth / 70))), 'd')
+      .filter((t) => Number.isInteger(t.value))
+      .map((t) => ({ ...t, label: String(t.value + 1) }));
   const current = Math.min(frames - 1, Math.max(0, input.current));
   const paths = input.series.map((s) => {
     const pts: [number, number][] = [];
@@ -160,8 +172,35 @@ export function layoutStepMse(input: StepMseInput, width: number, height: number
   return {
     width: size.width, height: size.height, margin, plotWidth, plotHeight,
     xTicks, yTicks, log,
-    xLabel: 'frame (seeding shaded, then one Lloyd iteration per frame)', yLabel: log ? 'MSE (log)' : 'MSE',
+    xLabel: `frame${sqrtAxis ? ' (√ scale)' : ''}: seeding shaded, then one Lloyd iteration per frame`, yLabel: log ? 'MSE (log)' : 'MSE',
     xLabelOffset: 34, yLabelOffset: Math.ceil(yTickWidth + 16),
     paths, seedBand: seedBand && seedBand.width > 0 ? seedBand : null, cursor: px(xs(current)), legend,
+    settled: settledMark(input.settledFrame, frames, xs),
   };
+}
+
+/** Labels frame numbers 1, 2, 5, 10, 20, 50, … (and the last frame) on a square-root axis, at least 26 px apart. */
+function sqrtFrameTicks(xs: (v: number) => number, frames: number): Tick[] {
+  const numbers: number[] = [];
+  for (let decade = 1; decade <= frames; decade *= 10) {
+    for (const step of SQRT_TICK_STEPS) if (step * decade <= frames) numbers.push(step * decade);
+  }
+  if (numbers[numbers.length - 1] !== frames) numbers.push(frames);
+  const ticks: Tick[] = [];
+  for (const n of numbers) {
+    const position = px(xs(n - 1));
+    const previous = ticks[ticks.length - 1];
+    if (previous && position - previous.pos < 26) {
+      // The last frame's label wins over a crowded round number before it.
+      if (n !== frames) continue;
+      ticks.pop();
+    }
+    ticks.push({ value: n - 1, pos: position, label: String(n) });
+  }
+  return ticks;
+}
+
+function settledMark(settled: number | undefined, frames: number, xs: (v: number) => number): StepMseLayout['settled'] {
+  if (settled === undefined || !Number.isInteger(settled) || settled < 0 || settled >= frames - 1) return null;
+  return { x: px(xs(settled)), frame: settled, label: `no visible change after frame ${settled + 1}` };
 }
