@@ -7,7 +7,7 @@
  * (a report, a histogram, curves) and, on request, the point set's arrays do.
  */
 import { buildPointSet, pointSetFromArrays, lowerBound, type PointSet } from '../core/pointset';
-import { DEFAULT_PARAMS, MAX_BITS, MIN_BITS, type Method, type Params } from '../core/params';
+import { DEFAULT_PARAMS, MAX_BITS, METHODS, MIN_BITS, type Method, type Params } from '../core/params';
 
 import { resolveBoundaries } from '../core/boundaries';
 import { computeBands } from '../core/suppression';
@@ -95,6 +95,8 @@ interface Loaded {
   ps: PointSet;
   source: SourceInfo;
   cache: ReportCache;
+  /** ADC variation curves of the methods other than bskmq, by their inputs (see `variation`). */
+  variationMemo: Map<string, VariationCurveResult[]>;
 }
 
 /** A ByteSource over a Blob (a File from the picker or drag and drop): reads slices on demand. */
@@ -224,7 +226,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       info = decoded;
     }
     const source: SourceInfo = { file: file.file, tensor: info.name || null, shape: [...info.shape], dtype: info.dtype };
-    loaded = { ps, source, cache: new ReportCache(ps) };
+    loaded = { ps, source, cache: new ReportCache(ps), variationMemo: new Map() };
     return {
       input: inputInfo(ps, source, DEFAULT_PARAMS),
       format: file.format,
@@ -269,7 +271,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       }
       const ps = buildPointSet(samples);
       const source: SourceInfo = { file: null, tensor: null, shape: [samples.length], dtype: 'float32' };
-      loaded = { ps, source, cache: new ReportCache(ps) };
+      loaded = { ps, source, cache: new ReportCache(ps), variationMemo: new Map() };
       opened = null;
       openedSha = null;
       return {
@@ -325,7 +327,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
 
     importPointSet(t) {
       const ps = pointSetFromArrays(t.mode, t.x, t.w, t.s2, { nonFinite: t.nonFinite, min: t.min, max: t.max });
-      loaded = { ps, source: t.source, cache: new ReportCache(ps) };
+      loaded = { ps, source: t.source, cache: new ReportCache(ps), variationMemo: new Map() };
       opened = null;
       return pointSetSummary(ps);
     },
@@ -394,10 +396,24 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     },
 
     variation(params, req) {
-      const { ps, source, cache } = need();
+      const l = need();
+      const { ps, source, cache } = l;
       const bounds = resolveBoundaries(ps, params);
       const input = inputInfo(ps, source, params);
-      return variationCurves(ps, params, bounds, req, (bitsList) => cache.report(input, params, bitsList, now).report);
+      const run = (p: Params) => variationCurves(ps, p, bounds, req, (bitsList) => cache.report(input, p, bitsList, now).report);
+      // Each method's curve is computed on its own (core's referenceVariationCurves), so the methods
+      // a BS-KMQ setting cannot change are kept: a band change recomputes the bskmq curve alone.
+      const others = params.methods.filter((m) => m !== 'bskmq');
+      const key = JSON.stringify([others, params.seed, params.restarts, params.low, params.high, req]);
+      let base = l.variationMemo.get(key);
+      if (!base) {
+        base = others.length ? run({ ...params, methods: others }) : [];
+        if (l.variationMemo.size >= 16) l.variationMemo.clear();
+        l.variationMemo.set(key, base);
+      }
+      const bs = params.methods.includes('bskmq') ? run({ ...params, methods: ['bskmq'] }) : [];
+      const order = (m: Method) => METHODS.indexOf(m);
+      return [...base, ...bs].sort((a, b) => order(a.method) - order(b.method));
     },
 
     trace(req) {

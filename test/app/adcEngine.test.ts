@@ -50,4 +50,15 @@ describe('ADC engine stages', () => {
     expect(fine.mergedCodes).toEqual([]);
     fine.thresholds.forEach((t, j) => expect(Math.abs(t - quantizer.thresholds[j])).toBeLessThanOrEqual(fine.unitStep / 2 + 1e-12));
   });
+
+  it('variation after a band change equals a fresh engine\'s (the other methods\' curves are reused, bskmq is redone)', async () => {
+    const req = { sigma: 0.01, sigmaOf: 'range' as const, trials: 5 };
+    const warm = await loaded();
+    warm.variation(params, req);
+    const moved = { ...params, bandLow: 0.07 };
+    const fresh = await loaded();
+    expect(warm.variation(moved, req)).toEqual(fresh.variation(moved, req));
+    expect(warm.variation(moved, req).map((c) => c.method)).toEqual(['linear', 'cdf', 'kmeans', 'bskmq']);
+  });
 });
+
