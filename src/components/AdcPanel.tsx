@@ -93,7 +93,7 @@ export function AdcPanel() {
   const minSpacingAbs = display.adcMinSpacing * (U - L);
 
   return (
-    <section className="panel adc-panel" aria-labelledby="adc-title" data-testid="adc">
+    <section id="adc" className="panel adc-panel" aria-labelledby="adc-title" data-testid="adc">
       <h2 id="adc-title">
         ADC references{' '}
         <span className="muted">

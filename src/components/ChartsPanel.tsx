@@ -113,7 +113,7 @@ export function ChartsPanel() {
   }
 
   return (
-    <div className="charts">
+    <div className="charts" id="levels">
       <Card
         wide
         title="Histogram"

@@ -1,9 +1,17 @@
-/** The top bar: title, a busy indicator, the copy-link button and the theme toggle. */
+/** The top bar: title, links to the page's sections, a busy indicator, the copy-link button and the theme toggle. */
 import { useState } from 'react';
 import { useApp, useServices } from '../state/context';
 import type { Theme } from '../state/types';
 
 const NEXT_THEME: Record<Theme, Theme> = { auto: 'dark', dark: 'light', light: 'auto' };
+/** In-page links to the sections below the charts (ids set by the panels); Layers only for multi-tensor files. */
+const SECTIONS = [
+  { id: 'levels', label: 'Levels' },
+  { id: 'metrics', label: 'Metrics' },
+  { id: 'adc', label: 'ADC' },
+  { id: 'step-through', label: 'Step-through' },
+  { id: 'layers', label: 'Layers' },
+] as const;
 const THEME_LABEL: Record<Theme, string> = { auto: 'Theme: system', dark: 'Theme: dark', light: 'Theme: light' };
 
 export function Header() {
@@ -11,6 +19,7 @@ export function Header() {
   const theme = useApp((s) => s.display.theme);
   const busy = useApp((s) => Object.values(s.results.busy).some(Boolean) || s.data.status === 'loading');
   const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
+  const hasLayers = useApp((s) => s.data.tensors.length >= 2);
 
   const copy = async () => {
     const url = window.location.href;
@@ -30,6 +39,14 @@ export function Header() {
       <h1>
         BS-KMQ Explorer <span className="muted">nonlinear ADC levels</span>
       </h1>
+      <nav className="section-nav" aria-label="Sections of this page" data-testid="nav.sections">
+        {SECTIONS.filter((s) => s.id !== 'layers' || hasLayers).map((s, i) => (
+          <span key={s.id}>
+            {i > 0 && <span className="muted" aria-hidden="true"> · </span>}
+            <a href={`#${s.id}`}>{s.label}</a>
+          </span>
+        ))}
+      </nav>
       <span className={busy ? 'busy on' : 'busy'} role="status" aria-live="polite" data-testid="busy">
         {busy ? 'computing…' : ''}
       </span>

@@ -115,6 +115,7 @@ export function LayersPanel() {
 
   return (
     <section
+      id="layers"
       className="panel table-panel layers"
       aria-labelledby="layers-title"
       data-testid="layers.panel"

@@ -45,7 +45,7 @@ export function MetricsTable() {
   const focus = useApp((s) => s.params.focus);
   const rows = report?.results ?? [];
   return (
-    <section className="panel table-panel" aria-labelledby="metrics-title">
+    <section id="metrics" className="panel table-panel" aria-labelledby="metrics-title">
       <h2 id="metrics-title">
         Metrics{report ? <span className="muted"> at {rows[0]?.bits ?? ''} bits · {report.pointSet.mode} point set</span> : null}
       </h2>

@@ -163,7 +163,8 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
   const ready = trace !== null && !stale && error === null;
   return (
     <section
-      className={presentation ? 'step-panel step-present' : 'step-panel card'}
+      id="step-through"
+      className={presentation ? 'step-panel step-present' : 'step-panel panel'}
       data-testid="step.panel"
       data-state={error ? 'error' : ready ? 'ready' : 'busy'}
       data-method={method}
