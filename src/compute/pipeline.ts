@@ -517,7 +517,10 @@ export class Pipeline {
   private loadFailed(e: unknown): void {
     const st = this.store.getState();
     st.setData({ status: this.dataVersion > 0 ? 'ready' : 'error', progress: null });
-    st.notify('error', messageOf(e) + (this.dataVersion > 0 ? ' The data loaded before is still shown.' : ''));
+    const message = messageOf(e);
+    // Parse messages end without a full stop; the sentence appended here needs one before it.
+    const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
+    st.notify('error', this.dataVersion > 0 ? `${sentence} The data loaded before is still shown.` : message);
   }
 }
 
