@@ -34,7 +34,9 @@ describe('chart SVG snapshots', () => {
     expect(count(svg, 'band')).toBe(2);
     expect(count(svg, 'level')).toBe(4);
     expect(count(svg, 'threshold')).toBe(3);
-    expect(count(svg, 'rug')).toBe(4 + 3); // linear's 4 levels; cdf's distinct levels 0, 0.9, 3
+    // One path per rug row, one move-to per tick: linear's 4 levels; cdf's distinct levels 0, 0.9, 3.
+    expect(count(svg, 'rug')).toBe(2);
+    expect([...svg.matchAll(/class="rug" d="([^"]*)"/g)].map((m) => m[1].split('M').length - 1)).toEqual([4, 3]);
     expect(svg).not.toMatch(/NaN|Infinity/);
     await expect(svg).toMatchFileSnapshot('./__snapshots__/histogram.svg');
   });

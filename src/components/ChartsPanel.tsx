@@ -72,7 +72,9 @@ export function ChartsPanel() {
 
   const results = report?.results ?? [];
   const focusResult = results.find((r) => r.method === focusParam) ?? results.find((r) => r.method === 'bskmq') ?? results[0];
-  const focus = focusResult ? levelSet(focusResult) : null;
+  // Memoised on the report's objects, so a result of another stage (curves, sweep) does not redo the
+  // histogram's and the transfer chart's layouts (hundreds of marks at 8 bits).
+  const focus = useMemo(() => (focusResult ? levelSet(focusResult) : null), [focusResult]);
   const rugs = useMemo(
     () => results.filter((r) => r.method !== focusResult?.method).map(levelSet),
     [results, focusResult],
@@ -84,7 +86,10 @@ export function ChartsPanel() {
     ? [Math.min(bands.L, input?.min ?? bands.L), Math.max(bands.U, input?.max ?? bands.U)]
     : dataDomain;
   const linearResult = results.find((r) => r.method === 'linear');
-  const linear = linearResult ? levelSet(linearResult) : bands && focusResult ? linearLevelSet(bands.L, bands.U, focusResult.bits) : null;
+  const linear = useMemo(
+    () => (linearResult ? levelSet(linearResult) : bands && focusResult ? linearLevelSet(bands.L, bands.U, focusResult.bits) : null),
+    [linearResult, bands, focusResult],
+  );
   const bits = focusResult?.bits ?? reportParams?.bits ?? 3;
   const readout =
     focusResult && focusResult.method !== 'linear' && focusResult.bitsEquivalent !== null
