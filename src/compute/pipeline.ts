@@ -99,6 +99,8 @@ export class Pipeline {
   private bsCurve: CurveResult[] = [];
   private readonly bsCurveCache = new ResultCache<CurveResult[]>();
   private readonly sweepCache = new ResultCache<SweepResult>();
+  /** Resolved when the optimal curve is complete (see precomputeSweeps). */
+  private readonly optimalWaiters: (() => void)[] = [];
   /** Whether the published curves include the optimal one (toggling it needs no stage). */
   private optimalShown = true;
   /** The sweep base key being precomputed for every bits (null = none). */
@@ -196,7 +198,12 @@ export class Pipeline {
         ...common('variation'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
         leading: true,
-        run: (i) => this.client.variation(i.value.params, i.value.req),
+        // Its designs span bits 1–8 including the optimum at each, which the optimal curve's fill
+        // computes one width at a time: waiting for it keeps that curve progressive.
+        run: async (i) => {
+          await this.optimalDone();
+          return this.client.variation(i.value.params, i.value.req);
+        },
         apply: (out) => this.store.getState().setResults({ variation: out }),
       }),
     };
@@ -230,6 +237,8 @@ export class Pipeline {
       for (const b of [p.bits + d, p.bits - d]) if (b >= MIN_BITS && b <= MAX_BITS) order.push(b);
     }
     const current = () => this.precomputing === base && v === this.dataVersion;
+    // The optimal curve goes first: on a large exact set each of its widths is a long DP.
+    await this.optimalDone();
     for (const bits of order) {
       const { baseCurves, bsCurve, sweep, variation } = this.stages;
       await Promise.all([baseCurves.settled(), bsCurve.settled(), sweep.settled(), variation.settled()]);
@@ -247,9 +256,16 @@ export class Pipeline {
     if (this.precomputing === base) this.precomputing = null;
   }
 
+  /** Resolves once the optimal error curve of the resident data is complete. */
+  private async optimalDone(): Promise<void> {
+    while (!this.client.optimalProgress().done) await new Promise<void>((r) => this.optimalWaiters.push(r));
+  }
+
   /** A new point (or a restart) of the optimal error curve from the client. */
   private optimumProgress(): void {
-    this.store.getState().setBusy('optimal', this.dataVersion > 0 && !this.client.optimalProgress().done);
+    const done = this.client.optimalProgress().done;
+    this.store.getState().setBusy('optimal', this.dataVersion > 0 && !done);
+    if (done) for (const w of this.optimalWaiters.splice(0)) w();
     if (this.dataVersion > 0) this.publishCurves();
   }
 
