@@ -30,7 +30,7 @@ export function StepMseChart(props: StepMseChartProps) {
         {layout.seedBand && (
           <g className="seed-band">
             <rect x={layout.seedBand.x} y={0} width={layout.seedBand.width} height={plotHeight} fill={MUTED} fillOpacity={0.12} />
-            <text x={4} y={12} fontSize={11} fill={MUTED}>seeding</text>
+            <text x={4} y={12} fontSize={11} fill={MUTED} {...HALO}>seeding</text>
           </g>
         )}
         {layout.settled && (
