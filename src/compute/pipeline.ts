@@ -153,6 +153,7 @@ export class Pipeline {
         ...common('baseCurves'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
         leading: true,
+        after: () => this.stages.report.settled(),
         run: (i) => (i.value.methods.length ? this.client.curves(i.value.params, i.value.methods) : Promise.resolve([])),
         apply: (out) => {
           this.baseCurves = out;
@@ -163,6 +164,7 @@ export class Pipeline {
         ...common('bsCurve'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
         leading: true,
+        after: () => this.stages.report.settled(),
         cached: (i) => this.bsCurveCache.get(bsCurveKey(i.version, i.value)),
         run: async (i) => {
           const out = i.value.methods.includes('bskmq') ? await this.client.curves(i.value, ['bskmq']) : [];
@@ -178,6 +180,7 @@ export class Pipeline {
         ...common('sweep'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
         leading: true,
+        after: () => this.stages.report.settled(),
         cached: (i) => this.sweepCache.get(JSON.stringify([sweepBaseKey(i.version, i.value), i.value.bits])),
         run: async (i) => {
           const out = await this.client.sweep(i.value);
@@ -198,6 +201,7 @@ export class Pipeline {
         ...common('variation'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
         leading: true,
+        after: () => this.stages.report.settled(),
         // Its designs span bits 1–8 including the optimum at each, which the optimal curve's fill
         // computes one width at a time: waiting for it keeps that curve progressive.
         run: async (i) => {

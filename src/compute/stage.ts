@@ -20,6 +20,11 @@ export interface StageOptions<I, O> {
    * only the requests of a burst (a slider drag) wait. A click or key press then costs no delay.
    */
   leading?: boolean;
+  /**
+   * Waited for before each run (e.g. the interactive report settling), so a background stage
+   * never takes a core from the slider's live feedback; the newest request is run after it.
+   */
+  after?: () => Promise<void>;
   /** A result already known for `input` (a cache): applied at once, without running or going busy. */
   cached?: (input: I) => O | undefined;
 }
@@ -103,10 +108,14 @@ export class Stage<I, O> {
 
   private async pump(): Promise<void> {
     if (this.inFlight || !this.pending || this.timer !== null) return;
-    const job = this.pending;
-    this.pending = null;
     this.inFlight = true;
+    let job: { gen: number; input: I } | null = null;
     try {
+      if (this.opts.after) await this.opts.after();
+      // Taken after the wait: the newest request by then (null if a cached result replaced it).
+      job = this.pending;
+      this.pending = null;
+      if (!job) return;
       const output = await this.opts.run(job.input);
       if (job.gen > this.appliedGeneration && (this.opts.valid?.(job.input) ?? true)) {
         this.appliedGeneration = job.gen;
@@ -114,7 +123,7 @@ export class Stage<I, O> {
       }
     } catch (e) {
       // Errors of superseded requests are noise; only the newest request reports.
-      if (job.gen === this.generation) {
+      if (job && job.gen === this.generation) {
         this.key = null;
         this.opts.onError(e, job.input);
       }

@@ -148,4 +148,26 @@ describe('pipeline stage', () => {
     expect(applied).toEqual([20]);
     expect(busy.at(-1)).toBe(false);
   });
+
+  it('waits for `after` before running, then runs only the newest request', async () => {
+    const runs: number[] = [];
+    const gate = deferred<void>();
+    const stage = new Stage<number, number>({
+      name: 't',
+      after: () => gate.promise,
+      run: async (i) => {
+        runs.push(i);
+        return i;
+      },
+      apply: () => undefined,
+      onError: () => undefined,
+    });
+    stage.request('1', 1);
+    stage.request('2', 2);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(runs).toEqual([]);
+    gate.resolve();
+    await stage.settled();
+    expect(runs).toEqual([2]);
+  });
 });
