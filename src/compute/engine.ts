@@ -417,7 +417,9 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     },
 
     trace(req) {
-      epoch++;
+      // No epoch bump: the prefetch yields between designs, so this call is served promptly
+      // anyway, and cancelling it here left the neighbouring bit widths undesigned after every
+      // step-through refresh (the next bits change then designed every method itself).
       return stepTrace(need().ps, req);
     },
 

@@ -107,7 +107,11 @@ export class Stage<I, O> {
   }
 
   private async pump(): Promise<void> {
-    if (this.inFlight || !this.pending || this.timer !== null) return;
+    if (this.inFlight || this.timer !== null) return;
+    if (!this.pending) {
+      this.finish(); // a timer that fired with nothing left to run: the stage is idle
+      return;
+    }
     this.inFlight = true;
     let job: { gen: number; input: I } | null = null;
     try {
@@ -116,6 +120,9 @@ export class Stage<I, O> {
       job = this.pending;
       this.pending = null;
       if (!job) return;
+      // This is the newest request: a debounce timer still set for it has nothing left to run.
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
       const output = await this.opts.run(job.input);
       if (job.gen > this.appliedGeneration && (this.opts.valid?.(job.input) ?? true)) {
         this.appliedGeneration = job.gen;

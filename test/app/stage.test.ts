@@ -170,4 +170,32 @@ describe('pipeline stage', () => {
     await stage.settled();
     expect(runs).toEqual([2]);
   });
+
+  it('with `after` and a burst during the wait, runs the newest request once and then goes idle', async () => {
+    const runs: number[] = [];
+    const busy: boolean[] = [];
+    const gate = deferred<void>();
+    const stage = new Stage<number, number>({
+      name: 't',
+      debounceMs: 20,
+      leading: true,
+      after: () => gate.promise,
+      run: async (i) => {
+        runs.push(i);
+        return i;
+      },
+      apply: () => undefined,
+      onError: () => undefined,
+      onBusy: (b) => busy.push(b),
+    });
+    stage.request('1', 1);
+    stage.request('2', 2);
+    stage.request('3', 3);
+    gate.resolve();
+    await stage.settled();
+    await new Promise((r) => setTimeout(r, 40));
+    expect(runs).toEqual([3]);
+    expect(stage.busy).toBe(false);
+    expect(busy.at(-1)).toBe(false);
+  });
 });
