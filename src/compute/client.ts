@@ -187,7 +187,15 @@ export class ComputeClient {
     const ticket = ++this.optimaTicket;
     this.optimal = { mse: [], sqnrDb: [], done: false, failed: false };
     this.events.onOptimum?.();
-    ready.then(() => this.fillOptima(ticket)).catch(() => undefined);
+    ready.then(
+      () => this.fillOptima(ticket),
+      () => {
+        // No point set in the background worker (a restart re-syncs with a new ticket): nothing will fill.
+        if (ticket !== this.optimaTicket) return;
+        this.optimal.failed = this.optimal.done = true;
+        this.events.onOptimum?.();
+      },
+    );
     return ready;
   }
 
