@@ -45,6 +45,7 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 
 test.describe('ADC view and exports', () => {
   test('every export downloads and parses: JSON = getReport(), CSV = the table, NumPy = the JSON', async ({ app, page }) => {
+    test.setTimeout(180_000); // seventeen downloads, each waiting for the settled report
     await app.open('g.n=2000&b=3&fo=kmeanspp');
     const report = await app.report();
     const focus = report.results.find((r) => r.method === 'kmeanspp')!;

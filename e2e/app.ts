@@ -203,9 +203,24 @@ export class ExplorerPage {
     return result!.levels;
   }
 
-  /** Clicks a button that downloads a file (an export) and returns the file's name and bytes. */
+  /**
+   * Clicks a button that downloads a file (an export) and returns the file's name and bytes.
+   * Chromium's download limiter occasionally swallows the second of two downloads started in
+   * quick succession (it prompts, and headless answers no); a user would click again, and so
+   * does this — once, and only when no download and no notice arrived.
+   */
   async download(testId: string): Promise<{ name: string; bytes: Buffer }> {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId(testId).click()]);
+    const button = this.page.getByTestId(testId);
+    await expect(button).toBeEnabled();
+    let [download] = await Promise.all([
+      this.page.waitForEvent('download', { timeout: 15_000 }).catch(() => null),
+      button.click(),
+    ]);
+    if (!download) {
+      await expect(this.page.getByTestId('notice'), `${testId} failed with a notice`).not.toContainText('Export failed');
+      await expect(button).toBeEnabled();
+      [download] = await Promise.all([this.page.waitForEvent('download'), button.click()]);
+    }
     const path = await download.path();
     return { name: download.suggestedFilename(), bytes: await readFile(path) };
   }
