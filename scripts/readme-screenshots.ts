@@ -5,8 +5,8 @@
  *
  * Starts `vite preview` on port 4207 itself, drives Debian's Chromium with Playwright and
  * writes PNGs to docs/screenshots/, each cropped to what it shows so it stays small:
- * overview-1280.png, overview-dark-1920.png, adc.png, step-through.png, presentation.png,
- * layers.png and notice.png. Animations are off (reduced motion), data are the seeded
+ * overview-1280.png, overview-dark-1920.png, adc.png, exports.png, step-through.png, presentation.png,
+ * layers.png, persistence.png and notice.png. Animations are off (reduced motion), data are the seeded
  * defaults and test/fixtures/formats files, so a re-run gives the same pictures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -158,6 +158,15 @@ async function main(): Promise<void> {
     await waitReady(page);
     await page.waitForSelector('[data-testid="layers.panel"][data-state="done"]', { timeout: 60_000 });
     await shootElement(page, '[data-testid="layers.panel"]', 'layers.png');
+    await shootElement(page, '[data-testid="export"]', 'exports.png');
+
+    // After a reload the upload comes back from this browser's IndexedDB, with its control to forget it.
+    await page.reload();
+    await page.getByTestId('data.source').filter({ hasText: 'deflated.npz' }).waitFor({ timeout: 60_000 });
+    await waitReady(page);
+    await page.evaluate(() => document.querySelector<HTMLElement>('.topbar')?.style.removeProperty('position'));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shootElement(page, 'section.panel.data', 'persistence.png');
     await page.context().close();
   } finally {
     await browser?.close();
