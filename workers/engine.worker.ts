@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import { createEngine, UserFacingError } from '../src/compute/engine';
 import type { LoadOptions, PointSetTransfer, ProgressCallback } from '../src/compute/types';
 import type { Method, Params } from '../src/core/params';
-import type { OptimumSeed } from '../src/compute/cachedReport';
+import type { DesignSeed, OptimumSeed } from '../src/compute/cachedReport';
 import { traceBuffers, type StepTraceRequest } from '../src/compute/traceEngine';
 import type { AdcSnapRequest, VariationRequest } from '../src/compute/adcEngine';
 
@@ -40,6 +40,10 @@ const api = {
   histogram: (req: Parameters<typeof engine.histogram>[0]) => guard(() => engine.histogram(req)),
   curves: (params: Params, methods: Method[]) => guard(() => engine.curves(params, methods)),
   sweep: (params: Params) => guard(() => engine.sweep(params)),
+  curvePart: (params: Params, method: Method, bitsList: number[]) =>
+    guard(() => engine.curvePart(params, method, bitsList)),
+  seedDesigns: (params: Params, method: Method, seeds: DesignSeed[]) =>
+    guard(() => engine.seedDesigns(params, method, seeds)),
   optima: (bitsList: number[]) =>
     guard(() => {
       const seeds = engine.optima(bitsList);
@@ -54,6 +58,8 @@ const api = {
     }),
   adcSnap: (req: AdcSnapRequest) => guard(() => engine.adcSnap(req)),
   variation: (params: Params, req: VariationRequest) => guard(() => engine.variation(params, req)),
+  bskmqVariationPart: (params: Params, req: VariationRequest, bitsList: number[]) =>
+    guard(() => engine.bskmqVariationPart(params, req, bitsList)),
   /** Test hook: kills this worker with an uncaught error, as a real crash would. */
   crash: () => {
     setTimeout(() => {

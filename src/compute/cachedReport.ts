@@ -55,6 +55,17 @@ export function pointSetFingerprint(ps: PointSet): string {
   return `${ps.mode}|${m}|${ps.n}|${ps.shift}|${ps.cs[m]}|${ps.css[m]}|${ps.min}|${ps.max}`;
 }
 
+/** A design (not the optimum) computed by another worker on the same point set and parameters. */
+export interface DesignSeed {
+  bits: number;
+  levels: Float64Array;
+  thresholds: Float64Array;
+  iterations: number;
+  seconds: number;
+  /** Fingerprint of the point set (see `pointSetFingerprint`); a seed for other data is ignored. */
+  fingerprint: string;
+}
+
 export class ReportCache {
   private readonly designs = new Map<string, Design>();
   private readonly optimum = new Map<number, { quantizer: Quantizer; mse: number; seconds: number }>();
@@ -120,6 +131,40 @@ export class ReportCache {
       if (s.fingerprint !== this.fingerprint || this.optimum.has(s.bits)) continue;
       const quantizer: Quantizer = { method: 'optimal', bits: s.bits, levels: s.levels, thresholds: s.thresholds, iterations: s.iterations };
       this.optimum.set(s.bits, { quantizer, mse: s.mse, seconds: s.seconds });
+      added++;
+    }
+    return added;
+  }
+
+  /** The designs of `method` (not optimal) at each bits, cached or designed into the cache, for another worker's cache. */
+  designSeeds(method: Method, bitsList: readonly number[], params: Params, now: () => number): DesignSeed[] {
+    return bitsList.map((bits) => {
+      const q = this.quantizer(method, bits, params, now);
+      const d = this.designs.get(designKey(method, bits, params));
+      return {
+        bits,
+        levels: q.levels.slice(),
+        thresholds: q.thresholds.slice(),
+        iterations: q.iterations,
+        seconds: d?.seconds ?? 0,
+        fingerprint: this.fingerprint,
+      };
+    });
+  }
+
+  /**
+   * Takes designs of `method` (not optimal) made by another worker for `params` on the same
+   * point set; returns how many were new.
+   */
+  seedDesigns(method: Method, params: Params, seeds: DesignSeed[]): number {
+    let added = 0;
+    if (method === 'optimal') return 0;
+    for (const s of seeds) {
+      const key = designKey(method, s.bits, params);
+      if (s.fingerprint !== this.fingerprint || this.designs.has(key)) continue;
+      const { bits, levels, thresholds, iterations } = s;
+      const q: Quantizer = { method, bits, levels, thresholds, iterations };
+      this.remember(key, { q, seconds: s.seconds });
       added++;
     }
     return added;

@@ -12,7 +12,7 @@
  */
 import * as Comlink from 'comlink';
 import type { EngineWorkerApi } from '../../workers/engine.worker';
-import { MAX_BITS, MIN_BITS, type Method, type Params } from '../core/params';
+import { MAX_BITS, METHODS, MIN_BITS, type Method, type Params } from '../core/params';
 import type {
   CurveResult,
   HistogramData,
@@ -24,6 +24,8 @@ import type {
   SweepResult,
 } from './types';
 import type { LayerRow } from './layersEngine';
+import type { CurvePart } from './engine';
+import { mergeVariation, splitWidths } from './splitCurve';
 import type { StepTraceRequest, StepTraceResult } from './traceEngine';
 import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
 
@@ -287,15 +289,58 @@ export class ComputeClient {
     return this.backgroundWorker().call((r) => r.curves(params, methods));
   }
 
+  /**
+   * One method's error curve over bits 1–8, its widths shared by both workers: a BS-KMQ setting
+   * change redesigns all eight widths, which in one worker is the longest wait after the change.
+   * The interactive worker takes its share in one call (a round trip per width waited for the
+   * main thread's rendering), starting with the width its report already designed. Each
+   * worker's designs are then seeded into the other's cache (not waited for), so the interactive
+   * prefetch of neighbouring bits finds them there.
+   */
+  async splitCurve(params: Params, method: Method): Promise<CurveResult> {
+    await this.backgroundReady;
+    const { interactive, background } = splitWidths(params.bits);
+    const bg = this.backgroundWorker().call((r) => r.curvePart(params, method, background));
+    const mine = this.interactiveWorker().call((r) => r.curvePart(params, method, interactive));
+    const seed = (to: WorkerHandle, part: CurvePart) =>
+      void to.call((r) => r.seedDesigns(params, method, part.designs)).catch(() => undefined);
+    const parts = await Promise.all([mine, bg]);
+    seed(this.backgroundWorker(), parts[0]);
+    seed(this.interactiveWorker(), parts[1]);
+    const mse = new Array<number>(ALL_BITS.length);
+    const sqnrDb = new Array<number>(ALL_BITS.length);
+    for (const part of parts) {
+      part.bits.forEach((b, i) => {
+        mse[b - MIN_BITS] = part.mse[i];
+        sqnrDb[b - MIN_BITS] = part.sqnrDb[i];
+      });
+    }
+    return { method, mse, sqnrDb };
+  }
+
   /** ADC view: snapping of the focused quantizer (fast; the interactive worker). */
   adcSnap(req: AdcSnapRequest): Promise<AdcSnapResult> {
     return this.interactiveWorker().call((r) => r.adcSnap(req));
   }
 
-  /** ADC view: reference variation of every method at bits 1–8 (slow; the background worker). */
+  /**
+   * ADC view: reference variation of every method at bits 1–8 (slow; the background worker,
+   * except the bskmq curve's widths that splitWidths gives the interactive worker).
+   */
   async variation(params: Params, req: VariationRequest): Promise<VariationCurveResult[]> {
     await this.backgroundReady;
-    return this.backgroundWorker().call((r) => r.variation(params, req));
+    if (!params.methods.includes('bskmq')) return this.backgroundWorker().call((r) => r.variation(params, req));
+    // The bskmq curve (the one a BS-KMQ change recomputes) is shared like splitCurve's widths,
+    // so each worker perturbs the designs its share of the curve just made.
+    const others = params.methods.filter((m) => m !== 'bskmq');
+    const { interactive, background } = splitWidths(params.bits);
+    const base = this.backgroundWorker().call((r) => r.variation({ ...params, methods: others }, req));
+    const bgPart = this.backgroundWorker().call((r) => r.bskmqVariationPart(params, req, background));
+    const iPart = this.interactiveWorker().call((r) => r.bskmqVariationPart(params, req, interactive));
+    const [rest, mine, theirs] = await Promise.all([base, iPart, bgPart]);
+    const bs = mergeVariation([...mine, ...theirs]);
+    const order = (m: Method) => METHODS.indexOf(m);
+    return [...rest, ...(bs ? [bs] : [])].sort((a, b) => order(a.method) - order(b.method));
   }
 
   private traceTicket = 0;

@@ -12,7 +12,7 @@ import { DEFAULT_PARAMS, MAX_BITS, METHODS, MIN_BITS, type Method, type Params }
 import { resolveBoundaries } from '../core/boundaries';
 import { computeBands } from '../core/suppression';
 import { inputInfo, type Report } from '../core/report';
-import { ReportCache, type OptimumSeed } from './cachedReport';
+import { ReportCache, type DesignSeed, type OptimumSeed } from './cachedReport';
 import { openFile, bytesSource, type ByteSource, type OpenedFile } from '../core/formats';
 import { generate, resolveGeneratorOptions, type GeneratorName } from '../core/generators';
 import { suppressionSweep } from '../core/curves';
@@ -63,6 +63,12 @@ export interface Engine {
   report(params: Params): ReportResult;
   histogram(req: HistogramRequest): HistogramData;
   curves(params: Params, methods: readonly Method[]): CurveResult[];
+  /**
+   * One method's error curve at some bit widths only (the two workers share a curve's widths),
+   * with its designs for the other worker's cache (`seedDesigns`).
+   */
+  curvePart(params: Params, method: Method, bitsList: number[]): CurvePart;
+  seedDesigns(params: Params, method: Method, seeds: DesignSeed[]): number;
   sweep(params: Params): SweepResult;
   /** The optimal quantizer at each bits (for the other worker's cache). */
   optima(bitsList: number[]): OptimumSeed[];
@@ -81,6 +87,19 @@ export interface Engine {
   adcSnap(req: AdcSnapRequest): AdcSnapResult;
   /** Reference-variation Monte Carlo of every method at bits 1–8 (ADC view), designs from the cache. */
   variation(params: Params, req: VariationRequest): VariationCurveResult[];
+  /**
+   * The bskmq curve of `variation` at some bit widths only (the two workers share its widths;
+   * each trial is seeded by its index alone, so the parts equal the whole), designs from the cache.
+   */
+  bskmqVariationPart(params: Params, req: VariationRequest, bitsList: number[]): VariationCurveResult[];
+}
+
+/** Error-curve values of one method at `bits` (aligned arrays), and the designs behind them. */
+export interface CurvePart {
+  bits: number[];
+  mse: number[];
+  sqnrDb: number[];
+  designs: DesignSeed[];
 }
 
 /** Where the samples came from, as the report's `input` names it. */
@@ -416,6 +435,14 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       return [...base, ...bs].sort((a, b) => order(a.method) - order(b.method));
     },
 
+    bskmqVariationPart(params, req, bitsList) {
+      const { ps, source, cache } = need();
+      const bounds = resolveBoundaries(ps, params);
+      const input = inputInfo(ps, source, params);
+      const p: Params = { ...params, methods: ['bskmq'] };
+      return variationCurves(ps, p, bounds, req, () => cache.report(input, p, bitsList, now).report);
+    },
+
     trace(req) {
       // No epoch bump: the prefetch yields between designs, so this call is served promptly
       // anyway, and cancelling it here left the neighbouring bit widths undesigned after every
@@ -428,6 +455,17 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       // report, the sweep's references and the ADC variation read: each design runs once.
       const { cache } = need();
       return methods.map((method) => ({ method, ...cache.curve(method, ALL_BITS, params, now) }));
+    },
+
+    curvePart(params, method, bitsList) {
+      const { cache } = need();
+      const curve = cache.curve(method, bitsList, params, now);
+      const designs = method === 'optimal' ? [] : cache.designSeeds(method, bitsList, params, now);
+      return { bits: [...bitsList], ...curve, designs };
+    },
+
+    seedDesigns(params, method, seeds) {
+      return loaded ? loaded.cache.seedDesigns(method, params, seeds) : 0;
     },
 
     sweep(params) {

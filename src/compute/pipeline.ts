@@ -164,10 +164,12 @@ export class Pipeline {
         ...common('bsCurve'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
         leading: true,
-        after: () => this.stages.report.settled(),
+        // No wait for the report: a bits change (the slider's feedback that must not be slowed)
+        // never requests the curve, and the curve's share of the interactive worker (about half of
+        // ~40 ms at 16 M samples) runs after the report it was requested with.
         cached: (i) => this.bsCurveCache.get(bsCurveKey(i.version, i.value)),
         run: async (i) => {
-          const out = i.value.methods.includes('bskmq') ? await this.client.curves(i.value, ['bskmq']) : [];
+          const out = i.value.methods.includes('bskmq') ? [await this.client.splitCurve(i.value, 'bskmq')] : [];
           this.bsCurveCache.set(bsCurveKey(i.version, i.value), out);
           return out;
         },
@@ -201,7 +203,8 @@ export class Pipeline {
         ...common('variation'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
         leading: true,
-        after: () => this.stages.report.settled(),
+        // No wait for the report (a bits change never requests it): like the bsCurve, the client
+        // shares its bskmq widths between the workers, each reusing the designs its curve part made.
         // Its designs span bits 1–8 including the optimum at each, which the optimal curve's fill
         // computes one width at a time: waiting for it keeps that curve progressive.
         run: async (i) => {
