@@ -10,7 +10,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_PARAMS, mergeParams, type Method, type Params } from '../core/params';
 import type { Report, InputInfo } from '../core/report';
 import type { TensorInfo } from '../core/formats';
-import type { HistogramData } from '../compute/types';
+import type { BandsResult, CurveResult, HistogramData, SweepResult } from '../compute/types';
 import type { AdcSnapResult, VariationCurveResult } from '../compute/adcEngine';
 import type { DataSource, Display, Notice, NoticeLevel } from './types';
 import { DEFAULT_DISPLAY } from './types';
@@ -30,31 +30,14 @@ export interface DataSlice {
   dataVersion: number;
 }
 
-/** BS-KMQ's bands as value ranges for shading; null when a band is empty. */
-export interface BandsView {
-  L: number;
-  U: number;
-  low: [number, number] | null;
-  high: [number, number] | null;
-  lowWeight: number;
-  highWeight: number;
-}
-
-export interface CurveSeries {
-  method: Method;
-  /** Index b − 1 for b = 1..8. */
-  mse: number[];
-  sqnrDb: number[];
-}
-
-export interface SweepView {
-  axis: 'band' | 'percentile';
-  x: number[];
-  mse: number[];
-  kmeansMse: number;
-  optimalMse: number;
-  bits: number;
-}
+/**
+ * What the results slice holds is exactly what the workers return (src/compute/types.ts):
+ * BS-KMQ's bands as value ranges for shading (null when a band is empty), one method's
+ * curve over bits 1–8 (index b − 1), and the suppression sweep.
+ */
+export type BandsView = BandsResult;
+export type CurveSeries = CurveResult;
+export type SweepView = SweepResult;
 
 export interface ResultsSlice {
   /** core's designReport for the current data, params and params.bits. */
