@@ -9,9 +9,11 @@ import {
   MAX_BITS,
   MIN_BITS,
   PARAM_HELP,
+  PARAM_SPECS,
   PIN_MODES,
   SUPPRESS_MODES,
   type Method,
+  type ParamKey,
   type Params,
 } from '../core/params';
 import { METHOD_COLORS, METHOD_LABELS } from '../charts/colors';
@@ -25,6 +27,13 @@ const PIN_LABELS: Record<(typeof PIN_MODES)[number], string> = {
   high: 'high (U)',
   none: 'none',
 };
+
+/** A slider's bounds are the parameter's allowed range from the one options contract (src/core/params.ts). */
+function rangeOf(key: ParamKey): { min: number; max: number } {
+  const spec = PARAM_SPECS[key];
+  if (spec.kind !== 'number') throw new Error(`${key} is not numeric`);
+  return { min: spec.min, max: spec.max };
+}
 
 export function Controls() {
   const { store } = useServices();
@@ -95,8 +104,7 @@ export function Controls() {
               testId="controls.bandLow"
               help={PARAM_HELP.bandLow}
               value={p.bandLow}
-              min={0}
-              max={0.5}
+              {...rangeOf('bandLow')}
               step={0.001}
               format={(v) => `${(v * 100).toFixed(1)} % of R`}
               onChange={(bandLow) => set({ bandLow })}
@@ -106,8 +114,7 @@ export function Controls() {
               testId="controls.bandHigh"
               help={PARAM_HELP.bandHigh}
               value={p.bandHigh}
-              min={0}
-              max={0.5}
+              {...rangeOf('bandHigh')}
               step={0.001}
               format={(v) => `${(v * 100).toFixed(1)} % of R`}
               onChange={(bandHigh) => set({ bandHigh })}
@@ -120,8 +127,7 @@ export function Controls() {
               testId="controls.pctLow"
               help={PARAM_HELP.pctLow}
               value={p.pctLow}
-              min={0}
-              max={50}
+              {...rangeOf('pctLow')}
               step={0.1}
               format={(v) => `${v.toFixed(1)} %`}
               onChange={(pctLow) => set({ pctLow })}
@@ -131,8 +137,7 @@ export function Controls() {
               testId="controls.pctHigh"
               help={PARAM_HELP.pctHigh}
               value={p.pctHigh}
-              min={0}
-              max={50}
+              {...rangeOf('pctHigh')}
               step={0.1}
               format={(v) => `${v.toFixed(1)} %`}
               onChange={(pctHigh) => set({ pctHigh })}
@@ -144,8 +149,7 @@ export function Controls() {
           testId="controls.suppressWeight"
           help={PARAM_HELP.suppressWeight}
           value={p.suppressWeight}
-          min={0}
-          max={1}
+          {...rangeOf('suppressWeight')}
           step={0.01}
           format={(v) => (v === 0 ? '0 (removed)' : v.toFixed(2))}
           onChange={(suppressWeight) => set({ suppressWeight })}
