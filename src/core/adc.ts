@@ -11,7 +11,7 @@
  * (`mseOf` of metrics.ts, which takes any sorted thresholds: code(x) = number of
  * thresholds ≤ x, SPEC §2).
  */
-import { mseOf } from './metrics';
+import { cellBounds, cellBoundsNear, mseOf, squaredErrorOfCells } from './metrics';
 import { METHODS, type Method } from './params';
 import type { PointSet } from './pointset';
 import type { Quantizer } from './quantizer';
@@ -324,11 +324,15 @@ export function referenceVariation(
   const refs = q.thresholds.length;
   const mses = new Float64Array(options.trials);
   const t = new Float64Array(refs);
+  // The perturbed references lie near the nominal ones: their cells are searched from the nominal cells.
+  const nominalBounds = cellBounds(ps, q.thresholds);
+  const cells = new Int32Array(refs + 2);
   for (let trial = 0; trial < options.trials; trial++) {
     const normal = createNormal(createRng(deriveSeed(options.seed, trial)));
     for (let j = 0; j < refs; j++) t[j] = q.thresholds[j] + sigmaAbs * normal();
     t.sort();
-    mses[trial] = mseOf(ps, { thresholds: t, levels: q.levels });
+    cellBoundsNear(ps, t, nominalBounds, cells);
+    mses[trial] = ps.n > 0 ? squaredErrorOfCells(ps, q.levels, cells) / ps.n : NaN;
   }
   const sorted = Float64Array.from(mses).sort();
   return {

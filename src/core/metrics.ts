@@ -8,7 +8,7 @@
  */
 import { linearLevels } from './methods/linear';
 import type { Bands } from './suppression';
-import { cellCostAt, lowerBound, moments, sumOfSquares, type PointSet } from './pointset';
+import { cellCostAt, lowerBound, lowerBoundNear, moments, sumOfSquares, type PointSet } from './pointset';
 import { codeOf, midpoints, type Quantizer } from './quantizer';
 
 export interface Metrics {
@@ -51,6 +51,24 @@ export function cellBounds(ps: PointSet, thresholds: Float64Array): Int32Array {
   for (let j = 1; j < k; j++) b[j] = lowerBound(ps, thresholds[j - 1]);
   b[k] = ps.x.length;
   return b;
+}
+
+/**
+ * `cellBounds` of sorted thresholds close to those whose bounds `near` holds (e.g. a design's
+ * references with small random offsets), each searched outward from its neighbour's old bound;
+ * written into `out` (length k + 1), which is returned.
+ */
+export function cellBoundsNear(ps: PointSet, thresholds: Float64Array, near: Int32Array, out: Int32Array): Int32Array {
+  const k = thresholds.length + 1;
+  for (let j = 1; j < k; j++) out[j] = lowerBoundNear(ps.x, near[j], thresholds[j - 1]);
+  out[0] = 0;
+  out[k] = ps.x.length;
+  return out;
+}
+
+/** The total squared error of sorted levels over the cells that `bounds` (from `cellBounds`) delimit. */
+export function squaredErrorOfCells(ps: PointSet, levels: Float64Array, bounds: Int32Array): number {
+  return rangeError(ps, levels, bounds, 0, ps.x.length);
 }
 
 /** Σ w·(x − Q(x))² + s2 over all points: the total squared error of a quantizer. */

@@ -101,6 +101,43 @@ export function lowerBound(ps: PointSet, t: number): number {
   return lo;
 }
 
+/**
+ * `lowerBound` searched outward from a nearby answer `p` (galloping): the first index i with
+ * `x[i] ≥ t` in O(log |i − p|) steps, for thresholds that moved little (Lloyd's late iterations,
+ * perturbed ADC references), which also keeps the reads near each other in memory.
+ */
+export function lowerBoundNear(x: Float64Array, p: number, t: number): number {
+  const m = x.length;
+  let lo: number, hi: number;
+  if (p < m && x[p] < t) {
+    let step = 1;
+    lo = p + 1;
+    hi = p + 1;
+    while (hi < m && x[hi] < t) {
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    if (hi > m) hi = m;
+  } else {
+    let step = 1;
+    hi = p;
+    lo = p - 1;
+    while (lo >= 0 && x[lo] >= t) {
+      hi = lo;
+      lo -= step;
+      step *= 2;
+    }
+    lo = lo + 1 > 0 ? lo + 1 : 0;
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Weight of points [a, b). */
 export function cellWeight(ps: PointSet, a: number, b: number): number {
   return ps.cw[b] - ps.cw[a];

@@ -138,10 +138,30 @@ export function bandShare(ps: PointSet, bands: Bands): Float64Array {
 }
 
 /**
+ * The last suppressed set made from each point set, with the inputs it depends on. BS-KMQ's error
+ * curve and its ADC variation design the same suppressed set at every bit width; rebuilding it
+ * (new weights and three prefix sums over all m points) each time cost as much as the clustering.
+ */
+const lastSuppressed = new WeakMap<PointSet, { key: string; set: PointSet }>();
+
+/**
  * The set BS-KMQ clusters on: in-band weight multiplied by `suppressWeight`.
  * Point i keeps `(1 − s) + s·suppressWeight` of its weight, with s its in-band share.
+ *
+ * The result is shared: asking again with the same point set, the same band runs and weight returns
+ * the same object (so callers must not change it). It depends on nothing else (`bandShare`).
  */
 export function suppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: number): PointSet {
+  // Numbers print exactly (shortest round-trip form), so equal keys mean equal inputs.
+  const key = `${bands.lowFull}|${bands.lowFrac}|${bands.highStart}|${bands.highFrac}|${suppressWeight}`;
+  const last = lastSuppressed.get(ps);
+  if (last !== undefined && last.key === key) return last.set;
+  const set = buildSuppressedPointSet(ps, bands, suppressWeight);
+  lastSuppressed.set(ps, { key, set });
+  return set;
+}
+
+function buildSuppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: number): PointSet {
   const share = bandShare(ps, bands);
   const factor = share;
   for (let i = 0; i < factor.length; i++) {

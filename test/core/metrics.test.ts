@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bitsEquivalent, evaluate, linearMseByBits, mseOf } from '../../src/core/metrics';
+import { bitsEquivalent, cellBounds, cellBoundsNear, evaluate, linearMseByBits, mseOf, squaredErrorOfCells } from '../../src/core/metrics';
 import { designOptimal, optimalMse } from '../../src/core/methods/optimal';
 import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
 import { buildBinnedPointSet, buildExactPointSet, type PointSet } from '../../src/core/pointset';
@@ -198,6 +198,24 @@ describe('bitsEquivalent', () => {
         expect(bitsEquivalent(10 ** (e - d), lin)).toBeGreaterThanOrEqual(bitsEquivalent(10 ** e, lin) - 1e-12);
       }),
       { seed: 42, numRuns: 200 },
+    );
+  });
+});
+
+describe('cells of perturbed thresholds', () => {
+  it('cellBoundsNear and squaredErrorOfCells agree with cellBounds and mseOf from any nearby bounds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 5 }), fc.double({ min: 0, max: 3, noNaN: true }), (seed, bits, spread) => {
+        const normal = createNormal(createRng(seed));
+        const ps = buildExactPointSet(Array.from({ length: 300 }, () => Math.round(normal() * 40) / 10));
+        const q = designOptimal(ps, bits);
+        const nominal = cellBounds(ps, q.thresholds);
+        const t = q.thresholds.map((v) => v + spread * normal()).sort();
+        const cells = cellBoundsNear(ps, t, nominal, new Int32Array(t.length + 2));
+        expect(Array.from(cells)).toEqual(Array.from(cellBounds(ps, t)));
+        expect(squaredErrorOfCells(ps, q.levels, cells) / ps.n).toBe(mseOf(ps, { levels: q.levels, thresholds: t }));
+      }),
+      { seed: 11, numRuns: 100 },
     );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildExactPointSet, buildBinnedPointSet, cellCost, cellMean, cellWeight, moments, lowerBound } from '../../src/core/pointset';
+import fc from 'fast-check';
+import { buildExactPointSet, buildBinnedPointSet, cellCost, cellMean, cellWeight, moments, lowerBound, lowerBoundNear } from '../../src/core/pointset';
 
 describe('exact point set', () => {
   it('keeps distinct finite values with their counts and counts non-finite ones', () => {
@@ -33,5 +34,25 @@ describe('binned point set', () => {
     expect(moments(b).mean).toBeCloseTo(moments(e).mean, 10);
     expect(moments(b).variance).toBeCloseTo(moments(e).variance, 10);
     for (let i = 1; i < b.x.length; i++) expect(b.x[i]).toBeGreaterThan(b.x[i - 1]);
+  });
+});
+
+describe('lowerBoundNear', () => {
+  it('finds what lowerBound finds from any starting index, on sorted values with repeats', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 0, maxLength: 60 }),
+        fc.integer({ min: -25, max: 25 }),
+        fc.nat(70),
+        (values, t, start) => {
+          const x = Float64Array.from(values).sort();
+          const ps = { x } as Parameters<typeof lowerBound>[0];
+          const p = Math.min(start, x.length);
+          expect(lowerBoundNear(x, p, t + 0.5)).toBe(lowerBound(ps, t + 0.5));
+          expect(lowerBoundNear(x, p, t)).toBe(lowerBound(ps, t));
+        },
+      ),
+      { seed: 7, numRuns: 400 },
+    );
   });
 });

@@ -59,6 +59,20 @@ describe('suppression bands', () => {
     expect(Array.from(suppressedPointSet(ps, b, 0.3).w)).toEqual([4 * 0.3, 1, 1, 1, 1, 1, 3 * 0.3]);
   });
 
+  it('asking again for the same suppressed set returns the shared one; any changed input builds anew', () => {
+    const b = computeBands(ps, params({ bandLow: 0, bandHigh: 0 }), 0, 6);
+    const first = suppressedPointSet(ps, b, 0.3);
+    expect(suppressedPointSet(ps, { ...b }, 0.3)).toBe(first);
+    const otherWeight = suppressedPointSet(ps, b, 0.5);
+    expect(otherWeight).not.toBe(first);
+    expect(Array.from(otherWeight.w)).toEqual([4 * 0.5, 1, 1, 1, 1, 1, 3 * 0.5]);
+    const wider = computeBands(ps, params({ bandLow: 1 / 6, bandHigh: 0 }), 0, 6);
+    expect(Array.from(suppressedPointSet(ps, wider, 0.5).w)).toEqual([4 * 0.5, 0.5, 1, 1, 1, 1, 3 * 0.5]);
+    // Another point set with the same band runs gets its own set, not the first one's.
+    const other = buildExactPointSet([0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 6, 7]);
+    expect(Array.from(suppressedPointSet(other, wider, 0.5).w)).toEqual([4 * 0.5, 0.5, 1, 1, 1, 1, 2 * 0.5, 0.5]);
+  });
+
   it('shares lie in [0, 1] and add up to the band weights in both modes', () => {
     fc.assert(
       fc.property(

@@ -17,7 +17,7 @@
  *   `u = rng()·P` over the point potentials (see `plusPlusSeeds`).
  */
 import { createRng, deriveSeed, type Rng } from '../rng';
-import { cellCostAt, cellWeight, lowerBound, type PointSet } from '../pointset';
+import { cellCostAt, lowerBound, lowerBoundNear, type PointSet } from '../pointset';
 import { midpoints, type Quantizer } from '../quantizer';
 
 /** Lloyd iterations stop after this many updates at the latest (SPEC §4). */
@@ -32,39 +32,6 @@ export function cellLevel(ps: PointSet, a: number, b: number): number {
   const mean = ps.shift + (ps.cs[b] - ps.cs[a]) / (ps.cw[b] - ps.cw[a]);
   const lo = ps.x[a], hi = ps.x[b - 1];
   return mean < lo ? lo : mean > hi ? hi : mean;
-}
-
-/** First index i with `x[i] ≥ t`, searched outward from a previous answer `p` (galloping). */
-function gallopLowerBound(x: Float64Array, p: number, t: number): number {
-  const m = x.length;
-  let lo: number, hi: number;
-  if (p < m && x[p] < t) {
-    let step = 1;
-    lo = p + 1;
-    hi = p + 1;
-    while (hi < m && x[hi] < t) {
-      lo = hi + 1;
-      hi += step;
-      step *= 2;
-    }
-    if (hi > m) hi = m;
-  } else {
-    let step = 1;
-    hi = p;
-    lo = p - 1;
-    while (lo >= 0 && x[lo] >= t) {
-      hi = lo;
-      lo -= step;
-      step *= 2;
-    }
-    lo = lo + 1 > 0 ? lo + 1 : 0;
-  }
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export interface LloydOptions {
@@ -94,7 +61,7 @@ export interface LloydOptions {
  */
 export function weightedLloyd(ps: PointSet, levels: Float64Array, options: LloydOptions): number {
   const k = levels.length;
-  const x = ps.x;
+  const { x, cw, cs, shift } = ps;
   const m = x.length;
   const fixed = options.fixed ?? null;
   const tolerance = options.tolerance;
@@ -102,53 +69,46 @@ export function weightedLloyd(ps: PointSet, levels: Float64Array, options: Lloyd
   const bounds = new Int32Array(k + 1);
   bounds[k] = m;
   for (let j = 1; j < k; j++) bounds[j] = lowerBound(ps, levels[j - 1] + (levels[j] - levels[j - 1]) / 2);
-  // Work lists: only thresholds next to a level that moved are searched again, and only cells whose
-  // boundaries moved get a new mean — the same result as recomputing everything, at a fraction of the cost.
-  const moved = new Int32Array(k);
-  const dirty = new Int32Array(k);
-  const seen = new Int32Array(k + 1);
-  const dirtyMark = new Int32Array(k);
-  let movedCount = 0;
-  let dirtyCount = k;
-  for (let j = 0; j < k; j++) dirty[j] = j;
+  // Only thresholds next to a level that moved can move, and only cells with a moved boundary get a
+  // new mean: the same result as recomputing everything, at a fraction of the cost late in a run.
+  // `moved[j]`: level j moved in the last update; `shifted[j]`: boundary j moved in this one.
+  const moved = new Uint8Array(k);
+  const shifted = new Uint8Array(k + 1);
+  shifted.fill(1);
   let iterations = 0;
   for (;;) {
     if (iterations > 0) {
-      const stamp = iterations;
-      dirtyCount = 0;
-      for (let q = 0; q < movedCount; q++) {
-        const j = moved[q];
-        for (let th = j; th <= j + 1; th++) {
-          if (th < 1 || th >= k || seen[th] === stamp) continue;
-          seen[th] = stamp;
-          const lo = levels[th - 1];
-          const b = gallopLowerBound(x, bounds[th], lo + (levels[th] - lo) / 2);
-          if (b === bounds[th]) continue;
+      // The outer boundaries (0 and m) never move.
+      shifted[0] = shifted[k] = 0;
+      let anyShifted = false;
+      for (let th = 1; th < k; th++) {
+        shifted[th] = 0;
+        if (moved[th - 1] === 0 && moved[th] === 0) continue;
+        const lo = levels[th - 1];
+        const b = lowerBoundNear(x, bounds[th], lo + (levels[th] - lo) / 2);
+        if (b !== bounds[th]) {
           bounds[th] = b;
-          if (dirtyMark[th - 1] !== stamp) {
-            dirtyMark[th - 1] = stamp;
-            dirty[dirtyCount++] = th - 1;
-          }
-          if (dirtyMark[th] !== stamp) {
-            dirtyMark[th] = stamp;
-            dirty[dirtyCount++] = th;
-          }
+          shifted[th] = 1;
+          anyShifted = true;
         }
       }
-      if (tolerance === null && dirtyCount === 0) break;
+      if (tolerance === null && !anyShifted) break;
     }
     if (iterations >= options.maxIterations) break;
     let maxMove = 0;
-    movedCount = 0;
-    for (let q = 0; q < dirtyCount; q++) {
-      const j = dirty[q];
+    for (let j = 0; j < k; j++) {
+      moved[j] = 0;
+      if (shifted[j] === 0 && shifted[j + 1] === 0) continue;
       if (fixed !== null && fixed[j] === 1) continue;
       const a = bounds[j], b = bounds[j + 1];
-      if (!(cellWeight(ps, a, b) > 0)) continue;
-      const v = cellLevel(ps, a, b);
+      const w = cw[b] - cw[a];
+      if (!(w > 0)) continue;
+      // cellLevel, inlined: the cell's weighted mean clamped to its value extent.
+      const mean = shift + (cs[b] - cs[a]) / w;
+      const v = mean < x[a] ? x[a] : mean > x[b - 1] ? x[b - 1] : mean;
       const d = v > levels[j] ? v - levels[j] : levels[j] - v;
       if (d > 0) {
-        moved[movedCount++] = j;
+        moved[j] = 1;
         if (d > maxMove) maxMove = d;
         levels[j] = v;
       }
