@@ -140,8 +140,12 @@ export class Pipeline {
         run: (i) => this.client.report(i.value),
         apply: (out, i) => {
           this.store.getState().setResults({ report: out.report, reportParams: i.value, bands: out.bands, occupancy: out.occupancy });
-          this.client.prefetch(i.value);
           this.scheduleAdc();
+          // After a BS-KMQ change the curve designs every bskmq width in both workers and then hands each
+          // worker the other's designs: a prefetch started before that would design them a second time.
+          void this.stages.bsCurve.settled().then(() => {
+            if (this.store.getState().results.reportParams === i.value) this.client.prefetch(i.value);
+          });
         },
       }),
       histogram: new Stage<Versioned<HistogramRequest>, HistogramData>({
