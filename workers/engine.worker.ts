@@ -40,6 +40,8 @@ const api = {
   histogram: (req: Parameters<typeof engine.histogram>[0]) => guard(() => engine.histogram(req)),
   curves: (params: Params, methods: Method[]) => guard(() => engine.curves(params, methods)),
   sweep: (params: Params) => guard(() => engine.sweep(params)),
+  sweepPoints: (params: Params, widths: number[]) => guard(() => engine.sweepPoints(params, widths)),
+  sweepReferences: (params: Params) => guard(() => engine.sweepReferences(params)),
   curvePart: (params: Params, method: Method, bitsList: number[]) =>
     guard(() => engine.curvePart(params, method, bitsList)),
   seedDesigns: (params: Params, method: Method, seeds: DesignSeed[]) =>

@@ -26,6 +26,7 @@ import type {
 import type { LayerRow } from './layersEngine';
 import type { CurvePart } from './engine';
 import { mergeVariation, splitWidths } from './splitCurve';
+import { SweepRuns } from './sweepRuns';
 import type { StepTraceRequest, StepTraceResult } from './traceEngine';
 import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
 
@@ -355,9 +356,25 @@ export class ComputeClient {
     return ticket === this.traceTicket ? result : null;
   }
 
-  async sweep(params: Params): Promise<SweepResult> {
-    await this.backgroundReady;
-    return this.backgroundWorker().call((r) => r.sweep(params));
+  /** The suppression sweep, its grid points shared by both workers (see sweepRuns.ts). */
+  private readonly sweepRuns = new SweepRuns({
+    point: async (worker, params, width) => {
+      await this.backgroundReady;
+      const handle = worker === 0 ? this.backgroundWorker() : this.interactiveWorker();
+      return (await handle.call((r) => r.sweepPoints(params, [width]))).mse[0];
+    },
+    references: async (params) => {
+      await this.backgroundReady;
+      return this.backgroundWorker().call((r) => r.sweepReferences(params));
+    },
+  });
+
+  /**
+   * The suppression sweep at params.bits; `speculative` for the precompute of other bit widths, which
+   * gives way (rejecting with SweepAbandonedError) to a sweep the page asks for.
+   */
+  sweep(params: Params, options: { speculative?: boolean } = {}): Promise<SweepResult> {
+    return this.sweepRuns.sweep(params, options);
   }
 
   /** Test hook: makes a worker throw an uncaught error, as a crash would. */

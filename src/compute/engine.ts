@@ -15,7 +15,8 @@ import { inputInfo, type Report } from '../core/report';
 import { ReportCache, type DesignSeed, type OptimumSeed } from './cachedReport';
 import { openFile, bytesSource, type ByteSource, type OpenedFile } from '../core/formats';
 import { generate, resolveGeneratorOptions, type GeneratorName } from '../core/generators';
-import { suppressionSweep } from '../core/curves';
+import { sweepPoint, sweepWidths } from '../core/curves';
+import { sweptParams } from './splitCurve';
 import { mseOf } from '../core/metrics';
 import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
@@ -70,6 +71,10 @@ export interface Engine {
   curvePart(params: Params, method: Method, bitsList: number[]): CurvePart;
   seedDesigns(params: Params, method: Method, seeds: DesignSeed[]): number;
   sweep(params: Params): SweepResult;
+  /** MSE of the sweep's points at these widths (of `sweepWidths(sweptParams(params))`), for sharing a sweep between workers. */
+  sweepPoints(params: Params, widths: readonly number[]): { x: number[]; mse: number[] };
+  /** The sweep's reference lines at params.bits: K-means and the optimum, from the design cache. */
+  sweepReferences(params: Params): { kmeansMse: number; optimalMse: number };
   /** The optimal quantizer at each bits (for the other worker's cache). */
   optima(bitsList: number[]): OptimumSeed[];
   seedOptima(seeds: OptimumSeed[]): number;
@@ -216,6 +221,20 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
   let openedSha: string | null = null;
   /** Bumped by every call, so a running prefetch stops at its next step. */
   let epoch = 0;
+
+  function sweepPoints(params: Params, widths: readonly number[]): { x: number[]; mse: number[] } {
+    const { ps } = need();
+    const swept = sweptParams(params);
+    return { x: [...widths], mse: widths.map((g) => sweepPoint(ps, swept, params.bits, g).mse) };
+  }
+
+  function sweepReferences(params: Params): { kmeansMse: number; optimalMse: number } {
+    const { ps, cache } = need();
+    return {
+      kmeansMse: mseOf(ps, cache.quantizer('kmeans', params.bits, sweptParams(params), now)),
+      optimalMse: cache.optimumMse(params.bits, now),
+    };
+  }
 
   function need(): Loaded {
     if (!loaded) throw new UserFacingError('No data is loaded.');
@@ -469,18 +488,12 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     },
 
     sweep(params) {
-      // Symmetric bands at a grid point (0): the swept curve then does not depend on the
-      // current band, so dragging the band slider needs no new sweep; the marker comes from the report.
-      const [lowKey, highKey] = params.suppressMode === 'band' ? (['bandLow', 'bandHigh'] as const) : (['pctLow', 'pctHigh'] as const);
-      const { ps, cache } = need();
-      const swept = { ...params, [lowKey]: 0, [highKey]: 0 };
-      const references = {
-        kmeansMse: mseOf(ps, cache.quantizer('kmeans', params.bits, swept, now)),
-        optimalMse: cache.optimumMse(params.bits, now),
-      };
-      const s = suppressionSweep(ps, swept, params.bits, { references });
-      return { axis: s.axis, x: s.x, mse: s.mse, kmeansMse: s.kmeansMse, optimalMse: s.optimalMse, bits: params.bits };
+      const { x, mse } = sweepPoints(params, sweepWidths(sweptParams(params)));
+      return { axis: params.suppressMode, x, mse, ...sweepReferences(params), bits: params.bits };
     },
+
+    sweepPoints,
+    sweepReferences,
   };
 }
 

@@ -35,7 +35,12 @@ import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequ
 export const HISTOGRAM_SPIKE_SHARE = 0.01;
 /** Hex digits of the SHA-256 a link carries for an uploaded file (64 bits). */
 export const LINK_HASH_DIGITS = 16;
-const BACKGROUND_DEBOUNCE_MS = 120;
+/**
+ * A background request less than this long after the previous one is part of a burst and waits
+ * until the input has rested as long. A dragged slider sends one input per frame (~16 ms), so this
+ * tells a drag from separate clicks and key presses, which then run at once.
+ */
+const BACKGROUND_DEBOUNCE_MS = 50;
 /** Results kept per key in the bsCurve and sweep caches (main thread; small arrays). */
 const RESULT_CACHE_ENTRIES = 64;
 
@@ -257,11 +262,13 @@ export class Pipeline {
       if (!current()) return;
       if (this.sweepCache.get(key)) continue;
       try {
-        const out = await this.client.sweep({ ...p, bits });
+        const out = await this.client.sweep({ ...p, bits }, { speculative: true });
         if (!current()) return;
         this.sweepCache.set(key, out);
       } catch {
-        break; // a failed precompute is only a missed speed-up; the stage reports real failures
+        // Given up for a sweep the page asked for, or failed: a missed speed-up only (the stage reports
+        // real failures). The next sweep the stage applies starts the precompute again.
+        break;
       }
     }
     if (this.precomputing === base) this.precomputing = null;

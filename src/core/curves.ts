@@ -104,6 +104,35 @@ export const BAND_GRID: readonly number[] = Array.from({ length: 26 }, (_, i) =>
 export const PERCENTILE_GRID: readonly number[] = Array.from({ length: 21 }, (_, i) => i / 2);
 
 /**
+ * The widths `suppressionSweep` designs for `params`, ascending: the grid (default `BAND_GRID` or
+ * `PERCENTILE_GRID`, as `params.suppressMode` says) plus the current width when the bands are symmetric.
+ */
+export function sweepWidths(params: Params, grid?: readonly number[]): number[] {
+  const [lowKey, highKey] = sweptKeys(params);
+  const widths = new Set(grid ?? (params.suppressMode === 'band' ? BAND_GRID : PERCENTILE_GRID));
+  if (params[lowKey] === params[highKey]) widths.add(params[lowKey]);
+  return [...widths].sort((a, b) => a - b);
+}
+
+/** BS-KMQ at `bits` with both bands at `width` (band fraction or percentile), every other setting from `params`. */
+export function sweepPoint(ps: PointSet, params: Params, bits: number, width: number): SweepPoint {
+  const [lowKey, highKey] = sweptKeys(params);
+  return designSweepPoint(ps, { ...params, [lowKey]: width, [highKey]: width }, bits, width);
+}
+
+function sweptKeys(params: Params): readonly ['bandLow', 'bandHigh'] | readonly ['pctLow', 'pctHigh'] {
+  return params.suppressMode === 'band' ? (['bandLow', 'bandHigh'] as const) : (['pctLow', 'pctHigh'] as const);
+}
+
+function designSweepPoint(ps: PointSet, p: Params, bits: number, x: number): SweepPoint {
+  const { L, U } = resolveBoundaries(ps, p);
+  const q = designQuantizer(ps, 'bskmq', bits, p);
+  const bands = computeBands(ps, p, L, U);
+  const m = evaluate(ps, q, { bands, optimalMse: NaN, linearMseByBits: new Float64Array(2).fill(NaN) });
+  return { x, mse: m.mse, mseInterior: m.mseInterior, entropyBits: m.entropyBits };
+}
+
+/**
  * BS-KMQ at `bits` with symmetric bands swept over a grid (`bandLow = bandHigh = g`
  * in band mode, `pctLow = pctHigh = g` in percentile mode, as `params.suppressMode`
  * says); every other setting from `params`. The current symmetric width is always
@@ -111,26 +140,15 @@ export const PERCENTILE_GRID: readonly number[] = Array.from({ length: 21 }, (_,
  * `designQuantizer(ps, 'bskmq', bits, params)`.
  */
 export function suppressionSweep(ps: PointSet, params: Params, bits: number, options: SweepOptions = {}): SuppressionSweep {
-  const axis = params.suppressMode;
-  const [lowKey, highKey] = axis === 'band' ? (['bandLow', 'bandHigh'] as const) : (['pctLow', 'pctHigh'] as const);
+  const [lowKey, highKey] = sweptKeys(params);
   const symmetric = params[lowKey] === params[highKey];
-  const grid = new Set(options.grid ?? (axis === 'band' ? BAND_GRID : PERCENTILE_GRID));
-  if (symmetric) grid.add(params[lowKey]);
-  const xs = [...grid].sort((a, b) => a - b);
-
-  const { L, U } = resolveBoundaries(ps, params);
-  const designAt = (p: Params, x: number): SweepPoint => {
-    const q = designQuantizer(ps, 'bskmq', bits, p);
-    const bands = computeBands(ps, p, L, U);
-    const m = evaluate(ps, q, { bands, optimalMse: NaN, linearMseByBits: new Float64Array(2).fill(NaN) });
-    return { x, mse: m.mse, mseInterior: m.mseInterior, entropyBits: m.entropyBits };
-  };
-  const points = xs.map((g) => designAt(g === params[lowKey] && symmetric ? params : { ...params, [lowKey]: g, [highKey]: g }, g));
+  const xs = sweepWidths(params, options.grid);
+  const points = xs.map((g) => sweepPoint(ps, params, bits, g));
   const current = symmetric
     ? points[xs.indexOf(params[lowKey])]
-    : designAt(params, (params[lowKey] + params[highKey]) / 2);
+    : designSweepPoint(ps, params, bits, (params[lowKey] + params[highKey]) / 2);
   return {
-    axis,
+    axis: params.suppressMode,
     x: xs,
     mse: points.map((p) => p.mse),
     mseInterior: points.map((p) => p.mseInterior),

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/compute/engine';
+import { SweepAbandonedError, SweepRuns, type SweepWorkers } from '../../src/compute/sweepRuns';
+import { sweepWidths } from '../../src/core/curves';
+import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
+
+const params: Params = { ...DEFAULT_PARAMS, bits: 3 };
+const widthCount = sweepWidths({ ...params, bandLow: 0, bandHigh: 0 }).length;
+const tick = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** Fake workers: a point's MSE is 100 × width + bits, answered after one timer tick; every call is logged. */
+function fakeWorkers(fail?: (worker: 0 | 1, width: number) => boolean) {
+  const calls: { worker: 0 | 1; bits: number; width: number }[] = [];
+  const workers: SweepWorkers = {
+    async point(worker, p, width) {
+      calls.push({ worker, bits: p.bits, width });
+      await tick();
+      if (fail?.(worker, width)) throw new Error(`worker ${worker} failed`);
+      return 100 * width + p.bits;
+    },
+    async references() {
+      return { kmeansMse: 1, optimalMse: 0.5 };
+    },
+  };
+  return { workers, calls };
+}
+
+describe('SweepRuns', () => {
+  it('shares the grid points between both workers and equals one engine sweeping alone', async () => {
+    const engines = [createEngine(), createEngine()];
+    for (const e of engines) await e.loadGenerator('relu6', { n: 4000, seed: 3 });
+    const used = new Set<number>();
+    const runs = new SweepRuns({
+      point: async (worker, p, width) => {
+        used.add(worker);
+        await tick();
+        return engines[worker].sweepPoints(p, [width]).mse[0];
+      },
+      references: async (p) => engines[0].sweepReferences(p),
+    });
+    const shared = await runs.sweep({ ...params, bandLow: 0.07 });
+    expect(shared).toEqual(engines[1].sweep({ ...params, bandLow: 0.07 }));
+    expect([...used].sort()).toEqual([0, 1]);
+  });
+
+  it('designs each width once when the same sweep is asked for again while it runs', async () => {
+    const { workers, calls } = fakeWorkers();
+    const runs = new SweepRuns(workers);
+    const [a, b] = await Promise.all([runs.sweep(params, { speculative: true }), runs.sweep(params)]);
+    expect(b).toBe(a);
+    expect(calls).toHaveLength(widthCount);
+    expect(a.mse).toEqual(a.x.map((w) => 100 * w + 3));
+  });
+
+  it('gives up a speculative sweep for one the page asks for, never the other way round', async () => {
+    const { workers, calls } = fakeWorkers();
+    const runs = new SweepRuns(workers);
+    const speculative = runs.sweep({ ...params, bits: 7 }, { speculative: true });
+    await tick();
+    const asked = runs.sweep({ ...params, bits: 4 });
+    await expect(speculative).rejects.toBeInstanceOf(SweepAbandonedError);
+    const laterSpeculative = runs.sweep({ ...params, bits: 5 }, { speculative: true });
+    const result = await asked;
+    expect(result.bits).toBe(4);
+    expect(result.mse).toEqual(result.x.map((w) => 100 * w + 4));
+    expect((await laterSpeculative).bits).toBe(5);
+    // The abandoned sweep stopped after the points it had started.
+    expect(calls.filter((c) => c.bits === 7).length).toBeLessThan(widthCount);
+  });
+
+  it('rejects when a worker fails, and the other worker stops taking points', async () => {
+    let failures = 1;
+    const { workers, calls } = fakeWorkers((worker) => worker === 1 && failures-- > 0);
+    const runs = new SweepRuns(workers);
+    await expect(runs.sweep(params)).rejects.toThrow('worker 1 failed');
+    const callsOfFailedRun = calls.length;
+    expect(callsOfFailedRun).toBeLessThan(widthCount);
+    // A failed run is not kept: asking again designs every width anew.
+    expect((await runs.sweep(params)).x).toHaveLength(widthCount);
+    expect(calls.length - callsOfFailedRun).toBe(widthCount);
+  });
+});
