@@ -17,8 +17,8 @@
  *              except the swept band values themselves (the current band is only the
  *              marker, which comes from the report). Once the requested stages rest, the
  *              sweep is precomputed for every other bits, so a bits change finds it cached.
- * Background stages are debounced during a burst (a slider drag) and run at once after a
- * quiet spell (a click, a key press), so a single change never waits for the debounce.
+ * Background stages run a request at once when idle (a click, a key press) and debounce the
+ * requests that arrive while they are busy (a slider drag), so a single change never waits.
  */
 import { MAX_BITS, METHODS, MIN_BITS, type Method, type Params } from '../core/params';
 import type { AppStore, StageName } from '../state/store';
@@ -35,12 +35,8 @@ import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequ
 export const HISTOGRAM_SPIKE_SHARE = 0.01;
 /** Hex digits of the SHA-256 a link carries for an uploaded file (64 bits). */
 export const LINK_HASH_DIGITS = 16;
-/**
- * A background request less than this long after the previous one is part of a burst and waits
- * until the input has rested as long. A dragged slider sends one input per frame (~16 ms), so this
- * tells a drag from separate clicks and key presses, which then run at once.
- */
-const BACKGROUND_DEBOUNCE_MS = 50;
+/** How long the input rests before a background stage runs the requests that came while it was busy (a drag). */
+const BACKGROUND_DEBOUNCE_MS = 120;
 /** Results kept per key in the bsCurve and sweep caches (main thread; small arrays). */
 const RESULT_CACHE_ENTRIES = 64;
 

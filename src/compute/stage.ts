@@ -16,8 +16,10 @@ export interface StageOptions<I, O> {
   /** Wait this long after a request before running it, so a burst of slider input runs once. */
   debounceMs?: number;
   /**
-   * With debounceMs: a request after a quiet spell (no request for debounceMs) runs at once,
-   * only the requests of a burst (a slider drag) wait. A click or key press then costs no delay.
+   * With debounceMs: a request to an idle stage (nothing waiting or running) runs at once; only
+   * requests that arrive while it is busy wait until the input has rested for debounceMs. So a
+   * click or a key press costs no delay, and a slider drag (inputs every frame, each arriving
+   * while the first one's run is still going) runs once at its start and once when it rests.
    */
   leading?: boolean;
   /**
@@ -48,9 +50,7 @@ export class Stage<I, O> {
   request(key: string, input: I): void {
     if (key === this.key) return;
     this.key = key;
-    const now = Date.now();
-    const quiet = now - this.lastRequestAt >= (this.opts.debounceMs ?? 0);
-    this.lastRequestAt = now;
+    const idle = this.timer === null && !this.inFlight && this.pending === null;
     const hit = this.opts.cached?.(input);
     if (hit !== undefined) {
       this.applyKnown(hit, input);
@@ -58,7 +58,7 @@ export class Stage<I, O> {
     }
     this.pending = { gen: ++this.generation, input };
     this.opts.onBusy?.(true);
-    if (this.opts.leading && quiet && this.timer === null && !this.inFlight) void this.pump();
+    if (this.opts.leading && idle) void this.pump();
     else if (this.opts.debounceMs && this.opts.debounceMs > 0) {
       if (this.timer !== null) clearTimeout(this.timer);
       this.timer = setTimeout(() => {
@@ -67,8 +67,6 @@ export class Stage<I, O> {
       }, this.opts.debounceMs);
     } else void this.pump();
   }
-
-  private lastRequestAt = -Infinity;
 
   /** Applies a cached result as the newest one: drops what waits; a running job's result will be stale. */
   private applyKnown(output: O, input: I): void {

@@ -100,27 +100,34 @@ describe('pipeline stage', () => {
     expect(runs).toEqual([4]);
   });
 
-  it('runs a request after a quiet spell at once, and debounces only the requests of a burst (leading)', async () => {
+  it('runs a request to an idle stage at once, and debounces only the requests that arrive while it is busy (leading)', async () => {
     const runs: number[] = [];
+    const gate = deferred<number>();
     const stage = new Stage<number, number>({
       name: 't',
       debounceMs: 40,
       leading: true,
       run: async (i) => {
         runs.push(i);
-        return i;
+        return i === 1 ? gate.promise : i;
       },
       apply: () => undefined,
       onError: () => undefined,
     });
     stage.request('1', 1);
     expect(runs).toEqual([1]);
-    await stage.settled();
+    // A burst: 2 and 3 come while 1 runs; only the newest runs, after the input rested.
     stage.request('2', 2);
     stage.request('3', 3);
+    gate.resolve(1);
+    await new Promise((r) => setTimeout(r, 10));
     expect(runs).toEqual([1]);
     await stage.settled();
     expect(runs).toEqual([1, 3]);
+    // Idle again: the next request runs at once, however soon after the last one.
+    stage.request('4', 4);
+    expect(runs).toEqual([1, 3, 4]);
+    await stage.settled();
   });
 
   it('applies a cached result at once without running, and drops the result of a run it overtakes', async () => {
