@@ -1,7 +1,7 @@
 /**
  * The page: controls on the left, charts on the right, the metrics table below.
  */
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useApp } from './state/context';
 import { Header } from './components/Header';
 import { NoticeArea } from './components/NoticeArea';
@@ -35,25 +35,37 @@ function useThemeAttribute(theme: Theme): void {
   }, [theme]);
 }
 
-export function App() {
-  const theme = useApp((s) => s.display.theme);
-  useThemeAttribute(theme);
-  // Test and benchmark hook: `data-state` is the data status, or `busy`/`ready` once data is
-  // loaded; `data-busy` lists the stages still computing (e.g. "report sweep").
+/**
+ * The root element with the test and benchmark hooks: `data-state` is the data status, or
+ * `busy`/`ready` once data is loaded; `data-busy` lists the stages still computing (e.g. "report sweep").
+ * Only this element re-renders when a stage starts or ends: the page inside it comes in as
+ * `children`, elements made once by App, so React skips them (several busy toggles per slider change).
+ */
+function StatusRoot({ className, children }: { className: string; children: ReactNode }) {
   const busyStages = useApp((s) => STAGE_ORDER.filter((k) => s.results.busy[k]).join(' '));
   const dataStatus = useApp((s) => s.data.status);
   const state = dataStatus !== 'ready' ? dataStatus : busyStages ? 'busy' : 'ready';
+  return (
+    <div className={className} data-state={state} data-busy={busyStages}>
+      {children}
+    </div>
+  );
+}
+
+export function App() {
+  const theme = useApp((s) => s.display.theme);
+  useThemeAttribute(theme);
   if (presentationOf(window.location.search) === 'step') {
     // Presentation mode (a link with present=step): the step-through alone, large, no controls.
     return (
-      <div className="app present" data-state={state} data-busy={busyStages}>
+      <StatusRoot className="app present">
         <NoticeArea />
         <StepThrough presentation />
-      </div>
+      </StatusRoot>
     );
   }
   return (
-    <div className="app" data-state={state} data-busy={busyStages}>
+    <StatusRoot className="app">
       <Header />
       <NoticeArea />
       <div className="layout">
@@ -72,6 +84,6 @@ export function App() {
         </main>
       </div>
       <DropZone />
-    </div>
+    </StatusRoot>
   );
 }
