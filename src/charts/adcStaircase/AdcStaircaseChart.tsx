@@ -1,14 +1,15 @@
 /** chart.adcStaircase: the references as the staircase of a ramp ADC built from unit steps. */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { BG, FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
+import { chartPropsEqual } from '../common/memoChart';
 import { useContainerWidth } from '../useContainerWidth';
 import { layoutAdcStaircase, type AdcStaircaseChartProps } from './layout';
 
 const MERGE_COLOR = '#E0453A';
 
-export function AdcStaircaseChart(props: AdcStaircaseChartProps) {
+function AdcStaircaseChartView(props: AdcStaircaseChartProps) {
   const { method, L, U, designed, snapped, unitStep, totalSteps, mergedCodes, height = 280, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
@@ -24,9 +25,8 @@ export function AdcStaircaseChart(props: AdcStaircaseChartProps) {
       <g transform={`translate(${margin.left},${margin.top})`}>
         <Grid x={layout.xTicks} y={layout.yTicks} width={plotWidth} height={plotHeight} />
         <g className="unit-steps" stroke={MUTED} strokeOpacity={0.7}>
-          {layout.gridTicks.map((gx, i) => (
-            <line key={i} x1={gx} x2={gx} y1={plotHeight} y2={plotHeight - 4} />
-          ))}
+          {/* One path, not a line per step: up to ~200 ticks that all move when the code axis's labels widen. */}
+          {layout.gridTicks.length > 0 && <path d={layout.gridTicks.map((gx) => `M${gx},${plotHeight}v-4`).join('')} />}
         </g>
         <path className="staircase designed" d={layout.designedPath} fill="none" stroke={MUTED} strokeWidth={1.25}
           strokeDasharray="4 3" />
@@ -61,3 +61,6 @@ export function AdcStaircaseChart(props: AdcStaircaseChartProps) {
     </ChartSvg>
   );
 }
+
+/** Re-renders only when an input changed (mergedCodes compared by value). */
+export const AdcStaircaseChart = memo(AdcStaircaseChartView, chartPropsEqual<AdcStaircaseChartProps>('mergedCodes'));

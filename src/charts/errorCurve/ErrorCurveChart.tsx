@@ -1,16 +1,17 @@
 /** chart.errorCurve: MSE (log) or SQNR against bits for every method, current bits marked. */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { format } from 'd3';
 import { BG, FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
+import { chartPropsEqual } from '../common/memoChart';
 import { useContainerWidth } from '../useContainerWidth';
 import type { ErrorCurveChartProps } from '../types';
 import { layoutErrorCurve } from './layout';
 
 const formatValue = format('.4~g');
 
-export function ErrorCurveChart(props: ErrorCurveChartProps) {
+function ErrorCurveChartView(props: ErrorCurveChartProps) {
   const { curves, bits, scale, readout, height = 300, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
@@ -63,3 +64,6 @@ export function ErrorCurveChart(props: ErrorCurveChartProps) {
     </ChartSvg>
   );
 }
+
+/** Re-renders only when an input changed. */
+export const ErrorCurveChart = memo(ErrorCurveChartView, chartPropsEqual<ErrorCurveChartProps>());

@@ -1,9 +1,10 @@
 /** chart.histogram: renders layoutHistogram's geometry; hover tooltip and optional drag-to-zoom. */
-import { useMemo, useState, type PointerEvent } from 'react';
+import { memo, useMemo, useState, type PointerEvent } from 'react';
 import { format } from 'd3';
 import { BG, FG, METHOD_COLORS, METHOD_LABELS, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
+import { chartPropsEqual } from '../common/memoChart';
 import { textWidth } from '../common/geometry';
 import { HALO } from '../common/Halo';
 import { useContainerWidth } from '../useContainerWidth';
@@ -13,7 +14,7 @@ import { hoverAt, layoutHistogram, RUG_FONT, valueAt, type HistogramHover } from
 const formatValue = format('.5~g');
 const formatCount = (c: number) => (Number.isInteger(c) ? format(',')(c) : format(',.3~f')(c));
 
-export function HistogramChart(props: HistogramChartProps) {
+function HistogramChartView(props: HistogramChartProps) {
   const { data, log, domain, bands, focus, rugs, height = 320, onZoom, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
@@ -155,3 +156,6 @@ export function HistogramChart(props: HistogramChartProps) {
     </ChartSvg>
   );
 }
+
+/** Re-renders only when an input changed (domain, bands compared by value). */
+export const HistogramChart = memo(HistogramChartView, chartPropsEqual<HistogramChartProps>('domain', 'bands'));

@@ -1,9 +1,10 @@
 /** chart.occupancy: share of samples per code of the focused method; empty codes flagged. */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { format } from 'd3';
 import { FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
+import { chartPropsEqual } from '../common/memoChart';
 import { useContainerWidth } from '../useContainerWidth';
 import type { OccupancyChartProps } from '../types';
 import { layoutOccupancy } from './layout';
@@ -12,7 +13,7 @@ const formatShare = format('.2~%');
 const formatLevel = format('.5~g');
 const EMPTY_FLAG = '#E0453A';
 
-export function OccupancyChart(props: OccupancyChartProps) {
+function OccupancyChartView(props: OccupancyChartProps) {
   const { method, occupancy, levels, height = 240, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
@@ -59,3 +60,6 @@ export function OccupancyChart(props: OccupancyChartProps) {
     </ChartSvg>
   );
 }
+
+/** Re-renders only when an input changed. */
+export const OccupancyChart = memo(OccupancyChartView, chartPropsEqual<OccupancyChartProps>());

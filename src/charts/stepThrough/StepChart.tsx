@@ -4,10 +4,11 @@
  * from frame to frame; with animations off they jump. `data-levels` on the levels group carries the
  * frame's exact levels (shortest round-trip text) for tests.
  */
-import { useMemo, type Ref } from 'react';
+import { memo, useMemo, type Ref } from 'react';
 import { BG, FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
+import { chartPropsEqual } from '../common/memoChart';
 import { HALO } from '../common/Halo';
 import { useContainerWidth } from '../useContainerWidth';
 import { layoutStep, type StepInput } from './layout';
@@ -24,7 +25,7 @@ export interface StepChartProps extends StepInput {
   fontSize?: number;
 }
 
-export function StepChart(props: StepChartProps) {
+function StepChartView(props: StepChartProps) {
   const { data, log, domain, bands, method, frame, pinned, height = 300, svgRef, testId = 'chart.step', fontSize = 11 } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
@@ -102,3 +103,6 @@ export function StepChart(props: StepChartProps) {
     </ChartSvg>
   );
 }
+
+/** Re-renders only when an input changed (domain, bands compared by value). */
+export const StepChart = memo(StepChartView, chartPropsEqual<StepChartProps>('domain', 'bands'));

@@ -1,8 +1,9 @@
 /** chart.stepMse: MSE of every frame of the step-through, seeding shaded, the shown frame marked. */
-import { useMemo, type Ref } from 'react';
+import { memo, useMemo, type Ref } from 'react';
 import { FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
+import { chartPropsEqual } from '../common/memoChart';
 import { HALO } from '../common/Halo';
 import { useContainerWidth } from '../useContainerWidth';
 import { layoutStepMse, type StepMseInput } from './layout';
@@ -13,7 +14,7 @@ export interface StepMseChartProps extends StepMseInput {
   svgRef?: Ref<SVGSVGElement>;
 }
 
-export function StepMseChart(props: StepMseChartProps) {
+function StepMseChartView(props: StepMseChartProps) {
   const { series, frames, seedFrames, current, settledFrame, height = 200, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
@@ -64,3 +65,6 @@ export function StepMseChart(props: StepMseChartProps) {
     </ChartSvg>
   );
 }
+
+/** Re-renders only when an input changed. */
+export const StepMseChart = memo(StepMseChartView, chartPropsEqual<StepMseChartProps>());

@@ -1,9 +1,10 @@
 /** chart.sweep: BS-KMQ's MSE against the band setting, with K-means and optimal reference lines. */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { format } from 'd3';
 import { BG, FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
+import { chartPropsEqual } from '../common/memoChart';
 import { HALO } from '../common/Halo';
 import { useContainerWidth } from '../useContainerWidth';
 import type { SweepChartProps } from '../types';
@@ -11,7 +12,7 @@ import { layoutSweep } from './layout';
 
 const formatMse = format('.4~g');
 
-export function SweepChart(props: SweepChartProps) {
+function SweepChartView(props: SweepChartProps) {
   const { axis, x, mse, kmeansMse, optimalMse, current, height = 280, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
@@ -58,3 +59,6 @@ export function SweepChart(props: SweepChartProps) {
     </ChartSvg>
   );
 }
+
+/** Re-renders only when an input changed (current compared by value). */
+export const SweepChart = memo(SweepChartView, chartPropsEqual<SweepChartProps>('current'));

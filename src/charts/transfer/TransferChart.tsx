@@ -1,14 +1,15 @@
 /** chart.transfer: the focused quantizer's staircase against linear's. */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
+import { chartPropsEqual } from '../common/memoChart';
 import { textWidth } from '../common/geometry';
 import { useContainerWidth } from '../useContainerWidth';
 import type { TransferChartProps } from '../types';
 import { layoutTransfer } from './layout';
 
-export function TransferChart(props: TransferChartProps) {
+function TransferChartView(props: TransferChartProps) {
   const { focus, linear, domain, height = 300, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
@@ -55,3 +56,6 @@ export function TransferChart(props: TransferChartProps) {
     </ChartSvg>
   );
 }
+
+/** Re-renders only when an input changed (domain compared by value). */
+export const TransferChart = memo(TransferChartView, chartPropsEqual<TransferChartProps>('domain'));

@@ -1,15 +1,16 @@
 /** chart.variation: mean MSE and its 5–95 % band under reference variation, against bits, for every method. */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { format } from 'd3';
 import { BG, FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
+import { chartPropsEqual } from '../common/memoChart';
 import { useContainerWidth } from '../useContainerWidth';
 import { layoutVariation, type VariationChartProps } from './layout';
 
 const formatMse = format('.4~g');
 
-export function VariationChart(props: VariationChartProps) {
+function VariationChartView(props: VariationChartProps) {
   const { curves, bits, height = 300, svgRef } = props;
   const [containerRef, measured] = useContainerWidth();
   const width = props.width ?? measured;
@@ -63,3 +64,6 @@ export function VariationChart(props: VariationChartProps) {
     </ChartSvg>
   );
 }
+
+/** Re-renders only when an input changed. */
+export const VariationChart = memo(VariationChartView, chartPropsEqual<VariationChartProps>());
