@@ -8,8 +8,8 @@
  * report's levels and thresholds (computed here); the snapping MSE and the Monte Carlo
  * need the samples and come from the workers (results.adcSnap, results.variation).
  */
-import { useMemo } from 'react';
-import { rampStaircase, referenceTable, spacingWarnings, quantizerFromLists } from '../core/adc';
+import { memo, useMemo } from 'react';
+import { rampStaircase, referenceTable, spacingWarnings, quantizerFromLists, type ReferenceRow } from '../core/adc';
 import type { Method } from '../core/params';
 import { AdcStaircaseChart, METHOD_LABELS, VariationChart } from '../charts';
 import { useApp, useServices } from '../state/context';
@@ -39,15 +39,116 @@ function change(before: number, after: number): string {
   return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toPrecision(3)} %`;
 }
 
-export function AdcPanel() {
+const SIGMA_OF_OPTIONS = ADC_SIGMA_OF.map((v) => ({ value: v, label: v === 'range' ? 'range' : 'smallest step' }));
+
+/*
+ * The panel's option fields and its table are components of their own that read only what they show,
+ * so a worker result (the report, the grid snapping, the variation) does not re-render them unchanged.
+ */
+
+const MinSpacingField = memo(function MinSpacingField() {
   const { store } = useServices();
+  const adcMinSpacing = useApp((s) => s.display.adcMinSpacing);
+  return (
+    <NumberField
+      label="min spacing"
+      testId="adc.minSpacing"
+      help={`Warn when two adjacent references are closer than this fraction of the range U − L (0–${MAX_ADC_MIN_SPACING}; 0 = never).`}
+      value={adcMinSpacing}
+      onCommit={(v) => {
+        if (v === null || !(v >= 0 && v <= MAX_ADC_MIN_SPACING)) return false;
+        store.getState().setDisplay({ adcMinSpacing: v });
+        return true;
+      }}
+    />
+  );
+});
+
+const GridBitsField = memo(function GridBitsField() {
+  const { store } = useServices();
+  const adcGridBits = useApp((s) => s.display.adcGridBits);
+  return (
+    <NumberField
+      label="grid bits R"
+      testId="adc.gridBits"
+      help={`Resolution of the reference grid: 2^R unit steps over [L, U] (${MIN_ADC_GRID_BITS}–${MAX_ADC_GRID_BITS}).`}
+      value={adcGridBits}
+      onCommit={(v) => {
+        if (v === null || !Number.isInteger(v) || v < MIN_ADC_GRID_BITS || v > MAX_ADC_GRID_BITS) return false;
+        store.getState().setDisplay({ adcGridBits: v });
+        return true;
+      }}
+    />
+  );
+});
+
+const VariationFields = memo(function VariationFields() {
+  const { store } = useServices();
+  const adcSigma = useApp((s) => s.display.adcSigma);
+  const adcSigmaOf = useApp((s) => s.display.adcSigmaOf);
+  const adcTrials = useApp((s) => s.display.adcTrials);
+  const setDisplay = store.getState().setDisplay;
+  return (
+    <div className="chart-toolbar">
+      <NumberField
+        label="σ"
+        testId="adc.sigma"
+        help={`Standard deviation of each reference's offset, as a fraction of the range or of the smallest step (0–${MAX_ADC_SIGMA}).`}
+        value={adcSigma}
+        onCommit={(v) => {
+          if (v === null || !(v >= 0 && v <= MAX_ADC_SIGMA)) return false;
+          setDisplay({ adcSigma: v });
+          return true;
+        }}
+      />
+      <SelectField<AdcSigmaOf>
+        label="of"
+        testId="adc.sigmaOf"
+        help="σ as a fraction of the range U − L, or of the smallest reference step of each quantizer."
+        value={adcSigmaOf}
+        options={SIGMA_OF_OPTIONS}
+        onChange={(v) => setDisplay({ adcSigmaOf: v })}
+      />
+      <NumberField
+        label="trials N"
+        testId="adc.trials"
+        help={`Monte Carlo trials, seeded by the seed parameter (${MIN_ADC_TRIALS}–${MAX_ADC_TRIALS}).`}
+        value={adcTrials}
+        onCommit={(v) => {
+          if (v === null || !Number.isInteger(v) || v < MIN_ADC_TRIALS || v > MAX_ADC_TRIALS) return false;
+          setDisplay({ adcTrials: v });
+          return true;
+        }}
+      />
+    </div>
+  );
+});
+
+const ReferenceRows = memo(function ReferenceRows(
+  { rows, warnedCodes }: { rows: ReferenceRow[]; warnedCodes: Set<number> },
+) {
+  return (
+    <tbody>
+      {rows.map((r) => (
+        <tr key={r.code} data-code={r.code} className={warnedCodes.has(r.code) ? 'warned' : undefined}>
+          <th scope="row">{r.code}</th>
+          <td data-col="reference" data-value={exact(r.threshold)}>{r.threshold === null ? '—' : formatValue(r.threshold, 6)}</td>
+          <td data-col="level" data-value={exact(r.level)}>{formatValue(r.level, 6)}</td>
+          <td data-col="step" data-value={exact(r.step)}>{r.step === null ? '—' : formatValue(r.step, 4)}</td>
+        </tr>
+      ))}
+    </tbody>
+  );
+});
+
+export function AdcPanel() {
   const report = useApp((s) => s.results.report);
   const bands = useApp((s) => s.results.bands);
   const snap = useApp((s) => s.results.adcSnap);
   const variation = useApp((s) => s.results.variation);
   const focusParam = useApp((s) => s.params.focus);
-  const display = useApp((s) => s.display);
-  const setDisplay = store.getState().setDisplay;
+  const adcGridBits = useApp((s) => s.display.adcGridBits);
+  const adcMinSpacing = useApp((s) => s.display.adcMinSpacing);
 
   const focus = focusedResult(report, focusParam);
   const q = useMemo(
@@ -68,18 +169,18 @@ export function AdcPanel() {
   const staircase = useMemo(() => {
     if (!q || !boundsOk) return null;
     try {
-      return rampStaircase(q, { L, U }, { resolution: display.adcGridBits });
+      return rampStaircase(q, { L, U }, { resolution: adcGridBits });
     } catch {
       return null;
     }
-  }, [q, boundsOk, L, U, display.adcGridBits]);
+  }, [q, boundsOk, L, U, adcGridBits]);
   const warnings = useMemo(
-    () => (q && boundsOk ? spacingWarnings(q.thresholds, { L, U }, { fractionOfRange: display.adcMinSpacing }) : []),
-    [q, boundsOk, L, U, display.adcMinSpacing],
+    () => (q && boundsOk ? spacingWarnings(q.thresholds, { L, U }, { fractionOfRange: adcMinSpacing }) : []),
+    [q, boundsOk, L, U, adcMinSpacing],
   );
   const warnedCodes = useMemo(() => new Set(warnings.map((w) => w.code)), [warnings]);
   // The worker's snapping result belongs to the quantizer on screen only if it matches it.
-  const snapCurrent = snap && focus && snap.method === focus.method && snap.bits === focus.bits && snap.gridBits === display.adcGridBits
+  const snapCurrent = snap && focus && snap.method === focus.method && snap.bits === focus.bits && snap.gridBits === adcGridBits
     ? snap
     : null;
   const designed = useMemo(() => (q ? Array.from(q.thresholds) : []), [q]);
@@ -90,7 +191,7 @@ export function AdcPanel() {
   const label = METHOD_LABELS[focus.method as Method] ?? focus.method;
   const curve = variation?.find((c) => c.method === focus.method);
   const at = curve ? curve.bits.indexOf(focus.bits) : -1;
-  const minSpacingAbs = display.adcMinSpacing * (U - L);
+  const minSpacingAbs = adcMinSpacing * (U - L);
 
   return (
     <section id="adc" className="panel adc-panel" aria-labelledby="adc-title" data-testid="adc">
@@ -107,17 +208,7 @@ export function AdcPanel() {
             <span className="muted"> · code j starts at reference t_j</span>
           </figcaption>
           <div className="chart-toolbar">
-            <NumberField
-              label="min spacing"
-              testId="adc.minSpacing"
-              help={`Warn when two adjacent references are closer than this fraction of the range U − L (0–${MAX_ADC_MIN_SPACING}; 0 = never).`}
-              value={display.adcMinSpacing}
-              onCommit={(v) => {
-                if (v === null || !(v >= 0 && v <= MAX_ADC_MIN_SPACING)) return false;
-                setDisplay({ adcMinSpacing: v });
-                return true;
-              }}
-            />
+            <MinSpacingField />
             <span className="muted">× range = {formatValue(minSpacingAbs)}</span>
           </div>
           <div className="adc-table-scroll">
@@ -130,16 +221,7 @@ export function AdcPanel() {
                   <th scope="col" title="t_j − t_(j−1): the step from the previous reference (code 1: from L)">step</th>
                 </tr>
               </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.code} data-code={r.code} className={warnedCodes.has(r.code) ? 'warned' : undefined}>
-                    <th scope="row">{r.code}</th>
-                    <td data-col="reference" data-value={exact(r.threshold)}>{r.threshold === null ? '—' : formatValue(r.threshold, 6)}</td>
-                    <td data-col="level" data-value={exact(r.level)}>{formatValue(r.level, 6)}</td>
-                    <td data-col="step" data-value={exact(r.step)}>{r.step === null ? '—' : formatValue(r.step, 4)}</td>
-                  </tr>
-                ))}
-              </tbody>
+              <ReferenceRows rows={rows} warnedCodes={warnedCodes} />
             </table>
           </div>
           <div className="adc-warnings" data-testid="adc.warnings" data-count={warnings.length} role="status">
@@ -168,17 +250,7 @@ export function AdcPanel() {
             <span className="muted"> · references on a grid of 2^R unit steps over [L, U]</span>
           </figcaption>
           <div className="chart-toolbar">
-            <NumberField
-              label="grid bits R"
-              testId="adc.gridBits"
-              help={`Resolution of the reference grid: 2^R unit steps over [L, U] (${MIN_ADC_GRID_BITS}–${MAX_ADC_GRID_BITS}).`}
-              value={display.adcGridBits}
-              onCommit={(v) => {
-                if (v === null || !Number.isInteger(v) || v < MIN_ADC_GRID_BITS || v > MAX_ADC_GRID_BITS) return false;
-                setDisplay({ adcGridBits: v });
-                return true;
-              }}
-            />
+            <GridBitsField />
             {snapCurrent ? (
               <span className="adc-snap-summary">
                 MSE designed{' '}
@@ -220,38 +292,7 @@ export function AdcPanel() {
               · each reference + N(0, σ²), levels as designed; mean MSE (line), 5–95 % band (shaded), unperturbed (dotted)
             </span>
           </figcaption>
-          <div className="chart-toolbar">
-            <NumberField
-              label="σ"
-              testId="adc.sigma"
-              help={`Standard deviation of each reference's offset, as a fraction of the range or of the smallest step (0–${MAX_ADC_SIGMA}).`}
-              value={display.adcSigma}
-              onCommit={(v) => {
-                if (v === null || !(v >= 0 && v <= MAX_ADC_SIGMA)) return false;
-                setDisplay({ adcSigma: v });
-                return true;
-              }}
-            />
-            <SelectField<AdcSigmaOf>
-              label="of"
-              testId="adc.sigmaOf"
-              help="σ as a fraction of the range U − L, or of the smallest reference step of each quantizer."
-              value={display.adcSigmaOf}
-              options={ADC_SIGMA_OF.map((v) => ({ value: v, label: v === 'range' ? 'range' : 'smallest step' }))}
-              onChange={(adcSigmaOf) => setDisplay({ adcSigmaOf })}
-            />
-            <NumberField
-              label="trials N"
-              testId="adc.trials"
-              help={`Monte Carlo trials, seeded by the seed parameter (${MIN_ADC_TRIALS}–${MAX_ADC_TRIALS}).`}
-              value={display.adcTrials}
-              onCommit={(v) => {
-                if (v === null || !Number.isInteger(v) || v < MIN_ADC_TRIALS || v > MAX_ADC_TRIALS) return false;
-                setDisplay({ adcTrials: v });
-                return true;
-              }}
-            />
-          </div>
+          <VariationFields />
           <p className="adc-variation-summary" data-testid="adc.variation">
             {curve && at >= 0 ? (
               <>

@@ -2,14 +2,14 @@
  * Renders the charts of src/charts from the results slice. A chart whose data is not
  * computed yet renders nothing in its slot (never a placeholder chart).
  */
-import { useMemo, type ReactNode } from 'react';
+import { memo, useCallback, useMemo, type ReactNode, type RefObject } from 'react';
 import { ErrorCurveChart, HistogramChart, OccupancyChart, SweepChart, TransferChart, METHOD_LABELS } from '../charts';
 import type { LevelSet } from '../charts';
 import type { Method } from '../core/params';
 import type { MethodResult } from '../core/report';
 import { useApp, useServices } from '../state/context';
 import { CheckboxField, NumberField, SelectField } from './fields';
-import { MAX_BIN_COUNT, MIN_BIN_COUNT } from '../state/types';
+import { MAX_BIN_COUNT, MIN_BIN_COUNT, type Display } from '../state/types';
 import { useElementHeight, useMediaQuery } from './useRowHeight';
 
 /** Chart heights, px. On wide screens (app.css: three columns from 1800 px) the transfer function sits beside
@@ -52,6 +52,97 @@ function Card(
   );
 }
 
+/** Options of the error chart's scale select (a constant, so the select's props stay the same between renders). */
+const ERROR_SCALE_OPTIONS: readonly { value: Display['errorScale']; label: string }[] = [
+  { value: 'mse', label: 'MSE (log)' },
+  { value: 'sqnr', label: 'SQNR (dB)' },
+];
+
+/**
+ * The histogram's display options. Its own component reading only the display options it shows, so a
+ * worker result that redraws the charts does not re-render (and React re-write) these inputs.
+ */
+const HistogramToolbar = memo(function HistogramToolbar(
+  { toolbarRef }: { toolbarRef: RefObject<HTMLDivElement | null> },
+) {
+  const { store } = useServices();
+  const log = useApp((s) => s.display.log);
+  const binCount = useApp((s) => s.display.binCount);
+  const zoom = useApp((s) => s.display.zoom);
+  const dataMin = useApp((s) => s.data.input?.min ?? null);
+  const dataMax = useApp((s) => s.data.input?.max ?? null);
+  const setDisplay = store.getState().setDisplay;
+  const dataDomain: [number, number] | null = dataMin !== null && dataMax !== null ? [dataMin, dataMax] : null;
+
+  function commitZoom(end: 0 | 1, v: number | null): boolean {
+    const base = zoom ?? dataDomain;
+    if (!base) return false;
+    if (v === null) {
+      setDisplay({ zoom: null });
+      return true;
+    }
+    const next: [number, number] = end === 0 ? [v, base[1]] : [base[0], v];
+    if (!(next[0] < next[1])) return false;
+    setDisplay({ zoom: next });
+    return true;
+  }
+
+  return (
+    <div className="chart-toolbar" ref={toolbarRef}>
+      <CheckboxField label="log counts" testId="display.log" checked={log} onChange={(v) => setDisplay({ log: v })} />
+      <NumberField
+        label="bins"
+        testId="display.binCount"
+        help={`Histogram bins over the shown range (${MIN_BIN_COUNT}–${MAX_BIN_COUNT}).`}
+        value={binCount}
+        onCommit={(v) => {
+          if (v === null || !Number.isInteger(v) || v < MIN_BIN_COUNT || v > MAX_BIN_COUNT) return false;
+          setDisplay({ binCount: v });
+          return true;
+        }}
+      />
+      <NumberField
+        label="zoom from"
+        testId="display.zoomLow"
+        help="Lower end of the shown value range (empty = data minimum). Drag over the plot to zoom."
+        value={zoom?.[0] ?? null}
+        nullable
+        placeholder={dataDomain ? String(dataDomain[0]) : ''}
+        onCommit={(v) => commitZoom(0, v)}
+      />
+      <NumberField
+        label="to"
+        testId="display.zoomHigh"
+        help="Upper end of the shown value range (empty = data maximum)."
+        value={zoom?.[1] ?? null}
+        nullable
+        placeholder={dataDomain ? String(dataDomain[1]) : ''}
+        onCommit={(v) => commitZoom(1, v)}
+      />
+      {zoom && (
+        <button type="button" data-testid="display.zoomReset" onClick={() => setDisplay({ zoom: null })}>
+          Reset zoom
+        </button>
+      )}
+    </div>
+  );
+});
+
+/** The error chart's scale select, re-rendered only when the scale changes (see HistogramToolbar). */
+const ErrorScaleSelect = memo(function ErrorScaleSelect() {
+  const { store } = useServices();
+  const errorScale = useApp((s) => s.display.errorScale);
+  return (
+    <SelectField
+      label="scale"
+      testId="display.errorScale"
+      value={errorScale}
+      options={ERROR_SCALE_OPTIONS}
+      onChange={(v) => store.getState().setDisplay({ errorScale: v })}
+    />
+  );
+});
+
 export function ChartsPanel() {
   const { store } = useServices();
   const report = useApp((s) => s.results.report);
@@ -62,7 +153,9 @@ export function ChartsPanel() {
   const occupancy = useApp((s) => s.results.occupancy);
   const focusParam = useApp((s) => s.params.focus);
   const reportParams = useApp((s) => s.results.reportParams);
-  const display = useApp((s) => s.display);
+  const log = useApp((s) => s.display.log);
+  const zoom = useApp((s) => s.display.zoom);
+  const errorScale = useApp((s) => s.display.errorScale);
   const input = useApp((s) => s.data.input);
   const status = useApp((s) => s.data.status);
   const setDisplay = store.getState().setDisplay;
@@ -81,7 +174,7 @@ export function ChartsPanel() {
   );
   const dataDomain: [number, number] | null =
     input && input.min !== null && input.max !== null ? [input.min, input.max] : null;
-  const domain = display.zoom ?? dataDomain;
+  const domain = zoom ?? dataDomain;
   const transferDomain: [number, number] | null = bands
     ? [Math.min(bands.L, input?.min ?? bands.L), Math.max(bands.U, input?.max ?? bands.U)]
     : dataDomain;
@@ -90,6 +183,9 @@ export function ChartsPanel() {
     () => (linearResult ? levelSet(linearResult) : bands && focusResult ? linearLevelSet(bands.L, bands.U, focusResult.bits) : null),
     [linearResult, bands, focusResult],
   );
+  // The charts are memoised: every array they get keeps its identity until its data changes.
+  const focusLevels = useMemo(() => focusResult?.levels.map(num) ?? null, [focusResult]);
+  const onZoom = useCallback((z: [number, number]) => setDisplay({ zoom: z }), [setDisplay]);
   const bits = focusResult?.bits ?? reportParams?.bits ?? 3;
   const readout =
     focusResult && focusResult.method !== 'linear' && focusResult.bitsEquivalent !== null
@@ -124,53 +220,17 @@ export function ChartsPanel() {
         title="Histogram"
         subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]} levels (solid) and references (dashed)` : undefined}
       >
-        <div className="chart-toolbar" ref={histToolbarRef}>
-          <CheckboxField label="log counts" testId="display.log" checked={display.log} onChange={(log) => setDisplay({ log })} />
-          <NumberField
-            label="bins"
-            testId="display.binCount"
-            help={`Histogram bins over the shown range (${MIN_BIN_COUNT}–${MAX_BIN_COUNT}).`}
-            value={display.binCount}
-            onCommit={(v) => {
-              if (v === null || !Number.isInteger(v) || v < MIN_BIN_COUNT || v > MAX_BIN_COUNT) return false;
-              setDisplay({ binCount: v });
-              return true;
-            }}
-          />
-          <NumberField
-            label="zoom from"
-            testId="display.zoomLow"
-            help="Lower end of the shown value range (empty = data minimum). Drag over the plot to zoom."
-            value={display.zoom?.[0] ?? null}
-            nullable
-            placeholder={dataDomain ? String(dataDomain[0]) : ''}
-            onCommit={(v) => commitZoom(0, v)}
-          />
-          <NumberField
-            label="to"
-            testId="display.zoomHigh"
-            help="Upper end of the shown value range (empty = data maximum)."
-            value={display.zoom?.[1] ?? null}
-            nullable
-            placeholder={dataDomain ? String(dataDomain[1]) : ''}
-            onCommit={(v) => commitZoom(1, v)}
-          />
-          {display.zoom && (
-            <button type="button" data-testid="display.zoomReset" onClick={() => setDisplay({ zoom: null })}>
-              Reset zoom
-            </button>
-          )}
-        </div>
+        <HistogramToolbar toolbarRef={histToolbarRef} />
         {histogram && focus && domain && (
           <HistogramChart
             data={histogram}
-            log={display.log}
+            log={log}
             domain={domain}
             bands={{ low: bands?.low ?? null, high: bands?.high ?? null }}
             focus={focus}
             rugs={rugs}
             height={HISTOGRAM_HEIGHT}
-            onZoom={(z) => setDisplay({ zoom: z })}
+            onZoom={onZoom}
           />
         )}
       </Card>
@@ -178,33 +238,18 @@ export function ChartsPanel() {
         {focus && linear && transferDomain && <TransferChart focus={focus} linear={linear} domain={transferDomain} height={transferHeight} />}
       </Card>
       <Card title="Level occupancy" subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]}` : undefined}>
-        {focusResult && occupancy[focusResult.method as Method] && (
+        {focusResult && focusLevels && occupancy[focusResult.method as Method] && (
           <OccupancyChart
             method={focusResult.method as Method}
             occupancy={occupancy[focusResult.method as Method] as number[]}
-            levels={focusResult.levels.map(num)}
+            levels={focusLevels}
             height={CARD_CHART_HEIGHT}
           />
         )}
       </Card>
-      <Card
-        title="Error vs bits"
-        subtitle={optimalPending}
-        tools={
-          <SelectField
-            label="scale"
-            testId="display.errorScale"
-            value={display.errorScale}
-            options={[
-              { value: 'mse', label: 'MSE (log)' },
-              { value: 'sqnr', label: 'SQNR (dB)' },
-            ]}
-            onChange={(errorScale) => setDisplay({ errorScale })}
-          />
-        }
-      >
+      <Card title="Error vs bits" subtitle={optimalPending} tools={<ErrorScaleSelect />}>
         {curves && curves.length > 0 && (
-          <ErrorCurveChart curves={curves} bits={bits} scale={display.errorScale} readout={readout} height={CARD_CHART_HEIGHT} />
+          <ErrorCurveChart curves={curves} bits={bits} scale={errorScale} readout={readout} height={CARD_CHART_HEIGHT} />
         )}
       </Card>
       <Card title="Suppression sweep" subtitle={sweep ? `· BS-KMQ at ${sweep.bits} b` : undefined}>
@@ -222,17 +267,4 @@ export function ChartsPanel() {
       </Card>
     </div>
   );
-
-  function commitZoom(end: 0 | 1, v: number | null): boolean {
-    const base = display.zoom ?? dataDomain;
-    if (!base) return false;
-    if (v === null) {
-      setDisplay({ zoom: null });
-      return true;
-    }
-    const next: [number, number] = end === 0 ? [v, base[1]] : [base[0], v];
-    if (!(next[0] < next[1])) return false;
-    setDisplay({ zoom: next });
-    return true;
-  }
 }

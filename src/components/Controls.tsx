@@ -3,6 +3,7 @@
  * setting of SPEC §4 (labelled as our reading of the paper), seed and restarts,
  * and the boundaries. Each writes the long parameter name to the store.
  */
+import { useCallback, useMemo, type ReactNode } from 'react';
 import {
   BS_INITS,
   METHODS,
@@ -28,6 +29,32 @@ const PIN_LABELS: Record<(typeof PIN_MODES)[number], string> = {
   none: 'none',
 };
 
+/*
+ * Every prop a field gets is a constant or a stable callback, so a change of one parameter re-renders
+ * (and React re-writes the <input> of) that parameter's field only (fields.tsx memoises the fields).
+ */
+const FOCUS_OPTIONS = METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }));
+const SUPPRESS_OPTIONS = SUPPRESS_MODES.map((m) => ({
+  value: m,
+  label: m === 'band' ? 'band (% of range)' : 'percentile (by rank)',
+}));
+const PIN_OPTIONS = PIN_MODES.map((m) => ({ value: m, label: PIN_LABELS[m] }));
+const BS_INIT_OPTIONS = BS_INITS.map((m) => ({ value: m, label: m === 'random' ? 'random (Forgy)' : 'k-means++' }));
+const METHOD_CHECK_LABELS = Object.fromEntries(
+  METHODS.map((m) => [
+    m,
+    <>
+      <span className="swatch" style={{ background: METHOD_COLORS[m] }} aria-hidden="true" />
+      {METHOD_LABELS[m]}
+    </>,
+  ]),
+) as Record<Method, ReactNode>;
+const formatBits = (v: number) => `${v} b (${2 ** v} codes)`;
+const formatBand = (v: number) => `${(v * 100).toFixed(1)} % of R`;
+const formatPercentile = (v: number) => `${v.toFixed(1)} %`;
+const formatWeight = (v: number) => (v === 0 ? '0 (removed)' : v.toFixed(2));
+const formatShare = (v: number) => `${(v * 100).toFixed(1)} %`;
+
 /** A slider's bounds are the parameter's allowed range from the one options contract (src/core/params.ts). */
 function rangeOf(key: ParamKey): { min: number; max: number } {
   const spec = PARAM_SPECS[key];
@@ -35,14 +62,51 @@ function rangeOf(key: ParamKey): { min: number; max: number } {
   return { min: spec.min, max: spec.max };
 }
 
+/** A stable setter of one parameter: the store's validating setParams; returns its issues. */
+function useSetParam<K extends keyof Params>(key: K): (v: Params[K]) => string[] {
+  const { store } = useServices();
+  return useCallback((v: Params[K]) => store.getState().setParams({ [key]: v }), [store, key]);
+}
+
+/** A stable commit handler of a typed-in number: true when the store took it without issues. */
+function useCommitParam<K extends 'seed' | 'restarts' | 'low' | 'high'>(key: K): (v: number | null) => boolean {
+  const set = useSetParam(key);
+  return useCallback((v: number | null) => set(v as Params[K]).length === 0, [set]);
+}
+
 export function Controls() {
   const { store } = useServices();
   const p = useApp((s) => s.params);
-  const set = (partial: Partial<Params>) => store.getState().setParams(partial);
-  const setChecked = (m: Method, on: boolean) => {
-    const next = on ? METHODS.filter((x) => x === m || p.methods.includes(x)) : p.methods.filter((x) => x !== m);
-    if (next.length > 0) set({ methods: next });
-  };
+  const setBits = useSetParam('bits');
+  const setFocus = useSetParam('focus');
+  const setSuppressMode = useSetParam('suppressMode');
+  const setBandLow = useSetParam('bandLow');
+  const setBandHigh = useSetParam('bandHigh');
+  const setPctLow = useSetParam('pctLow');
+  const setPctHigh = useSetParam('pctHigh');
+  const setSuppressWeight = useSetParam('suppressWeight');
+  const setPin = useSetParam('pin');
+  const setSpikeMin = useSetParam('spikeMin');
+  const setBsInit = useSetParam('bsInit');
+  const commitSeed = useCommitParam('seed');
+  const commitRestarts = useCommitParam('restarts');
+  const commitLow = useCommitParam('low');
+  const commitHigh = useCommitParam('high');
+  // One toggle per method; it reads the methods shown at click time, so it never changes.
+  const toggleMethod = useMemo(
+    () =>
+      Object.fromEntries(
+        METHODS.map((m) => [
+          m,
+          (on: boolean) => {
+            const shown = store.getState().params.methods;
+            const next = on ? METHODS.filter((x) => x === m || shown.includes(x)) : shown.filter((x) => x !== m);
+            if (next.length > 0) store.getState().setParams({ methods: next });
+          },
+        ]),
+      ) as Record<Method, (on: boolean) => void>,
+    [store],
+  );
   const band = p.suppressMode === 'band';
   return (
     <section className="panel controls" aria-labelledby="controls-title">
@@ -55,16 +119,16 @@ export function Controls() {
         min={MIN_BITS}
         max={MAX_BITS}
         step={1}
-        format={(v) => `${v} b (${2 ** v} codes)`}
-        onChange={(bits) => set({ bits })}
+        format={formatBits}
+        onChange={setBits}
       />
       <SelectField
         label="Focused method"
         testId="controls.focus"
         help={PARAM_HELP.focus}
         value={p.focus}
-        options={METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }))}
-        onChange={(focus) => set({ focus })}
+        options={FOCUS_OPTIONS}
+        onChange={setFocus}
       />
       <fieldset className="methods" title={PARAM_HELP.methods}>
         <legend>Methods shown</legend>
@@ -72,15 +136,10 @@ export function Controls() {
           <CheckboxField
             key={m}
             testId={`controls.method.${m}`}
-            label={
-              <>
-                <span className="swatch" style={{ background: METHOD_COLORS[m] }} aria-hidden="true" />
-                {METHOD_LABELS[m]}
-              </>
-            }
+            label={METHOD_CHECK_LABELS[m]}
             checked={p.methods.includes(m)}
             disabled={p.methods.length === 1 && p.methods[0] === m}
-            onChange={(on) => setChecked(m, on)}
+            onChange={toggleMethod[m]}
           />
         ))}
       </fieldset>
@@ -94,8 +153,8 @@ export function Controls() {
           testId="controls.suppressMode"
           help={PARAM_HELP.suppressMode}
           value={p.suppressMode}
-          options={SUPPRESS_MODES.map((m) => ({ value: m, label: m === 'band' ? 'band (% of range)' : 'percentile (by rank)' }))}
-          onChange={(suppressMode) => set({ suppressMode })}
+          options={SUPPRESS_OPTIONS}
+          onChange={setSuppressMode}
         />
         {band ? (
           <>
@@ -106,8 +165,8 @@ export function Controls() {
               value={p.bandLow}
               {...rangeOf('bandLow')}
               step={0.001}
-              format={(v) => `${(v * 100).toFixed(1)} % of R`}
-              onChange={(bandLow) => set({ bandLow })}
+              format={formatBand}
+              onChange={setBandLow}
             />
             <RangeField
               label="High band"
@@ -116,8 +175,8 @@ export function Controls() {
               value={p.bandHigh}
               {...rangeOf('bandHigh')}
               step={0.001}
-              format={(v) => `${(v * 100).toFixed(1)} % of R`}
-              onChange={(bandHigh) => set({ bandHigh })}
+              format={formatBand}
+              onChange={setBandHigh}
             />
           </>
         ) : (
@@ -129,8 +188,8 @@ export function Controls() {
               value={p.pctLow}
               {...rangeOf('pctLow')}
               step={0.1}
-              format={(v) => `${v.toFixed(1)} %`}
-              onChange={(pctLow) => set({ pctLow })}
+              format={formatPercentile}
+              onChange={setPctLow}
             />
             <RangeField
               label="High percentile"
@@ -139,8 +198,8 @@ export function Controls() {
               value={p.pctHigh}
               {...rangeOf('pctHigh')}
               step={0.1}
-              format={(v) => `${v.toFixed(1)} %`}
-              onChange={(pctHigh) => set({ pctHigh })}
+              format={formatPercentile}
+              onChange={setPctHigh}
             />
           </>
         )}
@@ -151,16 +210,16 @@ export function Controls() {
           value={p.suppressWeight}
           {...rangeOf('suppressWeight')}
           step={0.01}
-          format={(v) => (v === 0 ? '0 (removed)' : v.toFixed(2))}
-          onChange={(suppressWeight) => set({ suppressWeight })}
+          format={formatWeight}
+          onChange={setSuppressWeight}
         />
         <SelectField
           label="Pinned levels"
           testId="controls.pin"
           help={PARAM_HELP.pin}
           value={p.pin}
-          options={PIN_MODES.map((m) => ({ value: m, label: PIN_LABELS[m] }))}
-          onChange={(pin) => set({ pin })}
+          options={PIN_OPTIONS}
+          onChange={setPin}
         />
         <RangeField
           label="Spike share for auto pin"
@@ -170,16 +229,16 @@ export function Controls() {
           min={0}
           max={Math.max(0.2, p.spikeMin)}
           step={0.001}
-          format={(v) => `${(v * 100).toFixed(1)} %`}
-          onChange={(spikeMin) => set({ spikeMin })}
+          format={formatShare}
+          onChange={setSpikeMin}
         />
         <SelectField
           label="Seeding of free levels"
           testId="controls.bsInit"
           help={PARAM_HELP.bsInit}
           value={p.bsInit}
-          options={BS_INITS.map((m) => ({ value: m, label: m === 'random' ? 'random (Forgy)' : 'k-means++' }))}
-          onChange={(bsInit) => set({ bsInit })}
+          options={BS_INIT_OPTIONS}
+          onChange={setBsInit}
         />
       </fieldset>
 
@@ -190,14 +249,14 @@ export function Controls() {
           testId="controls.seed"
           help={PARAM_HELP.seed}
           value={p.seed}
-          onCommit={(v) => set({ seed: v as number }).length === 0}
+          onCommit={commitSeed}
         />
         <NumberField
           label="Restarts"
           testId="controls.restarts"
           help={PARAM_HELP.restarts}
           value={p.restarts}
-          onCommit={(v) => set({ restarts: v as number }).length === 0}
+          onCommit={commitRestarts}
         />
         <NumberField
           label="Low L"
@@ -206,7 +265,7 @@ export function Controls() {
           value={p.low}
           nullable
           placeholder="data min"
-          onCommit={(v) => set({ low: v }).length === 0}
+          onCommit={commitLow}
         />
         <NumberField
           label="High U"
@@ -215,7 +274,7 @@ export function Controls() {
           value={p.high}
           nullable
           placeholder="data max"
-          onCommit={(v) => set({ high: v }).length === 0}
+          onCommit={commitHigh}
         />
       </fieldset>
     </section>

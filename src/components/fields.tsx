@@ -1,8 +1,12 @@
 /**
  * Labelled form fields shared by the panels. Every field has a visible label tied to
  * its input, a tooltip with the parameter's exact meaning, and native keyboard behaviour.
+ *
+ * The fields are memoised: given the same props (stable callbacks, constant options and
+ * formatters) a field skips its re-render, and React does not re-write its <input>'s
+ * attributes when a panel re-renders for another field's change.
  */
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { memo, useEffect, useId, useState, type ReactNode } from 'react';
 
 interface FieldBase {
   label: ReactNode;
@@ -10,7 +14,7 @@ interface FieldBase {
   testId?: string;
 }
 
-export function RangeField(
+export const RangeField = memo(function RangeField(
   props: FieldBase & {
     value: number;
     min: number;
@@ -44,9 +48,9 @@ export function RangeField(
       />
     </div>
   );
-}
+});
 
-export function SelectField<T extends string>(
+function SelectFieldView<T extends string>(
   props: FieldBase & {
     value: T;
     options: readonly { value: T; label: string }[];
@@ -76,11 +80,13 @@ export function SelectField<T extends string>(
   );
 }
 
+export const SelectField = memo(SelectFieldView) as typeof SelectFieldView;
+
 /**
  * A number typed by hand: applied on Enter or when focus leaves, not per keystroke, so an
  * unfinished "0." never reaches the store. `nullable` fields accept an empty box as null.
  */
-export function NumberField(
+export const NumberField = memo(function NumberField(
   props: FieldBase & {
     value: number | null;
     onCommit: (v: number | null) => boolean;
@@ -128,9 +134,11 @@ export function NumberField(
       />
     </div>
   );
-}
+});
 
-export function CheckboxField(props: FieldBase & { checked: boolean; onChange: (v: boolean) => void; disabled?: boolean }) {
+export const CheckboxField = memo(function CheckboxField(
+  props: FieldBase & { checked: boolean; onChange: (v: boolean) => void; disabled?: boolean },
+) {
   const id = useId();
   return (
     <div className="field field-check" title={props.help}>
@@ -145,4 +153,4 @@ export function CheckboxField(props: FieldBase & { checked: boolean; onChange: (
       <label htmlFor={id}>{props.label}</label>
     </div>
   );
-}
+});

@@ -1,8 +1,11 @@
 /** Number formatting for the panels and the table (display only; exports keep full precision). */
 
+/** One formatter for every count: `toLocaleString` builds a new one per call (milliseconds per redraw). */
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 /** 1234567 → "1,234,567". */
 export function formatCount(n: number): string {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—';
+  return Number.isFinite(n) ? COUNT_FORMAT.format(Math.round(n)) : '—';
 }
 
 /** A value with `digits` significant digits, switching to exponent notation for very small or large values. */
