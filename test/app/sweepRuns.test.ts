@@ -43,6 +43,20 @@ describe('SweepRuns', () => {
     expect([...used].sort()).toEqual([0, 1]);
   });
 
+  it('runs a speculative sweep on worker 0 alone until the page asks for the same sweep', async () => {
+    const { workers, calls } = fakeWorkers();
+    const runs = new SweepRuns(workers);
+    expect((await runs.sweep({ ...params, bits: 6 }, { speculative: true })).mse).toHaveLength(widthCount);
+    expect(new Set(calls.map((c) => c.worker))).toEqual(new Set([0]));
+    calls.length = 0;
+    const speculative = runs.sweep({ ...params, bits: 7 }, { speculative: true });
+    await tick();
+    const asked = runs.sweep({ ...params, bits: 7 });
+    expect(await asked).toBe(await speculative);
+    expect(calls.some((c) => c.worker === 1)).toBe(true);
+    expect(calls).toHaveLength(widthCount);
+  });
+
   it('designs each width once when the same sweep is asked for again while it runs', async () => {
     const { workers, calls } = fakeWorkers();
     const runs = new SweepRuns(workers);
