@@ -60,7 +60,23 @@ export function cellBounds(ps: PointSet, thresholds: Float64Array): Int32Array {
  */
 export function cellBoundsNear(ps: PointSet, thresholds: Float64Array, near: Int32Array, out: Int32Array): Int32Array {
   const k = thresholds.length + 1;
-  for (let j = 1; j < k; j++) out[j] = lowerBoundNear(ps.x, near[j], thresholds[j - 1]);
+  const x = ps.x;
+  const m = x.length;
+  for (let j = 1; j < k; j++) {
+    const t = thresholds[j - 1];
+    // Start where the local spacing of the points around the old bound says t lies (binned points are
+    // nearly evenly spaced, so this is usually within a point or two); the search is exact from anywhere.
+    const p = near[j];
+    let start = p;
+    if (p > 0 && p < m - 1) {
+      const spacing = (x[p + 1] - x[p - 1]) / 2;
+      if (spacing > 0) {
+        const guess = p + Math.round((t - x[p]) / spacing);
+        start = guess < 0 ? 0 : guess > m ? m : guess;
+      }
+    }
+    out[j] = lowerBoundNear(x, start, t);
+  }
   out[0] = 0;
   out[k] = ps.x.length;
   return out;
