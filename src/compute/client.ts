@@ -228,6 +228,7 @@ export class ComputeClient {
         this.optimal.mse[bits - MIN_BITS] = seed.mse;
         this.optimal.sqnrDb[bits - MIN_BITS] = seed.sqnrDb;
         this.optimal.done = bits === ALL_BITS[ALL_BITS.length - 1];
+        if (this.optimal.done) this.sweepRuns.recruitAll();
         this.events.onOptimum?.();
         await this.interactiveWorker().call((r) => r.seedOptima(Comlink.transfer([seed], [seed.levels.buffer, seed.thresholds.buffer])));
       }
@@ -371,10 +372,13 @@ export class ComputeClient {
 
   /**
    * The suppression sweep at params.bits; `speculative` for the precompute of other bit widths, which
-   * gives way (rejecting with SweepAbandonedError) to a sweep the page asks for.
+   * gives way (rejecting with SweepAbandonedError) to a sweep the page asks for. While the optimal
+   * curve fills (long DPs in the background worker) a speculative sweep takes the interactive worker
+   * alone, which is otherwise idle then, and both once the fill is done.
    */
   sweep(params: Params, options: { speculative?: boolean } = {}): Promise<SweepResult> {
-    return this.sweepRuns.sweep(params, options);
+    const workers: (0 | 1)[] = this.optimal.done ? [0, 1] : [1];
+    return this.sweepRuns.sweep(params, { ...options, workers });
   }
 
   /** Test hook: makes a worker throw an uncaught error, as a crash would. */

@@ -237,8 +237,8 @@ export class Pipeline {
 
   /**
    * The sweep at every other bits for the sweep inputs of `p`, nearest bits first, one call at a
-   * time and only while the requested background stages rest, so it never delays them by more than
-   * one sweep. Stops when the data or the sweep inputs change.
+   * time and only while the requested background stages rest; each is speculative (client.sweep), so a
+   * sweep the page asks for takes over at once. Stops when the data or the sweep inputs change.
    */
   private async precomputeSweeps(v: number, p: Params): Promise<void> {
     const base = sweepBaseKey(v, p);
@@ -249,11 +249,11 @@ export class Pipeline {
       for (const b of [p.bits + d, p.bits - d]) if (b >= MIN_BITS && b <= MAX_BITS) order.push(b);
     }
     const current = () => this.precomputing === base && v === this.dataVersion;
-    // The optimal curve goes first: on a large exact set each of its widths is a long DP.
-    await this.optimalDone();
     for (const bits of order) {
-      const { baseCurves, bsCurve, sweep, variation } = this.stages;
-      await Promise.all([baseCurves.settled(), bsCurve.settled(), sweep.settled(), variation.settled()]);
+      // Not the variation stage: it waits for the optimal curve, while the precompute runs beside the
+      // optimal fill (in the interactive worker alone until the fill is done; see client.sweep).
+      const { baseCurves, bsCurve, sweep } = this.stages;
+      await Promise.all([baseCurves.settled(), bsCurve.settled(), sweep.settled()]);
       const key = JSON.stringify([base, bits]);
       if (!current()) return;
       if (this.sweepCache.get(key)) continue;

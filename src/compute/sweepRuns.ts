@@ -3,8 +3,8 @@
  * next point when it is free, so a sweep takes about half the time one worker needs, and a report
  * or a curve queued behind it waits for one design at most. Also which sweeps run at once: asking
  * again for a running sweep shares it, and a speculative sweep (the precompute of other bit widths)
- * runs on worker 0 (the background worker) alone, leaving worker 1 to the page's requests, and gives
- * way to a sweep the page asked for. Pure module: the workers are reached through `SweepWorkers`.
+ * runs on the workers its caller names (e.g. only one that is otherwise idle) and gives way to a
+ * sweep the page asked for. Pure module: the workers are reached through `SweepWorkers`.
  */
 import { sweepWidths } from '../core/curves';
 import type { Params } from '../core/params';
@@ -30,9 +30,11 @@ interface SweepRun {
   speculative: boolean;
   abandoned: boolean;
   result: Promise<SweepResult>;
-  /** Lets worker 1 take points too (a speculative run the page now waits for). */
-  recruit: () => void;
+  /** Lets another worker take points too (a run the page now waits for, or a worker now free). */
+  recruit: (worker: 0 | 1) => void;
 }
+
+const BOTH: readonly (0 | 1)[] = [0, 1];
 
 export class SweepRuns {
   private readonly running = new Map<string, SweepRun>();
@@ -40,19 +42,19 @@ export class SweepRuns {
   constructor(private readonly workers: SweepWorkers) {}
 
   /**
-   * The sweep at params.bits. `speculative`: given up (rejecting with SweepAbandonedError before its
-   * next point) as soon as a sweep that is not speculative starts; it never displaces one itself.
-   * A sweep already running with the same parameters is shared (and stops being speculative if
-   * this ask is not).
+   * The sweep at params.bits on both workers. `speculative`: on `workers` only (default both), and
+   * given up (rejecting with SweepAbandonedError before its next point) as soon as a sweep that is
+   * not speculative starts; it never displaces one itself. A sweep already running with the same
+   * parameters is shared (and, if this ask is not speculative, stops being so and takes both workers).
    */
-  sweep(params: Params, options: { speculative?: boolean } = {}): Promise<SweepResult> {
+  sweep(params: Params, options: { speculative?: boolean; workers?: readonly (0 | 1)[] } = {}): Promise<SweepResult> {
     const speculative = options.speculative ?? false;
     const key = JSON.stringify(params);
     const same = this.running.get(key);
     if (same && !same.abandoned) {
       if (!speculative && same.speculative) {
         same.speculative = false;
-        same.recruit();
+        this.recruitAll(same);
       }
       return same.result;
     }
@@ -63,14 +65,20 @@ export class SweepRuns {
       result: Promise.resolve(null as unknown as SweepResult),
       recruit: () => undefined,
     };
-    run.result = this.run(params, run).finally(() => {
+    const workers = speculative ? (options.workers ?? BOTH) : BOTH;
+    run.result = this.run(params, run, workers).finally(() => {
       if (this.running.get(key) === run) this.running.delete(key);
     });
     this.running.set(key, run);
     return run.result;
   }
 
-  private async run(params: Params, run: SweepRun): Promise<SweepResult> {
+  /** Lets every running sweep use both workers (e.g. the worker it left alone became free). */
+  recruitAll(only?: SweepRun): void {
+    for (const run of only ? [only] : this.running.values()) for (const w of BOTH) run.recruit(w);
+  }
+
+  private async run(params: Params, run: SweepRun, workers: readonly (0 | 1)[]): Promise<SweepResult> {
     const widths = sweepWidths(sweptParams(params));
     const mse = new Array<number>(widths.length);
     let next = 0;
@@ -95,14 +103,13 @@ export class SweepRuns {
       d.catch(() => undefined); // awaited below; this only keeps a drain not awaited yet from counting as unhandled
       drains.push(d);
     };
-    start(0);
-    let recruited = false;
-    run.recruit = () => {
-      if (recruited) return;
-      recruited = true;
-      start(1);
+    const started = new Set<0 | 1>();
+    run.recruit = (worker) => {
+      if (started.has(worker)) return;
+      started.add(worker);
+      start(worker);
     };
-    if (!run.speculative) run.recruit();
+    for (const w of workers) run.recruit(w);
     // Every drain started, including one recruited while waiting (the length is read on each pass).
     const drained = async () => {
       try {

@@ -43,18 +43,26 @@ describe('SweepRuns', () => {
     expect([...used].sort()).toEqual([0, 1]);
   });
 
-  it('runs a speculative sweep on worker 0 alone until the page asks for the same sweep', async () => {
+  it('runs a speculative sweep on the workers it names until the page asks for it or recruitAll frees the other', async () => {
     const { workers, calls } = fakeWorkers();
     const runs = new SweepRuns(workers);
-    expect((await runs.sweep({ ...params, bits: 6 }, { speculative: true })).mse).toHaveLength(widthCount);
-    expect(new Set(calls.map((c) => c.worker))).toEqual(new Set([0]));
+    expect((await runs.sweep({ ...params, bits: 6 }, { speculative: true, workers: [1] })).mse).toHaveLength(widthCount);
+    expect(new Set(calls.map((c) => c.worker))).toEqual(new Set([1]));
+    // The page asks for the sweep the precompute is running: it shares it, and worker 0 joins.
     calls.length = 0;
-    const speculative = runs.sweep({ ...params, bits: 7 }, { speculative: true });
+    const speculative = runs.sweep({ ...params, bits: 7 }, { speculative: true, workers: [1] });
     await tick();
     const asked = runs.sweep({ ...params, bits: 7 });
     expect(await asked).toBe(await speculative);
-    expect(calls.some((c) => c.worker === 1)).toBe(true);
+    expect(new Set(calls.map((c) => c.worker))).toEqual(new Set([0, 1]));
     expect(calls).toHaveLength(widthCount);
+    // recruitAll: a running speculative sweep takes the other worker too.
+    calls.length = 0;
+    const later = runs.sweep({ ...params, bits: 5 }, { speculative: true, workers: [1] });
+    await tick();
+    runs.recruitAll();
+    expect((await later).x).toHaveLength(widthCount);
+    expect(new Set(calls.map((c) => c.worker))).toEqual(new Set([0, 1]));
   });
 
   it('designs each width once when the same sweep is asked for again while it runs', async () => {
