@@ -3,7 +3,7 @@
  * setting of SPEC §4 (labelled as our reading of the paper), seed and restarts,
  * and the boundaries. Each writes the long parameter name to the store.
  */
-import { useCallback, useMemo, type ReactNode } from 'react';
+import { memo, useCallback, useMemo, type ReactNode } from 'react';
 import {
   BS_INITS,
   METHODS,
@@ -74,17 +74,39 @@ function useCommitParam<K extends 'seed' | 'restarts' | 'low' | 'high'>(key: K):
   return useCallback((v: number | null) => set(v as Params[K]).length === 0, [set]);
 }
 
+/**
+ * A slider of one numeric BS-KMQ setting: its test id (`controls.<param>`), help text and bounds come from
+ * the options contract, its setter from the store; re-rendered only when its value changes.
+ */
+const ParamSlider = memo(function ParamSlider(props: {
+  param: 'bandLow' | 'bandHigh' | 'pctLow' | 'pctHigh' | 'suppressWeight';
+  label: string;
+  value: number;
+  step: number;
+  format: (v: number) => string;
+}) {
+  const { param, label, value, step, format } = props;
+  const set = useSetParam(param);
+  return (
+    <RangeField
+      label={label}
+      testId={`controls.${param}`}
+      help={PARAM_HELP[param]}
+      value={value}
+      {...rangeOf(param)}
+      step={step}
+      format={format}
+      onChange={set}
+    />
+  );
+});
+
 export function Controls() {
   const { store } = useServices();
   const p = useApp((s) => s.params);
   const setBits = useSetParam('bits');
   const setFocus = useSetParam('focus');
   const setSuppressMode = useSetParam('suppressMode');
-  const setBandLow = useSetParam('bandLow');
-  const setBandHigh = useSetParam('bandHigh');
-  const setPctLow = useSetParam('pctLow');
-  const setPctHigh = useSetParam('pctHigh');
-  const setSuppressWeight = useSetParam('suppressWeight');
   const setPin = useSetParam('pin');
   const setSpikeMin = useSetParam('spikeMin');
   const setBsInit = useSetParam('bsInit');
@@ -158,60 +180,27 @@ export function Controls() {
         />
         {band ? (
           <>
-            <RangeField
-              label="Low band"
-              testId="controls.bandLow"
-              help={PARAM_HELP.bandLow}
-              value={p.bandLow}
-              {...rangeOf('bandLow')}
-              step={0.001}
-              format={formatBand}
-              onChange={setBandLow}
-            />
-            <RangeField
-              label="High band"
-              testId="controls.bandHigh"
-              help={PARAM_HELP.bandHigh}
-              value={p.bandHigh}
-              {...rangeOf('bandHigh')}
-              step={0.001}
-              format={formatBand}
-              onChange={setBandHigh}
-            />
+            <ParamSlider param="bandLow" label="Low band" value={p.bandLow} step={0.001} format={formatBand} />
+            <ParamSlider param="bandHigh" label="High band" value={p.bandHigh} step={0.001} format={formatBand} />
           </>
         ) : (
           <>
-            <RangeField
-              label="Low percentile"
-              testId="controls.pctLow"
-              help={PARAM_HELP.pctLow}
-              value={p.pctLow}
-              {...rangeOf('pctLow')}
-              step={0.1}
-              format={formatPercentile}
-              onChange={setPctLow}
-            />
-            <RangeField
+            <ParamSlider param="pctLow" label="Low percentile" value={p.pctLow} step={0.1} format={formatPercentile} />
+            <ParamSlider
+              param="pctHigh"
               label="High percentile"
-              testId="controls.pctHigh"
-              help={PARAM_HELP.pctHigh}
               value={p.pctHigh}
-              {...rangeOf('pctHigh')}
               step={0.1}
               format={formatPercentile}
-              onChange={setPctHigh}
             />
           </>
         )}
-        <RangeField
+        <ParamSlider
+          param="suppressWeight"
           label="In-band weight"
-          testId="controls.suppressWeight"
-          help={PARAM_HELP.suppressWeight}
           value={p.suppressWeight}
-          {...rangeOf('suppressWeight')}
           step={0.01}
           format={formatWeight}
-          onChange={setSuppressWeight}
         />
         <SelectField
           label="Pinned levels"
