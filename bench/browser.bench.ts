@@ -106,12 +106,17 @@ const PAGE_HELPERS = `
       const el = appRoot();
       if (el.getAttribute('data-state') !== 'ready') throw new Error('not ready before the change: ' + el.getAttribute('data-state'));
       const t0 = performance.now();
+      for (const k of Object.keys(stageDone)) delete stageDone[k];
       setRange(testId, value);
       // First see the report stage start (React commits the busy flag a microtask later),
       // then finish; likewise the whole page leave and regain "ready".
       const report = until((r) => busyWith(r, 'report')).then(() => when((r) => !busyWith(r, 'report')));
       const all = until((r) => r.getAttribute('data-state') !== 'ready').then(() => when((r) => r.getAttribute('data-state') === 'ready'));
-      return { report: (await report) - t0, all: (await all) - t0 };
+      const out = { report: (await report) - t0, all: (await all) - t0 };
+      // When each stage this change ran finished, ms after the change (which one the page waited for last).
+      const stages = {};
+      for (const [k, v] of Object.entries(stageDone)) stages[k] = Math.round(v - t0);
+      return { ...out, stages };
     },
     /** Marks the file input's change event, then resolves when the data is loaded and when every view is ready. */
     armLoad() {
@@ -206,9 +211,33 @@ async function ready(page: Page, timeout = STEP_TIMEOUT_MS): Promise<void> {
   await page.locator('#root > .app[data-state="ready"]').waitFor({ timeout });
 }
 
-async function change(page: Page, testId: string, value: number): Promise<{ report: number; all: number }> {
+interface ChangeTiming {
+  report: number;
+  all: number;
+  /** ms after the change at which each stage it ran finished. */
+  stages: Record<string, number>;
+}
+
+async function change(page: Page, testId: string, value: number): Promise<ChangeTiming> {
   await ready(page);
-  return page.evaluate(`window.__bench.change(${JSON.stringify(testId)}, ${value})`) as Promise<{ report: number; all: number }>;
+  return page.evaluate(`window.__bench.change(${JSON.stringify(testId)}, ${value})`) as Promise<ChangeTiming>;
+}
+
+/** Per stage: how often it finished last among the stages a change ran, and its median finish time (ms). */
+function stageSummary(runs: ChangeTiming[]): Record<string, { last: number; medianMs: number }> {
+  const out: Record<string, { last: number; medianMs: number }> = {};
+  const times: Record<string, number[]> = {};
+  for (const r of runs) {
+    const entries = Object.entries(r.stages);
+    for (const [k, v] of entries) (times[k] ??= []).push(v);
+    const last = entries.reduce<[string, number] | null>((a, e) => (a === null || e[1] > a[1] ? e : a), null);
+    if (last) (out[last[0]] ??= { last: 0, medianMs: 0 }).last++;
+  }
+  for (const [k, v] of Object.entries(times)) {
+    v.sort((a, b) => a - b);
+    (out[k] ??= { last: 0, medianMs: 0 }).medianMs = quantile(v, 0.5);
+  }
+  return out;
 }
 
 async function longTaskCount(page: Page): Promise<number> {
@@ -296,6 +325,7 @@ async function main(): Promise<void> {
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
 
     const latency: Record<string, Record<string, Latency>> = {};
+    const stagesByChange: Record<string, Record<string, ReturnType<typeof stageSummary>>> = {};
     const openMs: Record<string, number> = {};
     const openStageDoneMs: Record<string, unknown> = {};
     let dragResult: Record<string, DragResult> = {};
@@ -307,14 +337,15 @@ async function main(): Promise<void> {
       openMs[size.label] = Date.now() - t0;
       openStageDoneMs[size.label] = await page.evaluate('({ ...window.__bench.stageDone })');
 
-      const cold: { report: number; all: number }[] = [];
+      const cold: ChangeTiming[] = [];
       for (const bits of COLD_BITS) cold.push(await change(page, 'controls.bits', bits));
-      const warm: { report: number; all: number }[] = [];
+      const warm: ChangeTiming[] = [];
       for (let i = 0; i < WARM_BITS_SAMPLES; i++) warm.push(await change(page, 'controls.bits', i % 2 === 0 ? 3 : 4));
-      const band: { report: number; all: number }[] = [];
+      const band: ChangeTiming[] = [];
       // A new band width every time (never a cached design): 0.021, 0.022, …
       for (let i = 0; i < BAND_SAMPLES; i++) band.push(await change(page, 'controls.bandLow', Math.round((0.021 + i * 0.001) * 1000) / 1000));
       latency[size.label] = { bitsCold: summarize(cold), bitsWarm: summarize(warm), band: summarize(band) };
+      stagesByChange[size.label] = { bitsCold: stageSummary(cold), bitsWarm: stageSummary(warm), band: stageSummary(band) };
 
       if (size.label === '16M') {
         dragResult = {
@@ -361,6 +392,7 @@ async function main(): Promise<void> {
       openMs,
       openStageDoneMs,
       latencyMs: latency,
+      stagesByChange,
       load: {
         fileBytes: bytes,
         runs: loads.map((l) => ({ loadedMs: Math.round(l.loadedMs), readyMs: Math.round(l.readyMs), longestTaskMs: Math.round(l.longestTaskMs) })),
@@ -390,6 +422,12 @@ async function main(): Promise<void> {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     console.log('\nLatency from a slider change to the views updated (ms, after the next frame)');
     for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
+    for (const [size, kinds] of Object.entries(stagesByChange)) {
+      for (const [kind, st] of Object.entries(kinds)) {
+        const cells = Object.entries(st).map(([k, v]) => `${k} ${v.medianMs} ms${v.last ? ` (last ${v.last}×)` : ''}`);
+        console.log(`  ${size} ${kind}: stage finished (median after the change): ${cells.join(', ')}`);
+      }
+    }
     console.log(`\nOpen (generate + all views): ${Object.entries(openMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
     console.log(`  stage last finished (ms after navigation): ${JSON.stringify(openStageDoneMs)}`);
     console.log(`  load average before/after: ${loadAverageBefore.join(' ')} / ${result.loadAverageAfter.join(' ')} on ${result.cores} cores`);
