@@ -3,7 +3,7 @@
  * that knows it runs in a worker. Big arrays leave by transfer, never by copy.
  */
 import * as Comlink from 'comlink';
-import { createEngine, UserFacingError } from '../src/compute/engine';
+import { createEngine, UserFacingError, type LayersSource } from '../src/compute/engine';
 import type { LoadOptions, PointSetTransfer, ProgressCallback } from '../src/compute/types';
 import type { Method, Params } from '../src/core/params';
 import type { DesignSeed, OptimumSeed } from '../src/compute/cachedReport';
@@ -28,6 +28,7 @@ const api = {
     guard(() => engine.loadBlob(blob, name, opts, onProgress)),
   loadUrl: (url: string, opts: LoadOptions, onProgress?: ProgressCallback) => guard(() => engine.loadUrl(url, opts, onProgress)),
   selectTensor: (tensor: string, onProgress?: ProgressCallback) => guard(() => engine.selectTensor(tensor, onProgress)),
+  openForLayers: (source: LayersSource) => guard(() => engine.openForLayers(source)),
   layerRow: (tensor: string, params: Params) => guard(() => engine.layerRow(tensor, params)),
   exportPointSet: () =>
     guard(() => {

@@ -1,13 +1,15 @@
 /**
  * The one object on the main thread that owns the compute workers (SPEC §9).
  *
- * Two workers, started lazily, each holding the same resident point set:
+ * Three workers, started lazily:
  * - `interactive` loads the data and answers the stages a slider drag waits for
  *   (the report at the current bits, bands, histogram);
- * - `background` answers the slow stages (error curves over bits 1–8, the
- *   suppression sweep), so they never queue in front of a slider's redraw.
- * Files go to the interactive worker as Blob handles (no bytes are read on the main
- * thread); the background worker gets the point set by transfer from it. A worker
+ * - `background` holds the same point set and answers the slow stages (error curves
+ *   over bits 1–8, the suppression sweep), so they never queue in front of a slider's redraw;
+ * - `layers` opens the same multi-tensor file for the per-layer batch view only, so its
+ *   rows (one tensor each, ~100 ms per million samples) never queue in front of either.
+ * Files go to the workers as Blob handles (no bytes are read on the main thread); the
+ * background worker gets the point set by transfer from the interactive one. A worker
  * that dies is replaced and its data re-sent; calls pending on it reject.
  */
 import * as Comlink from 'comlink';
@@ -24,13 +26,13 @@ import type {
   SweepResult,
 } from './types';
 import type { LayerRow } from './layersEngine';
-import type { CurvePart } from './engine';
+import type { CurvePart, LayersSource } from './engine';
 import { mergeVariation, splitWidths } from './splitCurve';
 import { SweepRuns } from './sweepRuns';
 import type { StepTraceRequest, StepTraceResult } from './traceEngine';
 import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
 
-export type WorkerRole = 'interactive' | 'background';
+export type WorkerRole = 'interactive' | 'background' | 'layers';
 
 const ALL_BITS = Array.from({ length: MAX_BITS - MIN_BITS + 1 }, (_, i) => MIN_BITS + i);
 
@@ -128,6 +130,9 @@ export interface OptimalProgress {
 export class ComputeClient {
   private interactive: WorkerHandle | null = null;
   private background: WorkerHandle | null = null;
+  private layers: WorkerHandle | null = null;
+  /** The load whose file the layers worker has open (or is opening): reopened after every new load. */
+  private layersOpen: { load: LoadRequest; ready: Promise<void> } | null = null;
   /** Resolves when the background worker holds the current point set. */
   private backgroundReady: Promise<void> = Promise.resolve();
   /** The last successful load, replayed into a restarted interactive worker. */
@@ -151,9 +156,21 @@ export class ComputeClient {
     return this.background;
   }
 
+  private layersWorker(): WorkerHandle {
+    if (!this.layers || !this.layers.alive) {
+      this.layers = new WorkerHandle('layers', this.factory, (h, cause) => this.handleDeath(h, cause));
+    }
+    return this.layers;
+  }
+
   private handleDeath(handle: WorkerHandle, cause: string): void {
     let restored: Promise<void>;
-    if (handle.role === 'interactive') {
+    if (handle.role === 'layers') {
+      // Nothing to restore eagerly: the next row opens the file in a new worker.
+      this.layers = null;
+      this.layersOpen = null;
+      restored = Promise.resolve();
+    } else if (handle.role === 'interactive') {
       this.interactive = null;
       // The new interactive worker has no optima: seed it again (the background worker has them cached).
       restored = this.hasData ? this.replayLoad().then(() => void this.fillOptima(++this.optimaTicket)) : Promise.resolve();
@@ -274,12 +291,29 @@ export class ComputeClient {
   }
 
   /**
-   * Per-layer batch view: one tensor of the open file designed at params.bits, in the
-   * interactive worker (the one holding the open file), one tensor per call so the
-   * slider's report requests interleave between tensors.
+   * Per-layer batch view: one tensor of the open file designed at params.bits, one tensor per
+   * call, in the layers worker. It opens the file the last load read (the same Blob handle; a URL
+   * is fetched again, usually from the browser's cache) on its first row after each load.
    */
-  layerRow(tensor: string, params: Params): Promise<LayerRow> {
-    return this.interactiveWorker().call((r) => r.layerRow(tensor, params));
+  async layerRow(tensor: string, params: Params): Promise<LayerRow> {
+    const load = this.lastLoad;
+    if (load === null || load.kind === 'generator') throw new Error('No multi-tensor file is open.');
+    const worker = this.layersWorker();
+    if (this.layersOpen === null || this.layersOpen.load !== load) {
+      const source: LayersSource =
+        load.kind === 'blob'
+          ? { kind: 'blob', blob: load.blob, name: load.name, opts: load.opts }
+          : { kind: 'url', url: load.url, opts: load.opts };
+      const ready = worker.call((r) => r.openForLayers(source)).then(() => undefined);
+      const open = { load, ready };
+      this.layersOpen = open;
+      // A failed open is retried by the next row rather than remembered.
+      ready.catch(() => {
+        if (this.layersOpen === open) this.layersOpen = null;
+      });
+    }
+    await this.layersOpen.ready;
+    return worker.call((r) => r.layerRow(tensor, params));
   }
 
   histogram(req: HistogramRequest): Promise<HistogramData> {
@@ -383,14 +417,16 @@ export class ComputeClient {
 
   /** Test hook: makes a worker throw an uncaught error, as a crash would. */
   crash(role: WorkerRole = 'interactive'): void {
-    const w = role === 'interactive' ? this.interactive : this.background;
+    const w = role === 'interactive' ? this.interactive : role === 'background' ? this.background : this.layers;
     void w?.remote.crash();
   }
 
   dispose(): void {
     this.interactive?.terminate();
     this.background?.terminate();
-    this.interactive = this.background = null;
+    this.layers?.terminate();
+    this.interactive = this.background = this.layers = null;
+    this.layersOpen = null;
   }
 }
 

@@ -55,6 +55,11 @@ export interface Engine {
   loadUrl(url: string, opts?: LoadOptions, onProgress?: ProgressCallback): Promise<LoadResult>;
   /** Switches to another tensor of the open file. */
   selectTensor(tensor: string, onProgress?: ProgressCallback): Promise<LoadResult>;
+  /**
+   * Opens a file for the per-layer batch view only (the layers worker): its tensors are listed but
+   * none is decoded, and any loaded data is dropped. Returns the number of tensors.
+   */
+  openForLayers(source: LayersSource): Promise<number>;
   /** Per-layer batch view: one tensor of the open file at params.bits, decoded for this call only. */
   layerRow(tensor: string, params: Params): Promise<LayerRow>;
   /** Copies of the point set's arrays (the worker shell transfers them). */
@@ -98,6 +103,11 @@ export interface Engine {
    */
   bskmqVariationPart(params: Params, req: VariationRequest, bitsList: number[]): VariationCurveResult[];
 }
+
+/** The file a layers worker opens: the same Blob handle or URL the interactive worker loaded. */
+export type LayersSource =
+  | { kind: 'blob'; blob: Blob; name: string; opts: LoadOptions }
+  | { kind: 'url'; url: string; opts: LoadOptions };
 
 /** Error-curve values of one method at `bits` (aligned arrays), and the designs behind them. */
 export interface CurvePart {
@@ -342,6 +352,21 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
         if (e instanceof UserFacingError) throw e;
         throw new UserFacingError(`Could not read tensor "${tensor}" of ${opened.file}: ${errorText(e)}`);
       }
+    },
+
+    async openForLayers(req) {
+      const source =
+        req.kind === 'blob'
+          ? blobSource(req.blob, req.name)
+          : bytesSource(fileNameOfUrl(req.url), await download(req.url, DOWNLOAD_LIMIT));
+      try {
+        opened = await openFile(source, req.opts.raw ? { raw: req.opts.raw } : undefined);
+      } catch (e) {
+        throw readError(source.name, e);
+      }
+      loaded = null;
+      openedSha = null;
+      return opened.tensors.length;
     },
 
     async layerRow(tensor, params) {

@@ -1,0 +1,168 @@
+/**
+ * The compute client with its workers replaced by real engines behind MessageChannels (Comlink on both
+ * ends, as in the browser, minus the threads): which worker answers what, and recovery of the layers worker.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Comlink from 'comlink';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ComputeClient, type WorkerRole } from '../../src/compute/client';
+import { createEngine, type Engine } from '../../src/compute/engine';
+import { designLayer } from '../../src/compute/layersEngine';
+import { bytesSource, openFile } from '../../src/core/formats';
+import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
+
+const FILE = 'deflated.npz';
+const bytes = new Uint8Array(readFileSync(resolve(import.meta.dirname, '../fixtures/formats', FILE)));
+const params: Params = { ...DEFAULT_PARAMS, methods: ['linear', 'kmeans', 'bskmq'], bits: 2, restarts: 1 };
+
+/** One fake worker: a real engine on the other end of a MessageChannel, with a log of the calls it served. */
+interface FakeWorker {
+  calls: string[];
+  /** Makes the worker fail as an uncaught error would (the client's 'error' listener fires). */
+  crash(): void;
+  /** While set, layerRow waits for it before designing. */
+  gate: Promise<void> | null;
+}
+
+function fakeWorkers() {
+  const made: FakeWorker[] = [];
+  const ports: MessagePort[] = [];
+  const factory = () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const engine = createEngine(() => 0);
+    const fake: FakeWorker = { calls: [], crash: () => undefined, gate: null };
+    let queue: Promise<void> = Promise.resolve();
+    const served = new Proxy(engine as unknown as Record<string, (...a: unknown[]) => unknown>, {
+      get(target, key: string) {
+        const fn = target[key];
+        if (typeof fn !== 'function') return fn;
+        // One call at a time, as a worker thread running synchronous designs serves its messages.
+        return (...args: unknown[]) => {
+          const run = async () => {
+            fake.calls.push(key);
+            if (key === 'layerRow' && fake.gate) await fake.gate;
+            return fn(...args);
+          };
+          const result = queue.then(run);
+          queue = result.then(() => undefined, () => undefined);
+          return result;
+        };
+      },
+    });
+    Comlink.expose(served, port2);
+    const errorListeners: ((e: { message: string; preventDefault(): void }) => void)[] = [];
+    fake.crash = () => errorListeners.forEach((l) => l({ message: 'simulated crash', preventDefault: () => undefined }));
+    made.push(fake);
+    const worker = {
+      postMessage: (m: unknown, t?: Transferable[]) => port1.postMessage(m, t ?? []),
+      addEventListener: (type: string, l: never) => {
+        if (type === 'message') port1.addEventListener('message', l);
+        if (type === 'error') errorListeners.push(l);
+      },
+      removeEventListener: (type: string, l: never) => {
+        if (type === 'message') port1.removeEventListener('message', l);
+      },
+      start: () => port1.start(),
+      terminate: () => port1.close(),
+    };
+    return worker as unknown as Worker;
+  };
+  const close = () => ports.forEach((p) => p.close());
+  return { factory, made, close };
+}
+
+/** The worker that served `call` (exactly one). */
+function servedBy(made: FakeWorker[], call: string): FakeWorker[] {
+  return made.filter((w) => w.calls.includes(call));
+}
+
+let cleanup: (() => void) | null = null;
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+});
+
+function setUp() {
+  const workers = fakeWorkers();
+  const restarts: WorkerRole[] = [];
+  const client = new ComputeClient(workers.factory, { onWorkerRestart: (role) => restarts.push(role) });
+  cleanup = () => {
+    client.dispose();
+    workers.close();
+  };
+  return { client, workers, restarts };
+}
+
+async function loadFile(client: ComputeClient) {
+  const blob = new Blob([bytes]);
+  return client.load({ kind: 'blob', blob, name: FILE, opts: {} });
+}
+
+describe('compute client: the layers worker', () => {
+  it('designs layer rows in a worker of its own that opens the loaded file, with the values of designLayer', async () => {
+    const { client, workers } = setUp();
+    const loaded = await loadFile(client);
+    const tensors = loaded.tensors.map((t) => t.name);
+    expect(tensors.length).toBeGreaterThan(1);
+    const rows = [];
+    for (const t of tensors) rows.push(await client.layerRow(t, params));
+
+    const file = await openFile(bytesSource(FILE, bytes));
+    for (const [i, t] of tensors.entries()) {
+      const expected = await designLayer(file, t, params, () => 0);
+      expect(rows[i]).toEqual(expected);
+    }
+    const [layers] = servedBy(workers.made, 'layerRow');
+    expect(servedBy(workers.made, 'layerRow')).toHaveLength(1);
+    // Opened once for all rows, and never asked for anything the slider waits for.
+    expect(layers.calls.filter((c) => c === 'openForLayers')).toHaveLength(1);
+    expect(layers.calls.some((c) => c === 'loadBlob' || c === 'report')).toBe(false);
+    expect(servedBy(workers.made, 'loadBlob')[0].calls).not.toContain('layerRow');
+  });
+
+  it('answers a report while a layer row is still running', async () => {
+    const { client, workers } = setUp();
+    const loaded = await loadFile(client);
+    await client.layerRow(loaded.tensors[0].name, params); // starts and opens the layers worker
+    const [layers] = servedBy(workers.made, 'layerRow');
+    let release = () => undefined as void;
+    layers.gate = new Promise<void>((r) => (release = r));
+    let rowDone = false;
+    const row = client.layerRow(loaded.tensors[1].name, params).then((r) => {
+      rowDone = true;
+      return r;
+    });
+    const report = await client.report(params);
+    expect(report.report.params.bits).toBe(2);
+    expect(rowDone).toBe(false);
+    release();
+    expect((await row).tensor).toBe(loaded.tensors[1].name);
+  });
+
+  it('reopens the file after a new load, and in a new worker after the layers worker dies', async () => {
+    const { client, workers, restarts } = setUp();
+    const loaded = await loadFile(client);
+    const first = loaded.tensors[0].name;
+    const before = await client.layerRow(first, params);
+    const [layers] = servedBy(workers.made, 'layerRow');
+
+    await loadFile(client);
+    expect(await client.layerRow(first, params)).toEqual(before);
+    expect(layers.calls.filter((c) => c === 'openForLayers')).toHaveLength(2);
+
+    layers.crash();
+    expect(restarts).toEqual(['layers']);
+    expect(await client.layerRow(first, params)).toEqual(before);
+    const servers = servedBy(workers.made, 'layerRow');
+    expect(servers).toHaveLength(2);
+    expect(servers[1].calls.slice(0, 2)).toEqual(['openForLayers', 'layerRow']);
+  });
+
+  it('refuses a layer row when no file is loaded', async () => {
+    const { client } = setUp();
+    await client.load({ kind: 'generator', name: 'relu6', options: { n: 1000 } });
+    await expect(client.layerRow('x', params)).rejects.toThrow(/No multi-tensor file is open/);
+  });
+});
