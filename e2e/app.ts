@@ -24,6 +24,8 @@ interface ConsoleApi {
   setParams(partial: Record<string, unknown>): string[];
   getParams(): Record<string, unknown>;
   settled(): Promise<void>;
+  /** Test hook: makes a compute worker ('interactive' or 'background') crash, to exercise recovery. */
+  crashWorker(role: string): void;
 }
 declare global {
   interface Window {
@@ -240,6 +242,8 @@ export class ExplorerPage {
 
   /** Waits until the step-through holds the trace of the current parameters. */
   async waitStepReady(): Promise<void> {
+    // The panel traces only once the reader scrolls near it (src/components/StepThrough.tsx).
+    await this.stepPanel.scrollIntoViewIfNeeded();
     await expect(this.stepPanel).toHaveAttribute('data-state', 'ready');
   }
 

@@ -63,6 +63,22 @@ test('a new design resets the step-through to the new trace (bits change)', asyn
   expect((await app.stepLevels()).length).toBe(16);
 });
 
+test('traces only once the reader scrolls near the panel, so it never holds up the sliders elsewhere', async ({ app, page }) => {
+  await app.open('g.n=4000&fo=kmeans&b=3');
+  const viewport = page.viewportSize()!;
+  const box = (await app.stepPanel.boundingBox())!;
+  // Precondition of the claim: the panel starts more than a screen below the visible part.
+  expect(box.y).toBeGreaterThan(2 * viewport.height);
+  await app.setParams({ bits: 4 });
+  await app.waitReady();
+  // A negative claim needs time to pass: well beyond the trace's 150 ms debounce.
+  await page.waitForTimeout(600);
+  await expect(app.stepPanel).toHaveAttribute('data-state', 'busy');
+  await app.waitStepReady();
+  await page.getByTestId('step.last').click();
+  expect(await app.stepLevels()).toEqual(await app.levelsOf('kmeans'));
+});
+
 test('BS-KMQ shows the run without suppression side by side, in sync', async ({ app, page }) => {
   // No pins: without suppression the boundary spikes pull free levels onto themselves.
   await app.open('g.n=4000&fo=bskmq&b=3&pn=none');
