@@ -86,6 +86,24 @@ test.describe('the layers view', () => {
     expect(differences(await layers.read(), cliBatch(fixture('deflated.npz'), ['--bits', '5']))).toEqual([]);
   });
 
+  test('a crashed layers worker is replaced: the notice names it and the next batch equals `design --all-tensors`', async ({
+    app,
+    page,
+  }) => {
+    const layers = new LayersView(page);
+    await app.uploadAndWait(fixture('deflated.npz'));
+    await app.setParams({ bits: 3 });
+    await layers.waitDone();
+    const report = await app.report();
+    await page.evaluate(() => window.bskmq!.crashWorker('layers'));
+    await expect(app.notice.locator('.notice-error', { hasText: 'The layers compute worker stopped' })).toBeVisible();
+    // The focused tensor's data lives in the other workers: untouched.
+    expect((await app.report()).results).toEqual(report.results.map((r) => ({ ...r, seconds: expect.any(Number) })));
+    await app.setParams({ bits: 4 });
+    await layers.waitDone();
+    expect(differences(await layers.read(), cliBatch(fixture('deflated.npz'), ['--bits', '4']))).toEqual([]);
+  });
+
   test('a suppression change mid-batch drops the stale rows: the final table is the last setting', async ({ app, page }) => {
     const layers = new LayersView(page);
     await app.uploadAndWait(fixture('model.safetensors'));

@@ -119,7 +119,8 @@ export class Pipeline {
           this.store.getState().notify('error', `The ${role} compute worker stopped (${cause}); restarting it and re-sending the data.`);
           restored.then(
             () => {
-              for (const s of Object.values(this.stages)) s.invalidate();
+              // The layers worker serves the layers batch alone; the other two serve every stage.
+              if (role !== 'layers') for (const s of Object.values(this.stages)) s.invalidate();
               this.layers.invalidate();
               this.schedule();
             },
