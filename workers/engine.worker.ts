@@ -28,6 +28,7 @@ const api = {
     guard(() => engine.loadBlob(blob, name, opts, onProgress)),
   loadUrl: (url: string, opts: LoadOptions, onProgress?: ProgressCallback) => guard(() => engine.loadUrl(url, opts, onProgress)),
   selectTensor: (tensor: string, onProgress?: ProgressCallback) => guard(() => engine.selectTensor(tensor, onProgress)),
+  sourceBlob: () => guard(() => engine.sourceBlob()),
   openForLayers: (source: LayersSource) => guard(() => engine.openForLayers(source)),
   layerRow: (tensor: string, params: Params) => guard(() => engine.layerRow(tensor, params)),
   exportPointSet: () =>

@@ -234,11 +234,11 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
               : ` · no visible change after frame ${settled + 1}`}
           </span>
         )}
-        {stale && <span className="muted"> · updating…</span>}
+        {stale && <span className="muted">{near ? ' · updating…' : ' · updated once on screen'}</span>}
         {presentation && <span className="muted step-keys"> · ← → step · space play/pause · Home/End</span>}
       </p>
       {error && <p className="step-error" role="alert">Could not compute the step-through: {error}</p>}
-      <p className="step-caption" data-testid="step.caption" aria-live="polite">{main?.caption ?? (trace ? '' : 'Computing the steps…')}</p>
+      <p className="step-caption" data-testid="step.caption" aria-live="polite">{main?.caption ?? (trace ? '' : near ? 'Computing the steps…' : 'The steps are computed once this panel is on screen.')}</p>
       {trace && main && histogram && domain && (
         <div className={other ? 'step-charts step-pair' : 'step-charts'}>
           <div className="step-chart">

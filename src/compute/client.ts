@@ -292,19 +292,27 @@ export class ComputeClient {
 
   /**
    * Per-layer batch view: one tensor of the open file designed at params.bits, one tensor per
-   * call, in the layers worker. It opens the file the last load read (the same Blob handle; a URL
-   * is fetched again, usually from the browser's cache) on its first row after each load.
+   * call, in the layers worker. It opens the file the last load read on its first row after each
+   * load: the uploaded Blob by handle, or a download's bytes as a Blob from the interactive worker.
    */
   async layerRow(tensor: string, params: Params): Promise<LayerRow> {
     const load = this.lastLoad;
     if (load === null || load.kind === 'generator') throw new Error('No multi-tensor file is open.');
     const worker = this.layersWorker();
     if (this.layersOpen === null || this.layersOpen.load !== load) {
-      const source: LayersSource =
-        load.kind === 'blob'
-          ? { kind: 'blob', blob: load.blob, name: load.name, opts: load.opts }
-          : { kind: 'url', url: load.url, opts: load.opts };
-      const ready = worker.call((r) => r.openForLayers(source)).then(() => undefined);
+      const opening = async () => {
+        // A download lives in the interactive worker: it hands over the bytes as a Blob, never fetched twice.
+        const source: LayersSource | null =
+          load.kind === 'blob'
+            ? { blob: load.blob, name: load.name, opts: load.opts }
+            : await this.interactiveWorker().call(async (r) => {
+              const b = await r.sourceBlob();
+              return b && { ...b, opts: load.opts };
+            });
+        if (source === null) throw new Error('No multi-tensor file is open.');
+        await worker.call((r) => r.openForLayers(source));
+      };
+      const ready = opening();
       const open = { load, ready };
       this.layersOpen = open;
       // A failed open is retried by the next row rather than remembered.

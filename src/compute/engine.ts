@@ -56,6 +56,11 @@ export interface Engine {
   /** Switches to another tensor of the open file. */
   selectTensor(tensor: string, onProgress?: ProgressCallback): Promise<LoadResult>;
   /**
+   * The open file as a Blob, for the layers worker: the uploaded Blob itself, or the downloaded bytes
+   * of a `?src=` load wrapped once (so the file is never fetched twice). Null without an open file.
+   */
+  sourceBlob(): { blob: Blob; name: string } | null;
+  /**
    * Opens a file for the per-layer batch view only (the layers worker): its tensors are listed but
    * none is decoded, and any loaded data is dropped. Returns the number of tensors.
    */
@@ -104,10 +109,12 @@ export interface Engine {
   bskmqVariationPart(params: Params, req: VariationRequest, bitsList: number[]): VariationCurveResult[];
 }
 
-/** The file a layers worker opens: the same Blob handle or URL the interactive worker loaded. */
-export type LayersSource =
-  | { kind: 'blob'; blob: Blob; name: string; opts: LoadOptions }
-  | { kind: 'url'; url: string; opts: LoadOptions };
+/** The file a layers worker opens: the Blob the interactive worker reads (`sourceBlob`), by handle. */
+export interface LayersSource {
+  blob: Blob;
+  name: string;
+  opts: LoadOptions;
+}
 
 /** Error-curve values of one method at `bits` (aligned arrays), and the designs behind them. */
 export interface CurvePart {
@@ -229,6 +236,8 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
   let loaded: Loaded | null = null;
   let opened: OpenedFile | null = null;
   let openedSha: string | null = null;
+  /** What `opened` reads: the uploaded Blob, or the downloaded bytes (wrapped in a Blob once `sourceBlob` asks). */
+  let openedOrigin: Blob | Uint8Array | null = null;
   /** Bumped by every call, so a running prefetch stops at its next step. */
   let epoch = 0;
 
@@ -285,7 +294,13 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     };
   }
 
-  async function loadSource(source: ByteSource, opts: LoadOptions, hashOf: () => Promise<string | null>, onProgress?: ProgressCallback) {
+  async function loadSource(
+    source: ByteSource,
+    origin: Blob | Uint8Array,
+    opts: LoadOptions,
+    hashOf: () => Promise<string | null>,
+    onProgress?: ProgressCallback,
+  ) {
     let file: OpenedFile;
     try {
       file = await openFile(source, opts.raw ? { raw: opts.raw } : undefined);
@@ -295,15 +310,16 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     // Hash while decoding: crypto.subtle works off the worker's thread.
     const sha = opts.hash ? hashOf().catch(() => null) : Promise.resolve(null);
     // Commit the new file only once it decodes: a bad file leaves the loaded data usable.
-    const prev = { loaded, opened, openedSha };
+    const prev = { loaded, opened, openedSha, openedOrigin };
     opened = file;
     openedSha = null;
+    openedOrigin = origin;
     try {
       const result = await loadTensor(file, opts.tensor, onProgress);
       openedSha = await sha;
       return { ...result, sha256: openedSha };
     } catch (e) {
-      ({ loaded, opened, openedSha } = prev);
+      ({ loaded, opened, openedSha, openedOrigin } = prev);
       if (e instanceof UserFacingError) throw e;
       throw readError(source.name, e);
     }
@@ -322,6 +338,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       loaded = { ps, source, cache: new ReportCache(ps), variationMemo: new Map() };
       opened = null;
       openedSha = null;
+      openedOrigin = null;
       return {
         input: inputInfo(ps, source, DEFAULT_PARAMS),
         format: 'generator',
@@ -334,12 +351,12 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
 
     async loadBlob(blob, name, opts = {}, onProgress) {
       const hashOf = async () => (blob.size <= HASH_LIMIT ? sha256Hex(await blob.arrayBuffer()) : null);
-      return loadSource(blobSource(blob, name), opts, hashOf, onProgress);
+      return loadSource(blobSource(blob, name), blob, opts, hashOf, onProgress);
     },
 
     async loadUrl(url, opts = {}, onProgress) {
       const bytes = await download(url, DOWNLOAD_LIMIT, onProgress);
-      return loadSource(bytesSource(fileNameOfUrl(url), bytes), opts, () => sha256Hex(bytes), onProgress);
+      return loadSource(bytesSource(fileNameOfUrl(url), bytes), bytes, opts, () => sha256Hex(bytes), onProgress);
     },
 
     async selectTensor(tensor, onProgress) {
@@ -354,11 +371,14 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       }
     },
 
+    sourceBlob() {
+      if (!opened || !openedOrigin) return null;
+      if (!(openedOrigin instanceof Blob)) openedOrigin = new Blob([openedOrigin as Uint8Array<ArrayBuffer>]);
+      return { blob: openedOrigin, name: opened.file };
+    },
+
     async openForLayers(req) {
-      const source =
-        req.kind === 'blob'
-          ? blobSource(req.blob, req.name)
-          : bytesSource(fileNameOfUrl(req.url), await download(req.url, DOWNLOAD_LIMIT));
+      const source = blobSource(req.blob, req.name);
       try {
         opened = await openFile(source, req.opts.raw ? { raw: req.opts.raw } : undefined);
       } catch (e) {
@@ -366,6 +386,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       }
       loaded = null;
       openedSha = null;
+      openedOrigin = req.blob;
       return opened.tensors.length;
     },
 
@@ -392,6 +413,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       const ps = pointSetFromArrays(t.mode, t.x, t.w, t.s2, { nonFinite: t.nonFinite, min: t.min, max: t.max });
       loaded = { ps, source: t.source, cache: new ReportCache(ps), variationMemo: new Map() };
       opened = null;
+      openedOrigin = null;
       return pointSetSummary(ps);
     },
 

@@ -5,6 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ComputeClient, type WorkerRole } from '../../src/compute/client';
 import { createEngine, type Engine } from '../../src/compute/engine';
@@ -158,6 +160,29 @@ describe('compute client: the layers worker', () => {
     const servers = servedBy(workers.made, 'layerRow');
     expect(servers).toHaveLength(2);
     expect(servers[1].calls.slice(0, 2)).toEqual(['openForLayers', 'layerRow']);
+  });
+
+  it('opens a downloaded file from the bytes the interactive worker holds: one download for every row', async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'access-control-allow-origin': '*' });
+      res.end(Buffer.from(bytes));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { client, workers } = setUp();
+      const { port } = server.address() as AddressInfo;
+      const loaded = await client.load({ kind: 'url', url: `http://127.0.0.1:${port}/${FILE}`, opts: {} });
+      const file = await openFile(bytesSource(FILE, bytes));
+      for (const t of loaded.tensors.map((x) => x.name)) {
+        expect(await client.layerRow(t, params)).toEqual(await designLayer(file, t, params, () => 0));
+      }
+      expect(requests).toBe(1);
+      expect(servedBy(workers.made, 'sourceBlob')).toEqual(servedBy(workers.made, 'loadUrl'));
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses a layer row when no file is loaded', async () => {
