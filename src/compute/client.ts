@@ -299,29 +299,30 @@ export class ComputeClient {
     const load = this.lastLoad;
     if (load === null || load.kind === 'generator') throw new Error('No multi-tensor file is open.');
     const worker = this.layersWorker();
-    if (this.layersOpen === null || this.layersOpen.load !== load) {
-      const opening = async () => {
-        // A download lives in the interactive worker: it hands over the bytes as a Blob, never fetched twice.
-        const source: LayersSource | null =
-          load.kind === 'blob'
-            ? { blob: load.blob, name: load.name, opts: load.opts }
-            : await this.interactiveWorker().call(async (r) => {
-              const b = await r.sourceBlob();
-              return b && { ...b, opts: load.opts };
-            });
-        if (source === null) throw new Error('No multi-tensor file is open.');
-        await worker.call((r) => r.openForLayers(source));
-      };
-      const ready = opening();
-      const open = { load, ready };
-      this.layersOpen = open;
-      // A failed open is retried by the next row rather than remembered.
-      ready.catch(() => {
-        if (this.layersOpen === open) this.layersOpen = null;
-      });
-    }
+    if (this.layersOpen === null || this.layersOpen.load !== load) this.layersOpen = this.openLayersFile(worker, load);
     await this.layersOpen.ready;
     return worker.call((r) => r.layerRow(tensor, params));
+  }
+
+  /** Opens the file of `load` in the layers worker; a failed open is forgotten, so the next row tries again. */
+  private openLayersFile(worker: WorkerHandle, load: Exclude<LoadRequest, { kind: 'generator' }>) {
+    const ready = (async () => {
+      // A download lives in the interactive worker: it hands the bytes over as a Blob, never fetched twice.
+      const source: LayersSource | null =
+        load.kind === 'blob'
+          ? { blob: load.blob, name: load.name, opts: load.opts }
+          : await this.interactiveWorker().call(async (r) => {
+            const held = await r.sourceBlob();
+            return held && { ...held, opts: load.opts };
+          });
+      if (source === null) throw new Error('No multi-tensor file is open.');
+      await worker.call((r) => r.openForLayers(source));
+    })();
+    const open = { load, ready };
+    ready.catch(() => {
+      if (this.layersOpen === open) this.layersOpen = null;
+    });
+    return open;
   }
 
   histogram(req: HistogramRequest): Promise<HistogramData> {
