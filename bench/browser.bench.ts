@@ -14,6 +14,10 @@
  *   `change` event to the data loaded (`data-state` leaves `loading`), and to all views ready.
  * - Longest main-thread task (PerformanceObserver 'longtask') while the bits and the band
  *   sliders are dragged with the mouse on 16 M samples, and while the 64 MiB file loads.
+ * - Layers batch (`layersBatch`): a seeded `.safetensors` of 6 × 1 M ReLU6 float32 tensors is
+ *   uploaded, so the layers view designs every tensor after each change (one worker call per
+ *   tensor). A bits change made about 400 ms after another one, while that change's batch runs,
+ *   is timed against the same change made once the batch is done (`whileRunning` vs `idle`).
  *
  * Writes bench/results/browser.json and prints a table. Targets: p95 ≤ 50 ms at 16 M
  * samples; load ≤ 1 s; no task over 50 ms. Exits 0 either way (it measures; it does not gate).
@@ -24,21 +28,25 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { generate } from '../src/core/generators';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const PORT = Number(process.env.BENCH_PORT ?? 4189);
 const BASE = `http://127.0.0.1:${PORT}`;
 /**
- * `--quick`: 16 M samples only, 10 samples per change, no file load (a few minutes less on a shared machine).
- * `--sizes=1M,16M` picks the sizes. BENCH_DIST builds into another folder (parallel runs).
+ * `--quick`: 16 M samples only, 10 samples per change, no file load and no layers batch (a few
+ * minutes less on a shared machine). `--layers`: the layers batch scenario alone (writes
+ * browser-layers.json). `--sizes=1M,16M` picks the sizes. BENCH_DIST builds into another folder
+ * (parallel runs).
  */
 const QUICK = process.argv.includes('--quick');
+const ONLY_LAYERS = process.argv.includes('--layers');
 const SIZES_ARG = process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length).split(',');
 const SIZES = [
   { label: '1M', n: 1_000_000 },
   { label: '16M', n: 16_777_216 },
-].filter((s) => (SIZES_ARG ? SIZES_ARG.includes(s.label) : !QUICK || s.label === '16M'));
+].filter((s) => !ONLY_LAYERS && (SIZES_ARG ? SIZES_ARG.includes(s.label) : !QUICK || s.label === '16M'));
 const DIST = process.env.BENCH_DIST ?? 'dist';
 const BAND_SAMPLES = Number(process.env.BENCH_SAMPLES ?? (QUICK ? 10 : 20));
 const WARM_BITS_SAMPLES = BAND_SAMPLES;
@@ -49,6 +57,16 @@ const TARGET_TASK_MS = 50;
 const STEP_TIMEOUT_MS = 120_000;
 /** Opening 1 M exact samples finishes its background stages in about 80 s on an idle 2-core machine. */
 const OPEN_TIMEOUT_MS = 600_000;
+/** The layers batch file: tensors × samples of ReLU6 float32 (seeded). */
+const LAYERS_TENSORS = 6;
+const LAYERS_SAMPLES = 1_000_000;
+/** Measured pairs of changes (one while a batch runs, one after it is done). */
+const LAYERS_ROUNDS = Number(process.env.BENCH_LAYERS_ROUNDS ?? 12);
+/** The change that starts a batch, and the timed change that follows it (both widths designed before). */
+const LAYERS_TRIGGER_BITS = 3;
+const LAYERS_MEASURED_BITS = 4;
+/** How long after the triggering change the timed one comes: past the 150 ms debounce, mid-batch. */
+const LAYERS_DELAY_MS = 400;
 
 /**
  * In-page helpers, installed before the app's scripts run. Plain JavaScript text, so the
@@ -137,6 +155,64 @@ const PAGE_HELPERS = `
       });
     },
     ready: () => when((r) => r.getAttribute('data-state') === 'ready'),
+    /** Sets a slider without timing anything; returns performance.now() at the input event. */
+    set(testId, value) {
+      const t = performance.now();
+      setRange(testId, value);
+      return t;
+    },
+    /** The layers batch as the panel shows it: status, rows done of this batch, tensors (null without the panel). */
+    layers() {
+      const p = document.querySelector('[data-testid="layers.panel"]');
+      if (!p) return null;
+      const prog = p.querySelector('[data-testid="layers.progress"]');
+      return {
+        status: p.getAttribute('data-state'),
+        done: prog ? Number(prog.value) : null,
+        total: prog ? Number(prog.max) : null,
+      };
+    },
+    /** performance.now() once the layers panel's status satisfies pred (checked now and on every change). */
+    layersUntil(pred) {
+      const panel = () => document.querySelector('[data-testid="layers.panel"]');
+      const holds = () => pred(panel()?.getAttribute('data-state') ?? null);
+      return new Promise((resolve) => {
+        if (holds()) { resolve(performance.now()); return; }
+        const obs = new MutationObserver(() => {
+          if (holds()) { obs.disconnect(); resolve(performance.now()); }
+        });
+        obs.observe(document.getElementById('root'), {
+          attributes: true, childList: true, subtree: true, attributeFilter: ['data-state'],
+        });
+      });
+    },
+    layersDone() { return this.layersUntil((s) => s === 'done'); },
+    /**
+     * A change to a (which starts a layers batch), then, delayMs later and once the page is
+     * ready again, a timed change to b; with the batch's state just before the timed change.
+     */
+    async changeDuringBatch(testId, a, b, delayMs) {
+      const t0 = this.set(testId, a);
+      await new Promise((r) => setTimeout(r, delayMs));
+      await this.ready();
+      const batch = this.layers();
+      const sinceTrigger = performance.now() - t0;
+      const timing = await this.change(testId, b);
+      return { ...timing, batch, sinceTrigger };
+    },
+    /**
+     * A change to a and its whole layers batch (seen start, then finish), then a timed change
+     * to b with no batch running; batchMs = from the change to a to its batch done.
+     */
+    async changeAfterBatch(testId, a, b) {
+      const t0 = this.set(testId, a);
+      await this.layersUntil((s) => s !== 'done');
+      const done = await this.layersDone();
+      await this.ready();
+      const batch = this.layers();
+      const timing = await this.change(testId, b);
+      return { ...timing, batch, batchMs: done - t0 };
+    },
     /**
      * Counts a slider's input events and the longest gap between animation frames until
      * stopped: the longtask API only lists tasks of 50 ms and more, this shows the rest.
@@ -289,6 +365,171 @@ async function drag(page: Page, testId: string, from: number, to: number): Promi
   await ready(page);
 }
 
+/**
+ * Writes a .safetensors file: an 8-byte little-endian header length, the JSON header
+ * ({name: {dtype, shape, data_offsets}}, padded with spaces so the data starts 8-byte aligned),
+ * then each tensor's float32 bytes (little-endian, as on the machines this runs on).
+ */
+function writeSafetensors(path: string, tensors: { name: string; data: Float32Array }[]): number {
+  const header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> = {};
+  let offset = 0;
+  for (const t of tensors) {
+    header[t.name] = { dtype: 'F32', shape: [t.data.length], data_offsets: [offset, offset + t.data.byteLength] };
+    offset += t.data.byteLength;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  const data = tensors.map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  const bytes = Buffer.concat([length, Buffer.from(json), ...data]);
+  writeFileSync(path, bytes);
+  return bytes.length;
+}
+
+interface BatchState {
+  status: string | null;
+  done: number | null;
+  total: number | null;
+}
+
+interface LayersBatchResult {
+  tensors: number;
+  samplesPerTensor: number;
+  fileBytes: number;
+  bits: { trigger: number; measured: number };
+  delayMs: number;
+  /** From the file input to the first batch done and every view ready. */
+  openMs: number;
+  /** A bits change made while the previous change's batch runs. */
+  whileRunning: Latency;
+  /** The same change once the batch is done. */
+  idle: Latency;
+  /** Of the whileRunning changes, how many found the batch still running (rows done < tensors). */
+  batchRunningAtChange: number;
+  /** Rows of the running batch done just before each whileRunning change. */
+  rowsDoneAtChange: (number | null)[];
+  /** ms from the triggering change to the timed one (≥ delayMs: waits for the page to be ready). */
+  triggerToChangeMs: { p50: number; max: number };
+  /** ms from a change to its whole batch done (the 150 ms debounce included), from the idle rounds. */
+  batchMs: { p50: number; max: number };
+  stages: { whileRunning: ReturnType<typeof stageSummary>; idle: ReturnType<typeof stageSummary> };
+}
+
+/**
+ * The layers batch scenario: uploads a seeded multi-tensor .safetensors, waits for its first
+ * batch, then alternates a bits change timed after the batch is done (idle) with one timed
+ * LAYERS_DELAY_MS after the change that started a batch (while running).
+ */
+async function measureLayersBatch(page: Page, dir: string): Promise<LayersBatchResult> {
+  console.log(`bench:browser: writing a .safetensors of ${LAYERS_TENSORS} × ${LAYERS_SAMPLES} ReLU6 float32…`);
+  const file = join(dir, 'relu6_layers.safetensors');
+  const tensors = Array.from({ length: LAYERS_TENSORS }, (_, i) => ({
+    name: `layer${i}.act`,
+    data: generate('relu6', { n: LAYERS_SAMPLES, seed: 100 + i, mean: 1, std: 2.5, clamp: 6 }),
+  }));
+  const fileBytes = writeSafetensors(file, tensors);
+
+  await page.goto(`${BASE}/?g.n=1000`);
+  await ready(page);
+  const t0 = Date.now();
+  await page.getByTestId('data.file').setInputFiles(file);
+  await page.locator('[data-testid="layers.panel"][data-state="done"]').waitFor({ timeout: OPEN_TIMEOUT_MS });
+  await ready(page, OPEN_TIMEOUT_MS);
+  const openMs = Date.now() - t0;
+  console.log(`bench:browser: layers file open, first batch done after ${openMs} ms; ${LAYERS_ROUNDS} rounds…`);
+
+  const bitsId = JSON.stringify('controls.bits');
+  // The in-page waits have no timeout of their own: a change that starts nothing would hang them.
+  const bounded = <T>(what: string, p: Promise<unknown>): Promise<T> =>
+    Promise.race([
+      p as Promise<T>,
+      new Promise<T>((_, reject) => {
+        setTimeout(() => reject(new Error(`layers batch: timed out ${what}`)), STEP_TIMEOUT_MS);
+      }),
+    ]);
+  const settle = async () => {
+    await bounded('waiting for the batch to finish', page.evaluate('window.__bench.layersDone()'));
+    await ready(page);
+  };
+  const afterBatch = () =>
+    bounded<ChangeTiming & { batch: BatchState | null; batchMs: number }>(
+      'in a change after the batch',
+      page.evaluate(`window.__bench.changeAfterBatch(${bitsId}, ${LAYERS_TRIGGER_BITS}, ${LAYERS_MEASURED_BITS})`),
+    );
+  const duringBatch = () =>
+    bounded<ChangeTiming & { batch: BatchState | null; sinceTrigger: number }>(
+      'in a change during the batch',
+      page.evaluate(
+        `window.__bench.changeDuringBatch(${bitsId}, ${LAYERS_TRIGGER_BITS}, ${LAYERS_MEASURED_BITS}, ` +
+          `${LAYERS_DELAY_MS})`,
+      ),
+    );
+
+  // Every round moves bits from the trigger width to the measured one, so start on the
+  // measured width (the default may be the trigger's: a change to it would start nothing).
+  await settle();
+  if (Number(await page.getByTestId('controls.bits').inputValue()) !== LAYERS_MEASURED_BITS) {
+    await change(page, 'controls.bits', LAYERS_MEASURED_BITS);
+  }
+  // Warm-up (not recorded): both widths designed and their background views computed once.
+  await settle();
+  await afterBatch();
+  await settle();
+
+  const idle: (ChangeTiming & { batchMs: number })[] = [];
+  const running: (ChangeTiming & { batch: BatchState | null; sinceTrigger: number })[] = [];
+  // Interleaved, so a change in the machine's load affects both alike.
+  for (let i = 0; i < LAYERS_ROUNDS; i++) {
+    await settle();
+    idle.push(await afterBatch());
+    await settle();
+    running.push(await duringBatch());
+  }
+  await settle();
+
+  const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
+  const spread = (v: number[]) => {
+    const s = sorted(v);
+    return { p50: Math.round(quantile(s, 0.5)), max: Math.round(s[s.length - 1]) };
+  };
+  return {
+    tensors: LAYERS_TENSORS,
+    samplesPerTensor: LAYERS_SAMPLES,
+    fileBytes,
+    bits: { trigger: LAYERS_TRIGGER_BITS, measured: LAYERS_MEASURED_BITS },
+    delayMs: LAYERS_DELAY_MS,
+    openMs,
+    whileRunning: summarize(running),
+    idle: summarize(idle),
+    batchRunningAtChange: running.filter((r) => r.batch?.status === 'running' && (r.batch.done ?? 0) < LAYERS_TENSORS)
+      .length,
+    rowsDoneAtChange: running.map((r) => r.batch?.done ?? null),
+    triggerToChangeMs: spread(running.map((r) => r.sinceTrigger)),
+    batchMs: spread(idle.map((r) => r.batchMs)),
+    stages: { whileRunning: stageSummary(running), idle: stageSummary(idle) },
+  };
+}
+
+/** The layers batch scenario's lines of the summary. */
+function printLayersBatch(lb: LayersBatchResult): void {
+  const line = (label: string, l: Latency) =>
+    `  ${label.padEnd(13)} n ${l.samples}: report p50 ${l.reportP50} / p95 ${l.reportP95} / max ${l.reportMax} ms; ` +
+    `all views p50 ${l.allP50} / p95 ${l.allP95} / max ${l.allMax} ms`;
+  console.log(
+    `\nLayers batch (${lb.tensors} × ${lb.samplesPerTensor} samples .safetensors): ` +
+      `bits ${lb.bits.trigger} → ${lb.bits.measured}, the timed change ${lb.triggerToChangeMs.p50} ms ` +
+      `(max ${lb.triggerToChangeMs.max}) after the one that started a batch`,
+  );
+  console.log(line('while running', lb.whileRunning));
+  console.log(line('idle', lb.idle));
+  console.log(
+    `  batch still running at ${lb.batchRunningAtChange}/${lb.whileRunning.samples} timed changes ` +
+      `(rows done: ${lb.rowsDoneAtChange.join(' ')}); a whole batch ${lb.batchMs.p50} ms (max ${lb.batchMs.max}) ` +
+      `after its change; file open to first batch done ${lb.openMs} ms`,
+  );
+}
+
 async function main(): Promise<void> {
   // The machine may be shared: its load is part of the result.
   const loadAverageBefore = loadavg().map((v) => Math.round(v * 100) / 100);
@@ -357,7 +598,7 @@ async function main(): Promise<void> {
 
     const loads: { loadedMs: number; readyMs: number; longestTaskMs: number }[] = [];
     let bytes = 0;
-    if (!QUICK) {
+    if (!QUICK && !ONLY_LAYERS) {
       console.log('bench:browser: writing a 64 MiB .npy (16 M float32)…');
       const npy = join(tmp, 'relu6_16M.npy');
       const gen = spawnSync(process.execPath, [join(root, 'bin/bskmq.mjs'), 'generate', 'relu6', '--n', String(16 * 2 ** 20), '-o', npy], {
@@ -375,19 +616,35 @@ async function main(): Promise<void> {
         await ready(page);
       }
     }
+    const layersBatch = !QUICK || ONLY_LAYERS ? await measureLayersBatch(page, tmp) : null;
     const longTaskSupported = (await page.evaluate('window.__bench.supported')) as boolean;
     await browser.close();
 
     const loadedSorted = loads.map((l) => l.loadedMs).sort((a, b) => a - b);
     const l16 = latency['16M'];
     const worstTask = Math.max(dragResult.bits?.longestTaskMs ?? 0, dragResult.bandLow?.longestTaskMs ?? 0);
-    const result = {
+    const machine = {
       date: new Date().toISOString(),
       chromium: browser.version(),
       cores: cpus().length,
       loadAverageBefore,
       loadAverageAfter: loadavg().map((v) => Math.round(v * 100) / 100),
       node: process.version,
+    };
+    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+    if (ONLY_LAYERS && layersBatch) {
+      const out = join(root, 'bench', 'results', 'browser-layers.json');
+      writeFileSync(out, JSON.stringify({ ...machine, layersBatch }, null, 2) + '\n');
+      printLayersBatch(layersBatch);
+      console.log(
+        `  load average before/after: ${loadAverageBefore.join(' ')} / ${machine.loadAverageAfter.join(' ')} ` +
+          `on ${machine.cores} cores`,
+      );
+      console.log(`Wrote ${out}`);
+      return;
+    }
+    const result = {
+      ...machine,
       longTaskSupported,
       openMs,
       openStageDoneMs,
@@ -399,6 +656,7 @@ async function main(): Promise<void> {
         loadedMedianMs: Math.round(quantile(loadedSorted, 0.5)),
       },
       dragLongTasks: dragResult,
+      ...(layersBatch ? { layersBatch } : {}),
       targets: {
         p95Ms: TARGET_P95_MS,
         loadMs: TARGET_LOAD_MS,
@@ -409,7 +667,6 @@ async function main(): Promise<void> {
         noLongTaskWhileDragging: worstTask <= TARGET_TASK_MS,
       },
     };
-    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     const out = join(root, 'bench', 'results', QUICK ? 'browser-quick.json' : 'browser.json');
     writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 
@@ -442,6 +699,7 @@ async function main(): Promise<void> {
           (longTaskSupported ? '' : ' — longtask entries not supported by this browser'),
       );
     }
+    if (layersBatch) printLayersBatch(layersBatch);
     console.log(`Targets: ${JSON.stringify(result.targets)}`);
     console.log(`Wrote ${out}`);
   } finally {
