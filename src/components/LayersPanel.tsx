@@ -224,7 +224,8 @@ export function LayersPanel() {
       {rows.length > 0 && (
         <p className="hint">
           {formatCount(rows.reduce((n, r) => n + r.count, 0))} samples in {rows.length} tensors; each tensor is
-          decoded on its own in the worker. The numbers equal <span className="mono">bskmq design FILE --all-tensors</span>.
+          decoded on its own, in the batch's own worker, so the sliders never wait for it. The numbers equal{' '}
+          <span className="mono">bskmq design FILE --all-tensors</span>.
         </p>
       )}
     </section>
