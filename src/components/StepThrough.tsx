@@ -7,9 +7,9 @@
  * The trace is computed in the worker (core's traceDesign via the compute client, latest wins); its
  * last frame is the designed quantizer. It is asked for only while the panel is on screen or within a
  * screen of it: a trace costs the interactive worker ~30 ms at 3 bits and ~250 ms at 8 bits on a
- * million exact samples, which a slider change made elsewhere on the page would otherwise wait for. Stepping is plain state, so it is deterministic; playing is a
- * timer that only advances the step, and with animations off (`anim=0`, prefers-reduced-motion)
- * levels jump instead of gliding.
+ * million exact samples, which a slider change made elsewhere on the page would otherwise wait for.
+ * Stepping is plain state, so it is deterministic; playing is a timer that only advances the step, and
+ * with animations off (`anim=0`, prefers-reduced-motion) levels jump instead of gliding.
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { StepChart, StepMseChart, METHOD_LABELS } from '../charts';
@@ -238,7 +238,9 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
         {presentation && <span className="muted step-keys"> · ← → step · space play/pause · Home/End</span>}
       </p>
       {error && <p className="step-error" role="alert">Could not compute the step-through: {error}</p>}
-      <p className="step-caption" data-testid="step.caption" aria-live="polite">{main?.caption ?? (trace ? '' : near ? 'Computing the steps…' : 'The steps are computed once this panel is on screen.')}</p>
+      <p className="step-caption" data-testid="step.caption" aria-live="polite">
+        {main?.caption ?? (trace ? '' : near ? 'Computing the steps…' : 'The steps are computed once this panel is on screen.')}
+      </p>
       {trace && main && histogram && domain && (
         <div className={other ? 'step-charts step-pair' : 'step-charts'}>
           <div className="step-chart">
