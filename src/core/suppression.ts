@@ -7,7 +7,7 @@
  * (`band`) and rank-based (`percentile`) modes are handled alike.
  */
 import type { Params } from './params';
-import { lowerBound, reweightPointSet, type PointSet } from './pointset';
+import { lowerBound, pointSetFromArrays, type PointSet } from './pointset';
 
 /**
  * BS-KMQ's bands as contiguous runs of the sorted points, in rank terms, so band
@@ -161,12 +161,26 @@ export function suppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: n
   return set;
 }
 
+/**
+ * Point i keeps `(1 − s) + s·suppressWeight` of its weight and within-point deviation, with s its
+ * in-band share computed inline exactly as `bandShare` does (same operations in the same order, so the
+ * same bits): one pass and no share array, which on a million exact points halves the build.
+ */
 function buildSuppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: number): PointSet {
-  const share = bandShare(ps, bands);
-  const factor = share;
-  for (let i = 0; i < factor.length; i++) {
-    const s = share[i];
-    factor[i] = 1 - s + s * suppressWeight;
+  const m = ps.x.length;
+  const w = new Float64Array(m);
+  const s2 = new Float64Array(m);
+  const lowFull = Math.min(bands.lowFull, m);
+  const highStart = Math.max(bands.highStart, 0);
+  for (let i = 0; i < m; i++) {
+    let s = i < lowFull ? 1 : 0;
+    if (i === lowFull) s += bands.lowFrac;
+    if (i >= highStart) s = 1;
+    if (i === highStart - 1) s += bands.highFrac;
+    if (s > 1) s = 1;
+    const factor = 1 - s + s * suppressWeight;
+    w[i] = ps.w[i] * factor;
+    s2[i] = ps.s2[i] * factor;
   }
-  return reweightPointSet(ps, factor);
+  return pointSetFromArrays(ps.mode, ps.x, w, s2, { nonFinite: ps.nonFinite, min: ps.min, max: ps.max });
 }

@@ -73,6 +73,38 @@ describe('suppression bands', () => {
     expect(Array.from(suppressedPointSet(other, wider, 0.5).w)).toEqual([4 * 0.5, 0.5, 1, 1, 1, 1, 2 * 0.5, 0.5]);
   });
 
+  it('the suppressed set keeps (1 − s) + s·suppressWeight of each point, s = bandShare, to the last bit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.record({
+          suppressMode: fc.constantFrom('band' as const, 'percentile' as const),
+          bandLow: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          bandHigh: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          pctLow: fc.double({ min: 0, max: 60, noNaN: true }),
+          pctHigh: fc.double({ min: 0, max: 60, noNaN: true }),
+        }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (seed, n, p, weight) => {
+          const rng = createRng(seed);
+          const v = Array.from({ length: n }, () => (rng() < 0.3 ? 0 : Math.round(rng() * 50) / 10));
+          const set = buildExactPointSet(v);
+          const b = computeBands(set, params(p), set.min, set.max);
+          const share = bandShare(set, b);
+          const suppressed = suppressedPointSet(set, b, weight);
+          share.forEach((sh, i) => {
+            const factor = 1 - sh + sh * weight;
+            expect(suppressed.w[i]).toBe(set.w[i] * factor);
+            expect(suppressed.s2[i]).toBe(set.s2[i] * factor);
+          });
+          expect(suppressed.x).toBe(set.x);
+        },
+      ),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+
   it('shares lie in [0, 1] and add up to the band weights in both modes', () => {
     fc.assert(
       fc.property(
