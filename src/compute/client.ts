@@ -286,8 +286,9 @@ export class ComputeClient {
     return result;
   }
 
-  report(params: Params): Promise<ReportResult> {
-    return this.interactiveWorker().call((r) => r.report(params));
+  /** The report at params.bits; with `adcGridBits`, every method's references snapped to that ADC grid too. */
+  report(params: Params, adcGridBits?: number): Promise<ReportResult> {
+    return this.interactiveWorker().call((r) => r.report(params, adcGridBits));
   }
 
   /**
