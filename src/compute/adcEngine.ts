@@ -47,20 +47,6 @@ export interface AdcSnapResult {
   merges: { value: number; step: number; references: number[]; codes: number[] }[];
 }
 
-/**
- * The snap request for one method of a report (its levels and references as listed), or null when
- * the report could not list them (a non-finite value).
- */
-export function adcSnapRequest(r: Report['results'][number], L: number, U: number, gridBits: number): AdcSnapRequest | null {
-  if (r.levels.some((x) => x === null) || r.thresholds.some((x) => x === null)) return null;
-  return {
-    quantizer: { method: r.method as Method, bits: r.bits, levels: r.levels as number[], thresholds: r.thresholds as number[] },
-    L,
-    U,
-    gridBits,
-  };
-}
-
 /** Snaps the focused quantizer's references to a grid of 2^R unit steps over [L, U]. */
 export function adcSnap(ps: PointSet, req: AdcSnapRequest): AdcSnapResult {
   const q = quantizerFromLists(req.quantizer);

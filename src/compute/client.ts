@@ -286,9 +286,8 @@ export class ComputeClient {
     return result;
   }
 
-  /** The report at params.bits; with `adcGridBits`, every method's references snapped to that ADC grid too. */
-  report(params: Params, adcGridBits?: number): Promise<ReportResult> {
-    return this.interactiveWorker().call((r) => r.report(params, adcGridBits));
+  report(params: Params): Promise<ReportResult> {
+    return this.interactiveWorker().call((r) => r.report(params));
   }
 
   /**

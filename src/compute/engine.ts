@@ -20,7 +20,7 @@ import { sweptParams } from './splitCurve';
 import { mseOf } from '../core/metrics';
 import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
-import { adcSnap, adcSnapRequest, variationCurves, type AdcSnapRequest, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
+import { adcSnap, variationCurves, type AdcSnapRequest, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
 import type {
   BandsResult,
   CurveResult,
@@ -71,8 +71,7 @@ export interface Engine {
   exportPointSet(): PointSetTransfer;
   importPointSet(t: PointSetTransfer): LoadResult['pointSet'];
   hasData(): boolean;
-  /** The report at params.bits; with `adcGridBits`, also every method's references snapped to that grid. */
-  report(params: Params, adcGridBits?: number): ReportResult;
+  report(params: Params): ReportResult;
   histogram(req: HistogramRequest): HistogramData;
   curves(params: Params, methods: readonly Method[]): CurveResult[];
   /**
@@ -422,7 +421,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       return loaded !== null;
     },
 
-    report(params, adcGridBits) {
+    report(params) {
       epoch++;
       const { ps, source, cache } = need();
       const { report, metrics } = cache.report(inputInfo(ps, source, params), params, [params.bits], now);
@@ -439,16 +438,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       };
       const occupancy: ReportResult['occupancy'] = {};
       for (const [method, m] of metrics) occupancy[method] = Array.from(m.occupancy);
-      let adcSnaps: ReportResult['adcSnaps'] = null;
-      if (adcGridBits !== undefined) {
-        const byMethod: Partial<Record<Method, AdcSnapResult>> = {};
-        for (const r of report.results) {
-          const snap = adcSnapRequest(r, L, U, adcGridBits);
-          if (snap) byMethod[r.method as Method] = adcSnap(ps, snap);
-        }
-        adcSnaps = { gridBits: adcGridBits, byMethod };
-      }
-      return { report, bands: bandsView, occupancy, adcSnaps };
+      return { report, bands: bandsView, occupancy };
     },
 
     histogram(req) {

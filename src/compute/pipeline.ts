@@ -29,7 +29,7 @@ import { Stage } from './stage';
 import { LayersJob } from './layersJob';
 import type { CurveResult, HistogramData, HistogramRequest, LoadResult, ReportResult, SweepResult } from './types';
 import type { Report } from '../core/report';
-import { adcSnapRequest, type AdcSnapRequest, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
+import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
 
 /** Exact points with at least this share of the samples are drawn as annotated spike bars. */
 export const HISTOGRAM_SPIKE_SHARE = 0.01;
@@ -93,7 +93,7 @@ export class Pipeline {
     baseCurves: Stage<Versioned<{ params: Params; methods: Method[] }>, CurveResult[]>;
     bsCurve: Stage<Versioned<Params>, CurveResult[]>;
     sweep: Stage<Versioned<Params>, SweepResult>;
-    adcSnap: Stage<Versioned<AdcSnapRequest> & { known?: AdcSnapResult }, AdcSnapResult>;
+    adcSnap: Stage<Versioned<AdcSnapRequest>, AdcSnapResult>;
     variation: Stage<Versioned<{ params: Params; req: VariationRequest }>, VariationCurveResult[]>;
   };
   private baseCurves: CurveResult[] = [];
@@ -107,8 +107,6 @@ export class Pipeline {
   /** The sweep base key being precomputed for every bits (null = none). */
   private precomputing: string | null = null;
   private unsubscribe: (() => void) | null = null;
-  /** The ADC snaps that came with the report on screen (null: none, e.g. before the first report). */
-  private reportSnaps: (NonNullable<ReportResult['adcSnaps']> & { report: Report }) | null = null;
   /** The "choose that file" notice of a link to an uploaded file, dismissed once a file loads. */
   private awaitingNotice: number | null = null;
 
@@ -141,10 +139,8 @@ export class Pipeline {
     this.stages = {
       report: new Stage<Versioned<Params>, ReportResult>({
         ...common('report'),
-        // With the ADC grid, so the ADC view's snapping of the focused method comes with the report.
-        run: (i) => this.client.report(i.value, this.store.getState().display.adcGridBits),
+        run: (i) => this.client.report(i.value),
         apply: (out, i) => {
-          this.reportSnaps = out.adcSnaps && { report: out.report, ...out.adcSnaps };
           this.store.getState().setResults({ report: out.report, reportParams: i.value, bands: out.bands, occupancy: out.occupancy });
           this.scheduleAdc();
           // After a BS-KMQ change the curve designs every bskmq width in both workers and then hands each
@@ -204,9 +200,8 @@ export class Pipeline {
           void this.precomputeSweeps(i.version, i.value);
         },
       }),
-      adcSnap: new Stage<Versioned<AdcSnapRequest> & { known?: AdcSnapResult }, AdcSnapResult>({
+      adcSnap: new Stage<Versioned<AdcSnapRequest>, AdcSnapResult>({
         ...common('adcSnap'),
-        cached: (i) => i.known,
         run: (i) => this.client.adcSnap(i.value),
         apply: (out) => this.store.getState().setResults({ adcSnap: out }),
       }),
@@ -347,11 +342,14 @@ export class Pipeline {
     const { report, bands } = s.results;
     if (v === 0 || !report || !bands) return;
     const r = report.results.find((x) => x.method === s.params.focus) ?? report.results.find((x) => x.method === 'bskmq') ?? report.results[0];
-    const req = r ? adcSnapRequest(r, bands.L, bands.U, s.display.adcGridBits) : null;
-    if (!req) return;
-    const snaps = this.reportSnaps;
-    const known = snaps && snaps.report === report && snaps.gridBits === req.gridBits ? snaps.byMethod[req.quantizer.method] : undefined;
-    this.stages.adcSnap.request(JSON.stringify([v, req]), { version: v, value: req, known });
+    if (!r || r.levels.some((x) => x === null) || r.thresholds.some((x) => x === null)) return;
+    const req: AdcSnapRequest = {
+      quantizer: { method: r.method as Method, bits: r.bits, levels: r.levels as number[], thresholds: r.thresholds as number[] },
+      L: bands.L,
+      U: bands.U,
+      gridBits: s.display.adcGridBits,
+    };
+    this.stages.adcSnap.request(JSON.stringify([v, req]), { version: v, value: req });
   }
 
   /**

@@ -4,7 +4,6 @@
 import type { Method, Params } from '../core/params';
 import type { InputInfo, Report } from '../core/report';
 import type { TensorInfo } from '../core/formats';
-import type { AdcSnapResult } from './adcEngine';
 
 /** The histogram of the loaded data over a shown range (the chart contract's HistogramData). */
 export interface HistogramData {
@@ -54,12 +53,6 @@ export interface ReportResult {
   report: Report;
   bands: BandsResult;
   occupancy: Partial<Record<Method, number[]>>;
-  /**
-   * Every listed method's references snapped to the ADC grid the report was asked with (what the
-   * adcSnap stage would compute for it), so the ADC view follows a slider with the report instead of
-   * a second round trip; null when no grid was given.
-   */
-  adcSnaps: { gridBits: number; byMethod: Partial<Record<Method, AdcSnapResult>> } | null;
 }
 
 export interface HistogramRequest {

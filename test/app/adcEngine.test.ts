@@ -51,18 +51,6 @@ describe('ADC engine stages', () => {
     fine.thresholds.forEach((t, j) => expect(Math.abs(t - quantizer.thresholds[j])).toBeLessThanOrEqual(fine.unitStep / 2 + 1e-12));
   });
 
-  it('a report asked with an ADC grid carries every method\'s snap, equal to the adcSnap stage\'s; without, none', async () => {
-    const engine = await loaded();
-    expect(engine.report(params).adcSnaps).toBeNull();
-    const { report, bands, adcSnaps } = engine.report({ ...params, bits: 4 }, 6);
-    expect(adcSnaps!.gridBits).toBe(6);
-    expect(Object.keys(adcSnaps!.byMethod).sort()).toEqual(report.results.map((r) => r.method).sort());
-    for (const r of report.results) {
-      const quantizer = { method: r.method, bits: r.bits, levels: r.levels as number[], thresholds: r.thresholds as number[] };
-      expect(adcSnaps!.byMethod[r.method]).toEqual(engine.adcSnap({ quantizer, L: bands.L, U: bands.U, gridBits: 6 }));
-    }
-  });
-
   it('variation after a band change equals a fresh engine\'s (the other methods\' curves are reused, bskmq is redone)', async () => {
     const req = { sigma: 0.01, sigmaOf: 'range' as const, trials: 5 };
     const warm = await loaded();
