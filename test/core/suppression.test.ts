@@ -9,6 +9,30 @@ const params = (p: Partial<Params>): Params => ({ ...DEFAULT_PARAMS, ...p });
 // Four samples at 0, one each at 1…5, three at 6: n = 12.
 const ps = buildExactPointSet([0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 6, 6]);
 
+/**
+ * A seeded spiky sample set (30 % exact zeros, the rest on a 0.1 grid up to 5) with its bands for random
+ * settings of both modes; percentiles up to `maxPct` each.
+ */
+function spikySetWithBands(maxPct: number) {
+  return fc
+    .tuple(
+      fc.integer({ min: 0, max: 2 ** 31 }),
+      fc.integer({ min: 1, max: 400 }),
+      fc.record({
+        suppressMode: fc.constantFrom('band' as const, 'percentile' as const),
+        bandLow: fc.double({ min: 0, max: 0.5, noNaN: true }),
+        bandHigh: fc.double({ min: 0, max: 0.5, noNaN: true }),
+        pctLow: fc.double({ min: 0, max: maxPct, noNaN: true }),
+        pctHigh: fc.double({ min: 0, max: maxPct, noNaN: true }),
+      }),
+    )
+    .map(([seed, n, p]) => {
+      const rng = createRng(seed);
+      const set = buildExactPointSet(Array.from({ length: n }, () => (rng() < 0.3 ? 0 : Math.round(rng() * 50) / 10)));
+      return { set, bands: computeBands(set, params(p), set.min, set.max) };
+    });
+}
+
 describe('suppression bands', () => {
   it('band mode with width 0 holds exactly the boundary values', () => {
     const b = computeBands(ps, params({ bandLow: 0, bandHigh: 0 }), 0, 6);
@@ -75,64 +99,33 @@ describe('suppression bands', () => {
 
   it('the suppressed set keeps (1 − s) + s·suppressWeight of each point, s = bandShare, to the last bit', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 2 ** 31 }),
-        fc.integer({ min: 1, max: 300 }),
-        fc.record({
-          suppressMode: fc.constantFrom('band' as const, 'percentile' as const),
-          bandLow: fc.double({ min: 0, max: 0.5, noNaN: true }),
-          bandHigh: fc.double({ min: 0, max: 0.5, noNaN: true }),
-          pctLow: fc.double({ min: 0, max: 60, noNaN: true }),
-          pctHigh: fc.double({ min: 0, max: 60, noNaN: true }),
-        }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        (seed, n, p, weight) => {
-          const rng = createRng(seed);
-          const v = Array.from({ length: n }, () => (rng() < 0.3 ? 0 : Math.round(rng() * 50) / 10));
-          const set = buildExactPointSet(v);
-          const b = computeBands(set, params(p), set.min, set.max);
-          const share = bandShare(set, b);
-          const suppressed = suppressedPointSet(set, b, weight);
-          share.forEach((sh, i) => {
-            const factor = 1 - sh + sh * weight;
-            expect(suppressed.w[i]).toBe(set.w[i] * factor);
-            expect(suppressed.s2[i]).toBe(set.s2[i] * factor);
-          });
-          expect(suppressed.x).toBe(set.x);
-        },
-      ),
+      fc.property(spikySetWithBands(60), fc.double({ min: 0, max: 1, noNaN: true }), ({ set, bands: b }, weight) => {
+        const share = bandShare(set, b);
+        const suppressed = suppressedPointSet(set, b, weight);
+        share.forEach((sh, i) => {
+          const factor = 1 - sh + sh * weight;
+          expect(suppressed.w[i]).toBe(set.w[i] * factor);
+          expect(suppressed.s2[i]).toBe(set.s2[i] * factor);
+        });
+        expect(suppressed.x).toBe(set.x);
+      }),
       { seed: 7, numRuns: 200 },
     );
   });
 
   it('shares lie in [0, 1] and add up to the band weights in both modes', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 2 ** 31 }),
-        fc.integer({ min: 1, max: 400 }),
-        fc.record({
-          suppressMode: fc.constantFrom('band' as const, 'percentile' as const),
-          bandLow: fc.double({ min: 0, max: 0.5, noNaN: true }),
-          bandHigh: fc.double({ min: 0, max: 0.5, noNaN: true }),
-          pctLow: fc.double({ min: 0, max: 50, noNaN: true }),
-          pctHigh: fc.double({ min: 0, max: 50, noNaN: true }),
-        }),
-        (seed, n, p) => {
-          const rng = createRng(seed);
-          const v = Array.from({ length: n }, () => (rng() < 0.3 ? 0 : Math.round(rng() * 50) / 10));
-          const set = buildExactPointSet(v);
-          const b = computeBands(set, params(p), set.min, set.max);
-          const share = bandShare(set, b);
-          let inBand = 0;
-          share.forEach((s, i) => {
-            expect(s >= 0 && s <= 1).toBe(true);
-            inBand += s * set.w[i];
-          });
-          expect(inBand).toBeCloseTo(b.lowWeight + b.highWeight, 9);
-          expect(b.lowWeight + b.highWeight).toBeLessThanOrEqual(set.n + 1e-9);
-          expect(b.lowFrac >= 0 && b.lowFrac < 1 && b.highFrac >= 0 && b.highFrac < 1).toBe(true);
-        },
-      ),
+      fc.property(spikySetWithBands(50), ({ set, bands: b }) => {
+        const share = bandShare(set, b);
+        let inBand = 0;
+        share.forEach((s, i) => {
+          expect(s >= 0 && s <= 1).toBe(true);
+          inBand += s * set.w[i];
+        });
+        expect(inBand).toBeCloseTo(b.lowWeight + b.highWeight, 9);
+        expect(b.lowWeight + b.highWeight).toBeLessThanOrEqual(set.n + 1e-9);
+        expect(b.lowFrac >= 0 && b.lowFrac < 1 && b.highFrac >= 0 && b.highFrac < 1).toBe(true);
+      }),
       { seed: 42, numRuns: 200 },
     );
   });
