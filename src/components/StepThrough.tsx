@@ -35,6 +35,12 @@ function designKey(p: Params, method: TraceMethod, dataVersion: number): string 
   return JSON.stringify([dataVersion, method, rest]);
 }
 
+/** What the panel says before its first trace: why there is none yet. */
+function waitingText(hasData: boolean, near: boolean): string {
+  if (!hasData) return 'No data is loaded.';
+  return near ? 'Computing the steps…' : 'The steps are computed once this panel is on screen.';
+}
+
 function useViewportHeight(): number {
   const [h, setH] = useState(() => (typeof window === 'undefined' ? 800 : window.innerHeight));
   useEffect(() => {
@@ -239,7 +245,7 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
       </p>
       {error && <p className="step-error" role="alert">Could not compute the step-through: {error}</p>}
       <p className="step-caption" data-testid="step.caption" aria-live="polite">
-        {main?.caption ?? (trace ? '' : near ? 'Computing the steps…' : 'The steps are computed once this panel is on screen.')}
+        {main?.caption ?? (trace ? '' : waitingText(dataVersion > 0, near))}
       </p>
       {trace && main && histogram && domain && (
         <div className={other ? 'step-charts step-pair' : 'step-charts'}>
