@@ -88,7 +88,8 @@ test.describe('persistence', () => {
     await expect(app.notice).toContainText('Forgot “relu_10k.npy”');
     await waitLoaded(app);
     const defaults = await app.statsValues();
-    expect(app.query().toString()).toBe('');
+    // The address bar follows once the views are drawn (urlSync writes history after the stages settle).
+    await expect.poll(() => app.query().toString()).toBe('');
     await expect(page.getByTestId('data.source')).toBeHidden();
     await expect(app.generator).toHaveValue('relu6');
     await expect(app.bits).toHaveValue('3');

@@ -99,4 +99,25 @@ test.describe('shareable URL', () => {
     expect(await app.countMarks('histogram', 'line.level')).toBe(8);
     expect(await app.tableMethods()).toHaveLength(7);
   });
+
+  test('the address bar follows a change once the views are drawn, and Copy link right after a change copies it', async ({ app, page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await app.open('g.n=20000');
+    // One task: the change, then the click, before the page could write the address bar itself.
+    const before = await page.evaluate(() => {
+      const was = window.location.search;
+      window.bskmq!.setParams({ bits: 6 });
+      (document.querySelector('[data-testid="share.copy"]') as HTMLButtonElement).click();
+      return was;
+    });
+    expect(new URLSearchParams(before).get('b')).toBeNull();
+    await expect(page.getByTestId('share.copy')).toHaveText('Link copied');
+    const copied = new URL(await page.evaluate(() => navigator.clipboard.readText()));
+    expect(copied.searchParams.get('b')).toBe('6');
+    await app.waitReady();
+    expect(app.query().get('b')).toBe('6');
+    // One history entry for the change, as if it had been written at once.
+    await page.goBack();
+    await expect.poll(() => app.query().get('b')).toBeNull();
+  });
 });

@@ -8,7 +8,7 @@ import { App } from './App';
 import { AppProvider, type AppServices } from './state/context';
 import { createAppStore } from './state/store';
 import { decodeUrlState, type CodecContext } from './state/urlCodec';
-import { startUrlSync } from './state/urlSync';
+import { startUrlSync, type UrlSync } from './state/urlSync';
 import { Pipeline } from './compute/pipeline';
 import { GENERATOR_SPECS, DEFAULT_GENERATOR } from './compute/generatorCatalog';
 import { createConsoleApi, installConsoleApi } from './console';
@@ -30,16 +30,24 @@ const persistence = createBrowserSession({ store, pipeline, ctx: codec });
 installConsoleApi(createConsoleApi(store, pipeline));
 // A bare URL restores the stored session (src/persist/session.ts has the precedence rules);
 // it is read before the URL sync and the first load, so the restored state is the opening state.
+let urlSync: UrlSync | null = null;
 void persistence
   .restore(window.location.search)
   .catch(() => null)
   .then(() => {
-    startUrlSync({ store, ctx: codec, loadSource: (s) => void pipeline.loadSource(s), win: window });
+    urlSync = startUrlSync({ store, ctx: codec, loadSource: (s) => void pipeline.loadSource(s), win: window });
     pipeline.start();
     persistence.start();
   });
 
-const services: AppServices = { store, pipeline, codec, generators: GENERATOR_SPECS, persistence };
+const services: AppServices = {
+  store,
+  pipeline,
+  codec,
+  generators: GENERATOR_SPECS,
+  persistence,
+  flushUrl: () => urlSync?.flush(),
+};
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
     <AppProvider services={services}>

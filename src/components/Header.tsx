@@ -1,6 +1,7 @@
 /** The top bar: title, links to the page's sections, a busy indicator, the copy-link button and the theme toggle. */
 import { useState } from 'react';
 import { useApp, useServices } from '../state/context';
+import { anyStageBusy } from '../state/store';
 import type { Theme } from '../state/types';
 
 const NEXT_THEME: Record<Theme, Theme> = { auto: 'dark', dark: 'light', light: 'auto' };
@@ -15,13 +16,15 @@ const SECTIONS = [
 const THEME_LABEL: Record<Theme, string> = { auto: 'Theme: system', dark: 'Theme: dark', light: 'Theme: light' };
 
 export function Header() {
-  const { store } = useServices();
+  const { store, flushUrl } = useServices();
   const theme = useApp((s) => s.display.theme);
-  const busy = useApp((s) => Object.values(s.results.busy).some(Boolean) || s.data.status === 'loading');
+  const busy = useApp((s) => anyStageBusy(s) || s.data.status === 'loading');
   const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
   const hasLayers = useApp((s) => s.data.tensors.length >= 2);
 
   const copy = async () => {
+    // The address bar follows a change once the views are drawn: a copy right after one takes it too.
+    flushUrl?.();
     const url = window.location.href;
     try {
       await navigator.clipboard.writeText(url);

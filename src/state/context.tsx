@@ -17,6 +17,8 @@ export interface AppServices {
   generators: readonly GeneratorSpec[];
   /** The stored session (src/persist); absent in tests that render without it. */
   persistence?: SessionPersistence;
+  /** Writes the address-bar changes the URL sync still holds back (src/state/urlSync.ts); absent in tests without it. */
+  flushUrl?: () => void;
 }
 
 const ServicesContext = createContext<AppServices | null>(null);

@@ -60,6 +60,11 @@ export interface ResultsSlice {
 
 export type StageName = 'load' | 'report' | 'histogram' | 'baseCurves' | 'bsCurve' | 'sweep' | 'adcSnap' | 'variation' | 'optimal';
 
+/** Whether any compute stage has a request in flight. */
+export function anyStageBusy(s: AppState): boolean {
+  return Object.values(s.results.busy).some(Boolean);
+}
+
 export interface AppState {
   params: Params;
   data: DataSlice;

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../../src/state/store';
-import { startUrlSync, type HistoryWindow } from '../../src/state/urlSync';
+import { startUrlSync, URL_WRITE_MAX_DELAY_MS, type HistoryWindow } from '../../src/state/urlSync';
 import { decodeUrlState, type CodecContext } from '../../src/state/urlCodec';
 import { GENERATOR_SPECS, DEFAULT_GENERATOR } from '../../src/compute/generatorCatalog';
 import type { DataSource } from '../../src/state/types';
@@ -62,9 +62,12 @@ function setup(search: string) {
     loaded.push(s);
     store.getState().setData({ source: s });
   };
-  startUrlSync({ store, ctx, loadSource, win: fake.win });
-  return { fake, store, loaded };
+  const sync = startUrlSync({ store, ctx, loadSource, win: fake.win });
+  return { fake, store, loaded, sync };
 }
+
+/** Lets the sync look at the busy stages (it does so once every listener of a store update has run). */
+const settle = () => Promise.resolve();
 
 describe('urlSync', () => {
   it('normalises the opening URL in place (replace, not push)', () => {
@@ -72,10 +75,11 @@ describe('urlSync', () => {
     expect(fake.entries).toEqual(['?v=1&b=4&anim=0']);
   });
 
-  it('pushes one entry per committed change and Back restores the previous params', () => {
+  it('pushes one entry per committed change and Back restores the previous params', async () => {
     const { fake, store } = setup('');
     store.getState().setParams({ bits: 5 });
     store.getState().setParams({ pin: 'none' });
+    await settle();
     expect(fake.entries).toEqual(['', '?v=1&b=5', '?v=1&b=5&pn=none']);
     fake.back();
     expect(store.getState().params.pin).toBe('auto');
@@ -83,20 +87,24 @@ describe('urlSync', () => {
     expect(fake.entries).toHaveLength(3);
   });
 
-  it('makes a slider drag one history entry: push on its first change, replace for the rest', () => {
+  it('makes a slider drag one history entry: push on its first change, replace for the rest', async () => {
     const { fake, store } = setup('');
     fake.pointer('pointerdown');
-    for (const v of [0.03, 0.04, 0.05]) store.getState().setParams({ bandLow: v });
+    for (const v of [0.03, 0.04, 0.05]) {
+      store.getState().setParams({ bandLow: v });
+      await settle();
+    }
     fake.pointer('pointerup');
     expect(fake.entries).toEqual(['', '?v=1&bl=0.05']);
     fake.back();
     expect(store.getState().params.bandLow).toBe(0.02);
   });
 
-  it('asks to load the data source that Back brings back, and only when it changed', () => {
+  it('asks to load the data source that Back brings back, and only when it changed', async () => {
     const { fake, store, loaded } = setup('');
     store.getState().setParams({ bits: 2 });
     store.getState().setData({ source: { kind: 'generator', name: 'relu-gaussian', options: { n: 100000, seed: 0, mean: 0, std: 1 } } });
+    await settle();
     expect(fake.entries).toEqual(['', '?v=1&b=2', '?v=1&g=relu-gaussian&b=2']);
     fake.back();
     expect(loaded.map((s) => s.kind === 'generator' && s.name)).toEqual(['relu6']);
@@ -106,17 +114,96 @@ describe('urlSync', () => {
     expect(fake.entries).toHaveLength(3);
   });
 
-  it('replaces the entry when a load only fills in the file hash', () => {
+  it('replaces the entry when a load only fills in the file hash', async () => {
     const { fake, store } = setup('?file=a.npy');
     store.getState().setData({ source: { kind: 'file', name: 'a.npy', sha256: 'ab12ab12ab12ab12', tensor: null } });
+    await settle();
     expect(fake.entries).toEqual(['?v=1&file=a.npy&sha=ab12ab12ab12ab12']);
   });
 
-  it('reports invalid values met on Back/Forward as notices', () => {
+  it('reports invalid values met on Back/Forward as notices', async () => {
     const { fake, store } = setup('');
     store.getState().setParams({ bits: 6 });
+    await settle();
     fake.entries[0] = '?b=77';
     fake.back();
     expect(store.getState().notices.map((n) => n.text).join(' ')).toMatch(/bits/);
+  });
+
+  describe('writes wait for the views', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('writes nothing while a stage computes, then every queued entry once none does', async () => {
+      const { fake, store } = setup('');
+      store.getState().setBusy('report', true);
+      store.getState().setParams({ bits: 5 });
+      store.getState().setParams({ pin: 'none' });
+      await settle();
+      expect(fake.entries).toEqual(['']);
+      store.getState().setBusy('report', false);
+      expect(fake.entries).toEqual(['', '?v=1&b=5', '?v=1&b=5&pn=none']);
+    });
+
+    it('folds a drag into one entry while the views compute, as when written at once', async () => {
+      const { fake, store } = setup('');
+      store.getState().setBusy('bsCurve', true);
+      fake.pointer('pointerdown');
+      for (const v of [0.03, 0.04, 0.05]) {
+        store.getState().setParams({ bandLow: v });
+        await settle();
+      }
+      fake.pointer('pointerup');
+      expect(fake.entries).toEqual(['']);
+      store.getState().setBusy('bsCurve', false);
+      expect(fake.entries).toEqual(['', '?v=1&bl=0.05']);
+    });
+
+    it(`writes ${URL_WRITE_MAX_DELAY_MS} ms after a change at the latest, even while a stage stays busy`, async () => {
+      vi.useFakeTimers();
+      const { fake, store } = setup('');
+      store.getState().setBusy('optimal', true);
+      store.getState().setParams({ bits: 7 });
+      await settle();
+      vi.advanceTimersByTime(URL_WRITE_MAX_DELAY_MS - 1);
+      expect(fake.entries).toEqual(['']);
+      vi.advanceTimersByTime(1);
+      expect(fake.entries).toEqual(['', '?v=1&b=7']);
+    });
+
+    it('flush writes the queue at once (Copy link reads the address bar right after a change)', async () => {
+      const { fake, store, sync } = setup('');
+      store.getState().setBusy('report', true);
+      store.getState().setParams({ bits: 2 });
+      await settle();
+      sync.flush();
+      expect(fake.entries).toEqual(['', '?v=1&b=2']);
+      store.getState().setBusy('report', false);
+      expect(fake.entries).toEqual(['', '?v=1&b=2']);
+    });
+
+    it('Back drops the queued writes: the page shows the entry Back went to', async () => {
+      const { fake, store } = setup('');
+      store.getState().setParams({ bits: 4 });
+      await settle();
+      store.getState().setBusy('report', true);
+      store.getState().setParams({ bits: 5 });
+      await settle();
+      fake.back();
+      store.getState().setBusy('report', false);
+      expect(fake.entries).toEqual(['', '?v=1&b=4']);
+      expect(store.getState().params.bits).toBe(3);
+    });
+
+    it('stop drops the queue and writes nothing more', async () => {
+      const { fake, store, sync } = setup('');
+      store.getState().setBusy('report', true);
+      store.getState().setParams({ bits: 6 });
+      await settle();
+      sync.stop();
+      store.getState().setBusy('report', false);
+      expect(fake.entries).toEqual(['']);
+    });
   });
 });
