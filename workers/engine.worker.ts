@@ -8,7 +8,7 @@ import type { LoadOptions, PointSetTransfer, ProgressCallback } from '../src/com
 import type { Method, Params } from '../src/core/params';
 import type { DesignSeed, OptimumSeed } from '../src/compute/cachedReport';
 import { traceBuffers, type StepTraceRequest } from '../src/compute/traceEngine';
-import type { AdcSnapRequest, VariationRequest } from '../src/compute/adcEngine';
+import type { VariationRequest } from '../src/compute/adcEngine';
 
 const engine = createEngine(() => performance.now());
 
@@ -44,8 +44,8 @@ const api = {
   sweep: (params: Params) => guard(() => engine.sweep(params)),
   sweepPoints: (params: Params, widths: number[]) => guard(() => engine.sweepPoints(params, widths)),
   sweepReferences: (params: Params) => guard(() => engine.sweepReferences(params)),
-  curvePart: (params: Params, method: Method, bitsList: number[]) =>
-    guard(() => engine.curvePart(params, method, bitsList)),
+  curvePart: (params: Params, method: Method, bitsList: number[], variation: VariationRequest | null) =>
+    guard(() => engine.curvePart(params, method, bitsList, variation)),
   seedDesigns: (params: Params, method: Method, seeds: DesignSeed[]) =>
     guard(() => engine.seedDesigns(params, method, seeds)),
   optima: (bitsList: number[]) =>
@@ -60,10 +60,8 @@ const api = {
       const result = engine.trace(req);
       return Comlink.transfer(result, traceBuffers(result));
     }),
-  adcSnap: (req: AdcSnapRequest) => guard(() => engine.adcSnap(req)),
+  adcSnap: (params: Params, gridBits: number) => guard(() => engine.adcSnap(params, gridBits)),
   variation: (params: Params, req: VariationRequest) => guard(() => engine.variation(params, req)),
-  bskmqVariationPart: (params: Params, req: VariationRequest, bitsList: number[]) =>
-    guard(() => engine.bskmqVariationPart(params, req, bitsList)),
   /** Test hook: kills this worker with an uncaught error, as a real crash would. */
   crash: () => {
     setTimeout(() => {

@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { quantizerFromLists } from '../core/adc';
 import { exportFileName, numpySnippet, referencesCsv } from '../core/exports';
-import type { Method } from '../core/params';
+import { focusedAmong, type Method } from '../core/params';
 import type { MethodResult, Report } from '../core/report';
 import { serializeChartSvg } from '../charts';
 import { downloadBlob, downloadText, svgToPng } from '../lib/download';
@@ -27,8 +27,7 @@ export const EXPORT_CHARTS = [
 
 /** The focused method's result, as the charts and the ADC view pick it. */
 export function focusedResult(report: Report | null, focus: Method): MethodResult | undefined {
-  const results = report?.results ?? [];
-  return results.find((r) => r.method === focus) ?? results.find((r) => r.method === 'bskmq') ?? results[0];
+  return focusedAmong(report?.results ?? [], focus);
 }
 
 function quantizerOf(r: MethodResult) {

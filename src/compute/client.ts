@@ -30,7 +30,7 @@ import type { CurvePart, LayersSource } from './engine';
 import { mergeVariation, splitWidths } from './splitCurve';
 import { SweepRuns } from './sweepRuns';
 import type { StepTraceRequest, StepTraceResult } from './traceEngine';
-import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
+import type { AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
 
 export type WorkerRole = 'interactive' | 'background' | 'layers';
 
@@ -340,13 +340,19 @@ export class ComputeClient {
    * The interactive worker takes its share in one call (a round trip per width waited for the
    * main thread's rendering), starting with the width its report already designed. Each
    * worker's designs are then seeded into the other's cache (not waited for), so the interactive
-   * prefetch of neighbouring bits finds them there.
+   * prefetch of neighbouring bits finds them there. Given a request, each worker also returns
+   * the reference variation (ADC view) of the designs its share just made, in the same reply:
+   * one message and one redraw for both charts.
    */
-  async splitCurve(params: Params, method: Method): Promise<CurveResult> {
+  async splitCurve(
+    params: Params,
+    method: Method,
+    variation: VariationRequest | null,
+  ): Promise<{ curve: CurveResult; variation: VariationCurveResult | null }> {
     await this.backgroundReady;
     const { interactive, background } = splitWidths(params.bits);
-    const bg = this.backgroundWorker().call((r) => r.curvePart(params, method, background));
-    const mine = this.interactiveWorker().call((r) => r.curvePart(params, method, interactive));
+    const bg = this.backgroundWorker().call((r) => r.curvePart(params, method, background, variation));
+    const mine = this.interactiveWorker().call((r) => r.curvePart(params, method, interactive, variation));
     const seed = (to: WorkerHandle, part: CurvePart) =>
       void to.call((r) => r.seedDesigns(params, method, part.designs)).catch(() => undefined);
     const parts = await Promise.all([mine, bg]);
@@ -360,32 +366,22 @@ export class ComputeClient {
         sqnrDb[b - MIN_BITS] = part.sqnrDb[i];
       });
     }
-    return { method, mse, sqnrDb };
+    const variationParts = parts.flatMap((p) => (p.variation ? [p.variation] : []));
+    return { curve: { method, mse, sqnrDb }, variation: variation === null ? null : mergeVariation(variationParts) };
   }
 
   /** ADC view: snapping of the focused quantizer (fast; the interactive worker). */
-  adcSnap(req: AdcSnapRequest): Promise<AdcSnapResult> {
-    return this.interactiveWorker().call((r) => r.adcSnap(req));
+  adcSnap(params: Params, gridBits: number): Promise<AdcSnapResult | null> {
+    return this.interactiveWorker().call((r) => r.adcSnap(params, gridBits));
   }
 
   /**
-   * ADC view: reference variation of every method at bits 1–8 (slow; the background worker,
-   * except the bskmq curve's widths that splitWidths gives the interactive worker).
+   * ADC view: reference variation of `params.methods` at bits 1–8 (slow; the background worker).
+   * The pipeline leaves bskmq out: its variation comes with its error curve (`splitCurve`).
    */
   async variation(params: Params, req: VariationRequest): Promise<VariationCurveResult[]> {
     await this.backgroundReady;
-    if (!params.methods.includes('bskmq')) return this.backgroundWorker().call((r) => r.variation(params, req));
-    // The bskmq curve (the one a BS-KMQ change recomputes) is shared like splitCurve's widths,
-    // so each worker perturbs the designs its share of the curve just made.
-    const others = params.methods.filter((m) => m !== 'bskmq');
-    const { interactive, background } = splitWidths(params.bits);
-    const base = this.backgroundWorker().call((r) => r.variation({ ...params, methods: others }, req));
-    const bgPart = this.backgroundWorker().call((r) => r.bskmqVariationPart(params, req, background));
-    const iPart = this.interactiveWorker().call((r) => r.bskmqVariationPart(params, req, interactive));
-    const [rest, mine, theirs] = await Promise.all([base, iPart, bgPart]);
-    const bs = mergeVariation([...mine, ...theirs]);
-    const order = (m: Method) => METHODS.indexOf(m);
-    return [...rest, ...(bs ? [bs] : [])].sort((a, b) => order(a.method) - order(b.method));
+    return this.backgroundWorker().call((r) => r.variation(params, req));
   }
 
   private traceTicket = 0;

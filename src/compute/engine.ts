@@ -7,7 +7,7 @@
  * (a report, a histogram, curves) and, on request, the point set's arrays do.
  */
 import { buildPointSet, pointSetFromArrays, lowerBound, type PointSet } from '../core/pointset';
-import { DEFAULT_PARAMS, MAX_BITS, METHODS, MIN_BITS, type Method, type Params } from '../core/params';
+import { DEFAULT_PARAMS, MAX_BITS, METHODS, MIN_BITS, focusedAmong, type Method, type Params } from '../core/params';
 
 import { resolveBoundaries } from '../core/boundaries';
 import { computeBands } from '../core/suppression';
@@ -20,7 +20,7 @@ import { sweptParams } from './splitCurve';
 import { mseOf } from '../core/metrics';
 import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
-import { adcSnap, variationCurves, type AdcSnapRequest, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
+import { adcSnap, variationCurves, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
 import type {
   BandsResult,
   CurveResult,
@@ -76,9 +76,11 @@ export interface Engine {
   curves(params: Params, methods: readonly Method[]): CurveResult[];
   /**
    * One method's error curve at some bit widths only (the two workers share a curve's widths),
-   * with its designs for the other worker's cache (`seedDesigns`).
+   * with its designs for the other worker's cache (`seedDesigns`), and, given a request, its
+   * reference variation at those widths from the same designs (each trial is seeded by its index
+   * alone, so parts from two workers merge into the whole curve of `variation`).
    */
-  curvePart(params: Params, method: Method, bitsList: number[]): CurvePart;
+  curvePart(params: Params, method: Method, bitsList: number[], variation?: VariationRequest | null): CurvePart;
   seedDesigns(params: Params, method: Method, seeds: DesignSeed[]): number;
   sweep(params: Params): SweepResult;
   /** MSE of the sweep's points at these widths (of `sweepWidths(sweptParams(params))`), for sharing a sweep between workers. */
@@ -98,15 +100,14 @@ export interface Engine {
   prefetch(params: Params): Promise<number>;
   /** The K-means family's step-through (seeding and every Lloyd update; BS-KMQ also without suppression). */
   trace(req: StepTraceRequest): StepTraceResult;
-  /** The focused quantizer's references snapped to a grid of 2^R unit steps (ADC view). */
-  adcSnap(req: AdcSnapRequest): AdcSnapResult;
+  /**
+   * The focused quantizer of the report at `params` (`focusedAmong` its methods), its references
+   * snapped to a grid of 2^R unit steps (ADC view); null when that design has non-finite values.
+   * It takes the report's design from the cache, so it needs no report on the main thread first.
+   */
+  adcSnap(params: Params, gridBits: number): AdcSnapResult | null;
   /** Reference-variation Monte Carlo of every method at bits 1–8 (ADC view), designs from the cache. */
   variation(params: Params, req: VariationRequest): VariationCurveResult[];
-  /**
-   * The bskmq curve of `variation` at some bit widths only (the two workers share its widths;
-   * each trial is seeded by its index alone, so the parts equal the whole), designs from the cache.
-   */
-  bskmqVariationPart(params: Params, req: VariationRequest, bitsList: number[]): VariationCurveResult[];
 }
 
 /** The file a layers worker opens: the Blob the interactive worker reads (`sourceBlob`), by handle. */
@@ -122,6 +123,8 @@ export interface CurvePart {
   mse: number[];
   sqnrDb: number[];
   designs: DesignSeed[];
+  /** The method's reference variation at `bits` when the call asked for it, else null. */
+  variation: VariationCurveResult | null;
 }
 
 /** Where the samples came from, as the report's `input` names it. */
@@ -476,8 +479,16 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       return done;
     },
 
-    adcSnap(req) {
-      return adcSnap(need().ps, req);
+    adcSnap(params, gridBits) {
+      const { ps, cache } = need();
+      const method = focusedAmong(params.methods.map((m) => ({ method: m })), params.focus)?.method;
+      if (method === undefined) return null;
+      const q = cache.quantizer(method, params.bits, params, now);
+      const levels = Array.from(q.levels);
+      const thresholds = Array.from(q.thresholds);
+      if (![...levels, ...thresholds].every(Number.isFinite)) return null;
+      const { L, U } = resolveBoundaries(ps, params);
+      return adcSnap(ps, { quantizer: { method, bits: params.bits, levels, thresholds }, L, U, gridBits });
     },
 
     variation(params, req) {
@@ -501,14 +512,6 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       return [...base, ...bs].sort((a, b) => order(a.method) - order(b.method));
     },
 
-    bskmqVariationPart(params, req, bitsList) {
-      const { ps, source, cache } = need();
-      const bounds = resolveBoundaries(ps, params);
-      const input = inputInfo(ps, source, params);
-      const p: Params = { ...params, methods: ['bskmq'] };
-      return variationCurves(ps, p, bounds, req, () => cache.report(input, p, bitsList, now).report);
-    },
-
     trace(req) {
       // No epoch bump: the prefetch yields between designs, so this call is served promptly
       // anyway, and cancelling it here left the neighbouring bit widths undesigned after every
@@ -523,11 +526,17 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       return methods.map((method) => ({ method, ...cache.curve(method, ALL_BITS, params, now) }));
     },
 
-    curvePart(params, method, bitsList) {
-      const { cache } = need();
+    curvePart(params, method, bitsList, variation = null) {
+      const { ps, source, cache } = need();
       const curve = cache.curve(method, bitsList, params, now);
       const designs = method === 'optimal' ? [] : cache.designSeeds(method, bitsList, params, now);
-      return { bits: [...bitsList], ...curve, designs };
+      let part: VariationCurveResult | null = null;
+      if (variation !== null) {
+        const p: Params = { ...params, methods: [method] };
+        const report = () => cache.report(inputInfo(ps, source, p), p, bitsList, now).report;
+        part = variationCurves(ps, p, resolveBoundaries(ps, params), variation, report)[0] ?? null;
+      }
+      return { bits: [...bitsList], ...curve, designs, variation: part };
     },
 
     seedDesigns(params, method, seeds) {

@@ -7,12 +7,19 @@
  *              params.bits, BS-KMQ bands, per-code occupancy. No debounce: it is the
  *              slider's live feedback, and coalescing (one in flight, newest waiting) bounds it.
  * - histogram  (interactive): data, binCount, zoom. Not params: levels are drawn over it.
+ * - adcSnap    (interactive): data, every param, the ADC grid → the focused design's references
+ *              snapped to the grid (ADC view). Requested right after the report and before the
+ *              curves, so the worker answers it next, from the design the report just made.
  * - baseCurves (background): data, methods other than bskmq and optimal, seed, restarts, low, high.
  *              Error curves span bits 1–8, so they never depend on `bits`.
  * - optimal    (background, not a Stage): the optimal error curve depends on the data alone; the
  *              client fills it bits 1, 2, … after each load and the curve grows as points arrive.
- * - bsCurve    (background): data, seed, restarts, low, high and every BS-KMQ setting. Results
- *              are kept per setting, so returning to a band setting redraws at once.
+ * - bsCurve    (both workers): data, seed, restarts, low, high, every BS-KMQ setting and the ADC
+ *              variation request → the bskmq error curve and its reference variation, from one
+ *              reply per worker. Results are kept per setting, so returning to a band setting
+ *              redraws at once.
+ * - variation  (background): data, methods other than bskmq, seed, restarts, low, high and the
+ *              variation request → their reference variation (ADC view), after the optimal curve.
  * - sweep      (background): data, bits, seed, restarts, low, high and the BS-KMQ settings
  *              except the swept band values themselves (the current band is only the
  *              marker, which comes from the report). Once the requested stages rest, the
@@ -29,7 +36,7 @@ import { Stage } from './stage';
 import { LayersJob } from './layersJob';
 import type { CurveResult, HistogramData, HistogramRequest, LoadResult, ReportResult, SweepResult } from './types';
 import type { Report } from '../core/report';
-import type { AdcSnapRequest, AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
+import type { AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
 
 /** Exact points with at least this share of the samples are drawn as annotated spike bars. */
 export const HISTOGRAM_SPIKE_SHARE = 0.01;
@@ -75,10 +82,24 @@ function sweepBaseKey(v: number, p: Params): string {
   return JSON.stringify([v, pick(p, SHARED_KEYS), pick(p, SWEEP_KEYS), swept]);
 }
 
-function bsCurveKey(v: number, p: Params): string {
+function bsCurveKey(v: number, p: Params, req: VariationRequest): string {
   const hasBs = p.methods.includes('bskmq');
-  return JSON.stringify([v, hasBs, hasBs ? [pick(p, SHARED_KEYS), pick(p, BS_KEYS)] : null]);
+  return JSON.stringify([v, hasBs, hasBs ? [pick(p, SHARED_KEYS), pick(p, BS_KEYS), req] : null]);
 }
+
+/** The bsCurve stage's input: the parameters and the ADC view's variation request. */
+interface BsCurveInput {
+  params: Params;
+  req: VariationRequest;
+}
+
+/** The bsCurve stage's output: the bskmq error curve and its reference variation (empty without bskmq). */
+interface BsCurveOutput {
+  curves: CurveResult[];
+  variation: VariationCurveResult[];
+}
+
+const byMethodOrder = (a: { method: Method }, b: { method: Method }) => METHODS.indexOf(a.method) - METHODS.indexOf(b.method);
 
 export class Pipeline {
   readonly client: ComputeClient;
@@ -91,14 +112,16 @@ export class Pipeline {
     report: Stage<Versioned<Params>, ReportResult>;
     histogram: Stage<Versioned<HistogramRequest>, HistogramData>;
     baseCurves: Stage<Versioned<{ params: Params; methods: Method[] }>, CurveResult[]>;
-    bsCurve: Stage<Versioned<Params>, CurveResult[]>;
+    bsCurve: Stage<Versioned<BsCurveInput>, BsCurveOutput>;
     sweep: Stage<Versioned<Params>, SweepResult>;
-    adcSnap: Stage<Versioned<AdcSnapRequest>, AdcSnapResult>;
+    adcSnap: Stage<Versioned<{ params: Params; gridBits: number }>, AdcSnapResult | null>;
     variation: Stage<Versioned<{ params: Params; req: VariationRequest }>, VariationCurveResult[]>;
   };
   private baseCurves: CurveResult[] = [];
-  private bsCurve: CurveResult[] = [];
-  private readonly bsCurveCache = new ResultCache<CurveResult[]>();
+  private bsCurve: BsCurveOutput = { curves: [], variation: [] };
+  /** The variation of the methods other than bskmq (the variation stage); null until computed. */
+  private baseVariation: VariationCurveResult[] | null = null;
+  private readonly bsCurveCache = new ResultCache<BsCurveOutput>();
   private readonly sweepCache = new ResultCache<SweepResult>();
   /** Resolved when the optimal curve is complete (see precomputeSweeps). */
   private readonly optimalWaiters: (() => void)[] = [];
@@ -142,7 +165,6 @@ export class Pipeline {
         run: (i) => this.client.report(i.value),
         apply: (out, i) => {
           this.store.getState().setResults({ report: out.report, reportParams: i.value, bands: out.bands, occupancy: out.occupancy });
-          this.scheduleAdc();
           // After a BS-KMQ change the curve designs every bskmq width in both workers and then hands each
           // worker the other's designs: a prefetch started before that would design them a second time.
           void this.stages.bsCurve.settled().then(() => {
@@ -166,22 +188,28 @@ export class Pipeline {
           this.publishCurves();
         },
       }),
-      bsCurve: new Stage<Versioned<Params>, CurveResult[]>({
+      bsCurve: new Stage<Versioned<BsCurveInput>, BsCurveOutput>({
         ...common('bsCurve'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
         leading: true,
         // No wait for the report: a bits change (the slider's feedback that must not be slowed)
         // never requests the curve, and the curve's share of the interactive worker (about half of
         // ~40 ms at 16 M samples) runs after the report it was requested with.
-        cached: (i) => this.bsCurveCache.get(bsCurveKey(i.version, i.value)),
+        cached: (i) => this.bsCurveCache.get(bsCurveKey(i.version, i.value.params, i.value.req)),
         run: async (i) => {
-          const out = i.value.methods.includes('bskmq') ? [await this.client.splitCurve(i.value, 'bskmq')] : [];
-          this.bsCurveCache.set(bsCurveKey(i.version, i.value), out);
+          const { params, req } = i.value;
+          let out: BsCurveOutput = { curves: [], variation: [] };
+          if (params.methods.includes('bskmq')) {
+            const { curve, variation } = await this.client.splitCurve(params, 'bskmq', req);
+            out = { curves: [curve], variation: variation ? [variation] : [] };
+          }
+          this.bsCurveCache.set(bsCurveKey(i.version, params, req), out);
           return out;
         },
         apply: (out) => {
           this.bsCurve = out;
           this.publishCurves();
+          this.publishVariation();
         },
       }),
       sweep: new Stage<Versioned<Params>, SweepResult>({
@@ -200,24 +228,26 @@ export class Pipeline {
           void this.precomputeSweeps(i.version, i.value);
         },
       }),
-      adcSnap: new Stage<Versioned<AdcSnapRequest>, AdcSnapResult>({
+      adcSnap: new Stage<Versioned<{ params: Params; gridBits: number }>, AdcSnapResult | null>({
         ...common('adcSnap'),
-        run: (i) => this.client.adcSnap(i.value),
+        run: (i) => this.client.adcSnap(i.value.params, i.value.gridBits),
         apply: (out) => this.store.getState().setResults({ adcSnap: out }),
       }),
       variation: new Stage<Versioned<{ params: Params; req: VariationRequest }>, VariationCurveResult[]>({
         ...common('variation'),
         debounceMs: BACKGROUND_DEBOUNCE_MS,
         leading: true,
-        // No wait for the report (a bits change never requests it): like the bsCurve, the client
-        // shares its bskmq widths between the workers, each reusing the designs its curve part made.
-        // Its designs span bits 1–8 including the optimum at each, which the optimal curve's fill
-        // computes one width at a time: waiting for it keeps that curve progressive.
+        // No wait for the report (a bits change never requests it). Its designs span bits 1–8
+        // including the optimum at each, which the optimal curve's fill computes one width at a
+        // time: waiting for it keeps that curve progressive. bskmq is not among its methods.
         run: async (i) => {
           await this.optimalDone();
-          return this.client.variation(i.value.params, i.value.req);
+          return i.value.params.methods.length ? this.client.variation(i.value.params, i.value.req) : [];
         },
-        apply: (out) => this.store.getState().setResults({ variation: out }),
+        apply: (out) => {
+          this.baseVariation = out;
+          this.publishVariation();
+        },
       }),
     };
   }
@@ -290,9 +320,14 @@ export class Pipeline {
       const o = this.client.optimalProgress();
       optimal.push({ method: 'optimal', mse: o.mse, sqnrDb: o.sqnrDb });
     }
-    const all = [...this.baseCurves, ...optimal, ...this.bsCurve];
-    const order = (m: Method) => METHODS.indexOf(m);
-    this.store.getState().setResults({ curves: all.sort((a, b) => order(a.method) - order(b.method)) });
+    const all = [...this.baseCurves, ...optimal, ...this.bsCurve.curves];
+    this.store.getState().setResults({ curves: all.sort(byMethodOrder) });
+  }
+
+  /** The ADC view's variation chart: the other methods' curves (once computed) with bskmq's. */
+  private publishVariation(): void {
+    if (this.baseVariation === null) return;
+    this.store.getState().setResults({ variation: [...this.baseVariation, ...this.bsCurve.variation].sort(byMethodOrder) });
   }
 
   private reportError(stage: StageName, e: unknown): void {
@@ -308,6 +343,11 @@ export class Pipeline {
     const p = s.params;
     const { focus: _focus, ...reportInputs } = p;
     this.stages.report.request(JSON.stringify([v, reportInputs]), { version: v, value: p });
+    // Before the curves: the interactive worker answers the snap right after the report.
+    this.stages.adcSnap.request(JSON.stringify([v, p, s.display.adcGridBits]), {
+      version: v,
+      value: { params: p, gridBits: s.display.adcGridBits },
+    });
     this.requestLayers(JSON.stringify(reportInputs));
     const hreq: HistogramRequest = { bins: s.display.binCount, domain: s.display.zoom, spikeShare: HISTOGRAM_SPIKE_SHARE };
     this.stages.histogram.request(JSON.stringify([v, hreq]), { version: v, value: hreq });
@@ -320,36 +360,15 @@ export class Pipeline {
       version: v,
       value: { params: p, methods: baseMethods },
     });
-    const hasBs = p.methods.includes('bskmq');
-    this.stages.bsCurve.request(bsCurveKey(v, p), { version: v, value: p });
-    this.stages.sweep.request(JSON.stringify([sweepBaseKey(v, p), p.bits]), { version: v, value: p });
     const d = s.display;
     const req: VariationRequest = { sigma: d.adcSigma, sigmaOf: d.adcSigmaOf, trials: d.adcTrials };
-    this.stages.variation.request(JSON.stringify([v, p.methods, pick(p, SHARED_KEYS), hasBs ? pick(p, BS_KEYS) : null, req]), {
+    this.stages.bsCurve.request(bsCurveKey(v, p, req), { version: v, value: { params: p, req } });
+    this.stages.sweep.request(JSON.stringify([sweepBaseKey(v, p), p.bits]), { version: v, value: p });
+    const others = p.methods.filter((m) => m !== 'bskmq');
+    this.stages.variation.request(JSON.stringify([v, others, pick(p, SHARED_KEYS), req]), {
       version: v,
-      value: { params: p, req },
+      value: { params: { ...p, methods: others }, req },
     });
-    this.scheduleAdc();
-  }
-
-  /**
-   * ADC view: snaps the focused method's references as the report on screen lists them,
-   * so it runs after each report (and on a focus or grid change).
-   */
-  private scheduleAdc(): void {
-    const s = this.store.getState();
-    const v = this.dataVersion;
-    const { report, bands } = s.results;
-    if (v === 0 || !report || !bands) return;
-    const r = report.results.find((x) => x.method === s.params.focus) ?? report.results.find((x) => x.method === 'bskmq') ?? report.results[0];
-    if (!r || r.levels.some((x) => x === null) || r.thresholds.some((x) => x === null)) return;
-    const req: AdcSnapRequest = {
-      quantizer: { method: r.method as Method, bits: r.bits, levels: r.levels as number[], thresholds: r.thresholds as number[] },
-      L: bands.L,
-      U: bands.U,
-      gridBits: s.display.adcGridBits,
-    };
-    this.stages.adcSnap.request(JSON.stringify([v, req]), { version: v, value: req });
   }
 
   /**
@@ -525,7 +544,8 @@ export class Pipeline {
     }
     this.dataVersion++;
     this.baseCurves = [];
-    this.bsCurve = [];
+    this.bsCurve = { curves: [], variation: [] };
+    this.baseVariation = null;
     this.bsCurveCache.clear();
     this.sweepCache.clear();
     this.precomputing = null;

@@ -237,6 +237,14 @@ export function paramsToJSON(p: Readonly<Params>): Record<ParamKey, unknown> {
 }
 
 /** Number of codes of a `bits`-bit quantizer. */
+/**
+ * The one of `items` (a report's results, or methods) that a single-method view shows: the focused
+ * method if present, else bskmq if present, else the first.
+ */
+export function focusedAmong<T extends { method: string }>(items: readonly T[], focus: Method): T | undefined {
+  return items.find((r) => r.method === focus) ?? items.find((r) => r.method === 'bskmq') ?? items[0];
+}
+
 export function codesOf(bits: number): number {
   return 2 ** bits;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/compute/engine';
-import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
+import { DEFAULT_PARAMS, focusedAmong, type Method, type Params } from '../../src/core/params';
+import { pointSetFromArrays } from '../../src/core/pointset';
+import { adcSnap } from '../../src/compute/adcEngine';
 
 const params: Params = { ...DEFAULT_PARAMS, methods: ['linear', 'cdf', 'kmeans', 'bskmq'], restarts: 1 };
 const small = { n: 5_000, seed: 4 };
@@ -39,16 +41,33 @@ describe('ADC engine stages', () => {
 
   it('snapping to a coarse grid reports merged codes and a higher MSE; a fine grid keeps the references close', async () => {
     const engine = await loaded();
-    const { report, bands } = engine.report(params);
+    const focused: Params = { ...params, focus: 'kmeans' };
+    const { report } = engine.report(focused);
     const r = report.results.find((x) => x.method === 'kmeans')!;
-    const quantizer = { method: r.method, bits: r.bits, levels: r.levels as number[], thresholds: r.thresholds as number[] };
-    const coarse = engine.adcSnap({ quantizer, L: bands.L, U: bands.U, gridBits: 2 });
+    const coarse = engine.adcSnap(focused, 2)!;
+    expect(coarse.method).toBe('kmeans');
     expect(coarse.mseBefore).toBe(r.mse);
     expect(coarse.mergedCodes.length).toBeGreaterThan(0);
     expect(coarse.mseAfter).toBeGreaterThan(coarse.mseBefore);
-    const fine = engine.adcSnap({ quantizer, L: bands.L, U: bands.U, gridBits: 16 });
+    const fine = engine.adcSnap(focused, 16)!;
     expect(fine.mergedCodes).toEqual([]);
-    fine.thresholds.forEach((t, j) => expect(Math.abs(t - quantizer.thresholds[j])).toBeLessThanOrEqual(fine.unitStep / 2 + 1e-12));
+    fine.thresholds.forEach((t, j) => expect(Math.abs(t - (r.thresholds[j] as number))).toBeLessThanOrEqual(fine.unitStep / 2 + 1e-12));
+  });
+
+  it('snaps the design the report lists for the focused method (bskmq when the focus is not shown), report first or not', async () => {
+    const engine = await loaded();
+    const unshown: Params = { ...params, focus: 'optimal', bandLow: 0.04 };
+    const snapFirst = engine.adcSnap(unshown, 6)!;
+    const { report, bands } = engine.report(unshown);
+    const r = focusedAmong(report.results, unshown.focus)!;
+    expect(r.method).toBe('bskmq');
+    const quantizer = { method: r.method as Method, bits: r.bits, levels: r.levels as number[], thresholds: r.thresholds as number[] };
+    const t = engine.exportPointSet();
+    const ps = pointSetFromArrays(t.mode, t.x, t.w, t.s2, { nonFinite: t.nonFinite, min: t.min, max: t.max });
+    // What the page did before the snap came by parameters: snap the quantizer the report lists.
+    const expected = adcSnap(ps, { quantizer, L: bands.L, U: bands.U, gridBits: 6 });
+    expect(snapFirst).toEqual(expected);
+    expect(engine.adcSnap(unshown, 6)).toEqual(expected);
   });
 
   it('variation after a band change equals a fresh engine\'s (the other methods\' curves are reused, bskmq is redone)', async () => {

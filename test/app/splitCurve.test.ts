@@ -51,14 +51,18 @@ describe('BS-KMQ curve shared by the two workers', () => {
     expect(fromSeed?.mse).toBe(own?.mse);
   });
 
-  it('variation parts of bskmq, merged, equal the bskmq curve of the whole variation', async () => {
+  it('the variation of curve parts, merged, equals the bskmq curve of the whole variation', async () => {
     const whole = createEngine();
     const a = createEngine();
     const b = createEngine();
     for (const e of [whole, a, b]) await e.loadGenerator('relu6', small);
     const expected = whole.variation(params, req).find((c) => c.method === 'bskmq');
     const { interactive, background } = splitWidths(params.bits);
-    const merged = mergeVariation([...a.bskmqVariationPart(params, req, interactive), ...b.bskmqVariationPart(params, req, background)]);
-    expect(merged).toEqual(expected);
+    const pa = a.curvePart(params, 'bskmq', interactive, req);
+    const pb = b.curvePart(params, 'bskmq', background, req);
+    expect(pa.variation?.bits).toEqual([...interactive].sort((x, y) => x - y));
+    expect(mergeVariation([pa.variation!, pb.variation!])).toEqual(expected);
+    // Without a request the part carries no variation (the Monte Carlo is not run).
+    expect(a.curvePart(params, 'bskmq', interactive).variation).toBeNull();
   });
 });
