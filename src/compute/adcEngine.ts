@@ -10,6 +10,7 @@ import {
   quantizerFromLists,
   referenceVariationCurves,
   snapReferences,
+  TrialNormals,
   type SigmaUnit,
   type VariationCurve,
 } from '../core/adc';
@@ -82,7 +83,8 @@ export const VARIATION_BITS: readonly number[] = Array.from({ length: MAX_BITS -
  * Reference variation of every method of `params.methods` at bits 1–8. The quantizers
  * are the report's (`designs` returns core's designReport for a list of bit widths, e.g.
  * from the engine's design cache), so the nominal MSE at the current bits is the
- * report's MSE exactly. Trials are seeded by `params.seed`.
+ * report's MSE exactly. Trials are seeded by `params.seed`; `normals` (for that seed) can be
+ * kept by the caller across calls, so their draws are made once.
  */
 export function variationCurves(
   ps: PointSet,
@@ -90,6 +92,7 @@ export function variationCurves(
   bounds: { L: number; U: number },
   req: VariationRequest,
   designs: (bitsList: number[]) => Report,
+  normals: TrialNormals = new TrialNormals(params.seed),
 ): VariationCurveResult[] {
   const report = designs([...VARIATION_BITS]);
   const quantizers: Quantizer[] = [];
@@ -105,11 +108,12 @@ export function variationCurves(
       }),
     );
   }
-  const curves = referenceVariationCurves(ps, quantizers, bounds, {
-    sigma: req.sigma,
-    sigmaOf: req.sigmaOf,
-    trials: req.trials,
-    seed: params.seed,
-  });
+  const curves = referenceVariationCurves(
+    ps,
+    quantizers,
+    bounds,
+    { sigma: req.sigma, sigmaOf: req.sigmaOf, trials: req.trials, seed: params.seed },
+    normals,
+  );
   return curves.map((c) => ({ ...c }));
 }

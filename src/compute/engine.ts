@@ -20,6 +20,7 @@ import { sweptParams } from './splitCurve';
 import { mseOf } from '../core/metrics';
 import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
+import { TrialNormals } from '../core/adc';
 import { adcSnap, variationCurves, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
 import type {
   BandsResult,
@@ -243,6 +244,9 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
   let openedOrigin: Blob | Uint8Array | null = null;
   /** Bumped by every call, so a running prefetch stops at its next step. */
   let epoch = 0;
+  /** The Monte Carlo's normal draws, kept across variation calls (they depend on the seed alone). */
+  let normals: TrialNormals | null = null;
+  const normalsFor = (seed: number) => (normals?.seed === seed ? normals : (normals = new TrialNormals(seed)));
 
   function sweepPoints(params: Params, widths: readonly number[]): { x: number[]; mse: number[] } {
     const { ps } = need();
@@ -496,7 +500,8 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       const { ps, source, cache } = l;
       const bounds = resolveBoundaries(ps, params);
       const input = inputInfo(ps, source, params);
-      const run = (p: Params) => variationCurves(ps, p, bounds, req, (bitsList) => cache.report(input, p, bitsList, now).report);
+      const designs = (p: Params) => (bitsList: number[]) => cache.report(input, p, bitsList, now).report;
+      const run = (p: Params) => variationCurves(ps, p, bounds, req, designs(p), normalsFor(p.seed));
       // Each method's curve is computed on its own (core's referenceVariationCurves), so the methods
       // a BS-KMQ setting cannot change are kept: a band change recomputes the bskmq curve alone.
       const others = params.methods.filter((m) => m !== 'bskmq');
@@ -534,7 +539,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       if (variation !== null) {
         const p: Params = { ...params, methods: [method] };
         const report = () => cache.report(inputInfo(ps, source, p), p, bitsList, now).report;
-        part = variationCurves(ps, p, resolveBoundaries(ps, params), variation, report)[0] ?? null;
+        part = variationCurves(ps, p, resolveBoundaries(ps, params), variation, report, normalsFor(p.seed))[0] ?? null;
       }
       return { bits: [...bitsList], ...curve, designs, variation: part };
     },

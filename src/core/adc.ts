@@ -302,6 +302,39 @@ function checkVariationOptions(o: VariationOptions): void {
 }
 
 /**
+ * The standard normal draws of Monte Carlo trials, made once and shared (common random numbers):
+ * trial i draws `createNormal(createRng(deriveSeed(seed, i)))` in order, so the offsets of a design
+ * with fewer references are a prefix of those of one with more. A variation curve reuses one
+ * trial's row for every method and width, and a compute worker keeps one across calls, so a band
+ * change redraws the Monte Carlo without drawing its random numbers again. Rows are kept up to
+ * `maxKept` draws in all (a few MiB); beyond that they are drawn for each use, as before.
+ */
+export class TrialNormals {
+  private readonly rows: Float64Array[] = [];
+  private kept = 0;
+
+  constructor(
+    readonly seed: number,
+    private readonly maxKept = 1 << 20,
+  ) {}
+
+  /** At least the first `count` draws of trial `trial` (read-only; only the first `count` are meant). */
+  row(trial: number, count: number): Float64Array {
+    const have = this.rows[trial];
+    if (have !== undefined && have.length >= count) return have;
+    const normal = createNormal(createRng(deriveSeed(this.seed, trial)));
+    const row = new Float64Array(count);
+    for (let j = 0; j < count; j++) row[j] = normal();
+    const added = count - (have?.length ?? 0);
+    if (this.kept + added <= this.maxKept) {
+      this.rows[trial] = row;
+      this.kept += added;
+    }
+    return row;
+  }
+}
+
+/**
  * Monte Carlo of reference variation: in each trial every reference gets an
  * independent N(0, σ²) offset, the levels stay as designed, and the MSE is taken
  * on the original point set. The perturbed references are re-sorted: a bank of
@@ -317,8 +350,10 @@ export function referenceVariation(
   q: Quantizer,
   bounds: AdcBounds,
   options: VariationOptions,
+  normals: TrialNormals = new TrialNormals(options.seed),
 ): VariationResult {
   checkVariationOptions(options);
+  if (normals.seed !== options.seed) throw new RangeError(`normals drawn for seed ${normals.seed}, not ${options.seed}`);
   const sigmaAbs = absoluteSigma(q, bounds, options.sigma, options.sigmaOf);
   const nominalMse = mseOf(ps, q);
   const refs = q.thresholds.length;
@@ -328,8 +363,8 @@ export function referenceVariation(
   const nominalBounds = cellBounds(ps, q.thresholds);
   const cells = new Int32Array(refs + 2);
   for (let trial = 0; trial < options.trials; trial++) {
-    const normal = createNormal(createRng(deriveSeed(options.seed, trial)));
-    for (let j = 0; j < refs; j++) t[j] = q.thresholds[j] + sigmaAbs * normal();
+    const z = normals.row(trial, refs);
+    for (let j = 0; j < refs; j++) t[j] = q.thresholds[j] + sigmaAbs * z[j];
     t.sort();
     cellBoundsNear(ps, t, nominalBounds, cells);
     mses[trial] = ps.n > 0 ? squaredErrorOfCells(ps, q.levels, cells) / ps.n : NaN;
@@ -395,6 +430,7 @@ export function referenceVariationCurves(
   quantizers: readonly Quantizer[],
   bounds: AdcBounds,
   options: VariationOptions,
+  normals: TrialNormals = new TrialNormals(options.seed),
 ): VariationCurve[] {
   const curves: VariationCurve[] = [];
   for (const method of METHODS) {
@@ -404,7 +440,7 @@ export function referenceVariationCurves(
       method, bits: [], nominalMse: [], meanMse: [], q05Mse: [], q95Mse: [], sigmaAbs: [],
     };
     for (const q of list) {
-      const r = referenceVariation(ps, q, bounds, options);
+      const r = referenceVariation(ps, q, bounds, options, normals);
       curve.bits.push(q.bits);
       curve.nominalMse.push(r.nominalMse);
       curve.meanMse.push(r.meanMse);

@@ -12,6 +12,7 @@ import {
   smallestStep,
   snapReferences,
   spacingWarnings,
+  TrialNormals,
   type VariationOptions,
 } from '../../src/core/adc';
 import { resolveBoundaries } from '../../src/core/boundaries';
@@ -173,6 +174,42 @@ describe('snapReferences', () => {
     expect(s.mseBefore).toBeCloseTo(bruteMse(samples, q3), 12);
     expect(s.mseAfter).toBeCloseTo(bruteMse(samples, s.quantizer), 12);
     expect(s.mseAfter).not.toBe(s.mseBefore);
+  });
+});
+
+describe('TrialNormals', () => {
+  const drawn = (seed: number, trial: number, count: number) => {
+    const normal = createNormal(createRng(deriveSeed(seed, trial)));
+    return Array.from({ length: count }, () => normal());
+  };
+  it('gives trial i the draws of createNormal(createRng(deriveSeed(seed, i))), in order, however it was asked before', () => {
+    fc.assert(
+      fc.property(fc.nat(1000), fc.array(fc.tuple(fc.nat(5), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 12 }), (seed, asks) => {
+        const normals = new TrialNormals(seed);
+        for (const [trial, count] of asks) {
+          expect(Array.from(normals.row(trial, count).subarray(0, count))).toEqual(drawn(seed, trial, count));
+        }
+      }),
+      { seed: 7, numRuns: 60 },
+    );
+  });
+  it('keeps rows up to its budget and draws the rest on each use, with the same values', () => {
+    const normals = new TrialNormals(3, 10);
+    const kept = normals.row(0, 8);
+    expect(normals.row(0, 8)).toBe(kept);
+    const overBudget = normals.row(1, 8);
+    expect(normals.row(1, 8)).not.toBe(overBudget);
+    expect(Array.from(normals.row(1, 8))).toEqual(drawn(3, 1, 8));
+  });
+  it('shared across designs and calls, gives every variation result bit for bit as fresh draws do', () => {
+    const normals = new TrialNormals(options.seed);
+    const q2 = quantizerOf('cdf', [0, 0.1, 0.4, 2], [0.05, 0.3, 1.3]);
+    for (const q of [q3, q2, q3]) {
+      const shared = referenceVariation(ps, q, bounds, options, normals);
+      const fresh = referenceVariation(ps, q, bounds, options);
+      expect(Array.from(shared.mses)).toEqual(Array.from(fresh.mses));
+    }
+    expect(() => referenceVariation(ps, q3, bounds, { ...options, seed: options.seed + 1 }, normals)).toThrow(/seed/);
   });
 });
 
