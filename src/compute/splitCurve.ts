@@ -14,8 +14,12 @@ import type { VariationCurveResult } from './adcEngine';
  * iteration cap there, and the cost does not follow a simple power of 2^bits.
  */
 const WIDTH_COST = [0.2, 0.7, 0.4, 1.2, 3.1, 6.9, 11, 16.5];
-/** What the interactive worker does first on a BS-KMQ change, in the same units: the report at the current width and the ADC snap. */
-const REPORT_COST = 2.5;
+/**
+ * What the interactive worker does first on a BS-KMQ change, in the same units: the report at the
+ * current width (about 2 ms in Node) and the ADC snap, set so that per-thread CPU in Chromium came
+ * out even between the two workers.
+ */
+const REPORT_COST = 4;
 
 /**
  * Bit widths 1–8 split between the workers by their estimated cost (WIDTH_COST), the largest first,
