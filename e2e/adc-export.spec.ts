@@ -114,6 +114,30 @@ test.describe('ADC view and exports', () => {
     await expect(page.getByTestId('adc.merged')).toHaveAttribute('data-codes', '');
   });
 
+  test('the snap is of the focused design on screen after band, bits and focus changes, also when the focus changes while the report computes', async ({ app, page }) => {
+    await app.open('g.n=20000&ag=3');
+    // Read before getReport(), which recomputes a report whose focus is not the current one.
+    const snapIsOf = async (method: string) => {
+      await app.waitCurrent();
+      const shown = await page.getByTestId('adc.mseBefore').getAttribute('data-value', { timeout: 3000 }).catch(() => null);
+      const r = (await app.report()).results.find((x) => x.method === method)!;
+      expect(shown, `the snap of ${method}`).toBe(String(r.mse));
+    };
+    await snapIsOf('bskmq');
+    await app.setSlider(app.bandLow, 0.07);
+    await snapIsOf('bskmq');
+    await app.choose(app.focus, 'kmeans');
+    await snapIsOf('kmeans');
+    await app.setSlider(app.bits, 4);
+    await snapIsOf('kmeans');
+    // One task: the report is asked for with the old focus, the new focus comes before its answer.
+    await page.evaluate(() => {
+      window.bskmq!.setParams({ bandLow: 0.1 });
+      window.bskmq!.setParams({ focus: 'bskmq' });
+    });
+    await snapIsOf('bskmq');
+  });
+
   test('σ = 0 gives the unperturbed MSE; σ > 0 spreads it', async ({ app }) => {
     await app.open('g.n=2000&b=3');
     const focus = (await app.report()).results.find((r) => r.method === 'bskmq')!;

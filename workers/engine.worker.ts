@@ -38,7 +38,7 @@ const api = {
     }),
   importPointSet: (t: PointSetTransfer) => guard(() => engine.importPointSet(t)),
   hasData: () => engine.hasData(),
-  report: (params: Params) => guard(() => engine.report(params)),
+  report: (params: Params, adcGridBits?: number) => guard(() => engine.report(params, adcGridBits)),
   histogram: (req: Parameters<typeof engine.histogram>[0]) => guard(() => engine.histogram(req)),
   curves: (params: Params, methods: Method[]) => guard(() => engine.curves(params, methods)),
   sweep: (params: Params) => guard(() => engine.sweep(params)),

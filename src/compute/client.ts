@@ -286,8 +286,8 @@ export class ComputeClient {
     return result;
   }
 
-  report(params: Params): Promise<ReportResult> {
-    return this.interactiveWorker().call((r) => r.report(params));
+  report(params: Params, adcGridBits?: number): Promise<ReportResult> {
+    return this.interactiveWorker().call((r) => r.report(params, adcGridBits));
   }
 
   /**

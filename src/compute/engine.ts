@@ -72,7 +72,8 @@ export interface Engine {
   exportPointSet(): PointSetTransfer;
   importPointSet(t: PointSetTransfer): LoadResult['pointSet'];
   hasData(): boolean;
-  report(params: Params): ReportResult;
+  /** The report at params.bits; given an ADC grid, with the focused design's snap to it (`adcSnap`). */
+  report(params: Params, adcGridBits?: number): ReportResult;
   histogram(req: HistogramRequest): HistogramData;
   curves(params: Params, methods: readonly Method[]): CurveResult[];
   /**
@@ -247,6 +248,18 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
   /** The Monte Carlo's normal draws, kept across variation calls (they depend on the seed alone). */
   let normals: TrialNormals | null = null;
   const normalsFor = (seed: number) => (normals?.seed === seed ? normals : (normals = new TrialNormals(seed)));
+
+  function focusedSnap(params: Params, gridBits: number): AdcSnapResult | null {
+    const { ps, cache } = need();
+    const method = focusedAmong(params.methods.map((m) => ({ method: m })), params.focus)?.method;
+    if (method === undefined) return null;
+    const q = cache.quantizer(method, params.bits, params, now);
+    const levels = Array.from(q.levels);
+    const thresholds = Array.from(q.thresholds);
+    if (![...levels, ...thresholds].every(Number.isFinite)) return null;
+    const { L, U } = resolveBoundaries(ps, params);
+    return adcSnap(ps, { quantizer: { method, bits: params.bits, levels, thresholds }, L, U, gridBits });
+  }
 
   function sweepPoints(params: Params, widths: readonly number[]): { x: number[]; mse: number[] } {
     const { ps } = need();
@@ -428,7 +441,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       return loaded !== null;
     },
 
-    report(params) {
+    report(params, adcGridBits) {
       epoch++;
       const { ps, source, cache } = need();
       const { report, metrics } = cache.report(inputInfo(ps, source, params), params, [params.bits], now);
@@ -445,7 +458,8 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       };
       const occupancy: ReportResult['occupancy'] = {};
       for (const [method, m] of metrics) occupancy[method] = Array.from(m.occupancy);
-      return { report, bands: bandsView, occupancy };
+      if (adcGridBits === undefined) return { report, bands: bandsView, occupancy };
+      return { report, bands: bandsView, occupancy, snap: { gridBits: adcGridBits, result: focusedSnap(params, adcGridBits) } };
     },
 
     histogram(req) {
@@ -483,17 +497,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       return done;
     },
 
-    adcSnap(params, gridBits) {
-      const { ps, cache } = need();
-      const method = focusedAmong(params.methods.map((m) => ({ method: m })), params.focus)?.method;
-      if (method === undefined) return null;
-      const q = cache.quantizer(method, params.bits, params, now);
-      const levels = Array.from(q.levels);
-      const thresholds = Array.from(q.thresholds);
-      if (![...levels, ...thresholds].every(Number.isFinite)) return null;
-      const { L, U } = resolveBoundaries(ps, params);
-      return adcSnap(ps, { quantizer: { method, bits: params.bits, levels, thresholds }, L, U, gridBits });
-    },
+    adcSnap: focusedSnap,
 
     variation(params, req) {
       const l = need();

@@ -8,8 +8,9 @@
  *              slider's live feedback, and coalescing (one in flight, newest waiting) bounds it.
  * - histogram  (interactive): data, binCount, zoom. Not params: levels are drawn over it.
  * - adcSnap    (interactive): data, every param, the ADC grid → the focused design's references
- *              snapped to the grid (ADC view). Requested right after the report and before the
- *              curves, so the worker answers it next, from the design the report just made.
+ *              snapped to the grid (ADC view). A report brings the snap of its focused design
+ *              (one reply, one redraw), which this stage then applies as a known result; it runs
+ *              on its own only for a change the report does not see (focus, grid).
  * - baseCurves (background): data, methods other than bskmq and optimal, seed, restarts, low, high.
  *              Error curves span bits 1–8, so they never depend on `bits`.
  * - optimal    (background, not a Stage): the optimal error curve depends on the data alone; the
@@ -82,6 +83,10 @@ function sweepBaseKey(v: number, p: Params): string {
   return JSON.stringify([v, pick(p, SHARED_KEYS), pick(p, SWEEP_KEYS), swept]);
 }
 
+function adcSnapKey(v: number, p: Params, gridBits: number): string {
+  return JSON.stringify([v, p, gridBits]);
+}
+
 function bsCurveKey(v: number, p: Params, req: VariationRequest): string {
   const hasBs = p.methods.includes('bskmq');
   return JSON.stringify([v, hasBs, hasBs ? [pick(p, SHARED_KEYS), pick(p, BS_KEYS), req] : null]);
@@ -123,6 +128,10 @@ export class Pipeline {
   private baseVariation: VariationCurveResult[] | null = null;
   private readonly bsCurveCache = new ResultCache<BsCurveOutput>();
   private readonly sweepCache = new ResultCache<SweepResult>();
+  /** The snap the last applied report brought, under the adcSnap stage's key for it. */
+  private reportSnap: { key: string; result: AdcSnapResult | null } | null = null;
+  /** The report key last requested: when it changes the report runs, and brings the snap. */
+  private lastReportKey: string | null = null;
   /** Resolved when the optimal curve is complete (see precomputeSweeps). */
   private readonly optimalWaiters: (() => void)[] = [];
   /** Whether the published curves include the optimal one (toggling it needs no stage). */
@@ -162,9 +171,17 @@ export class Pipeline {
     this.stages = {
       report: new Stage<Versioned<Params>, ReportResult>({
         ...common('report'),
-        run: (i) => this.client.report(i.value),
+        run: (i) => this.client.report(i.value, this.store.getState().display.adcGridBits),
         apply: (out, i) => {
-          this.store.getState().setResults({ report: out.report, reportParams: i.value, bands: out.bands, occupancy: out.occupancy });
+          const s = this.store.getState();
+          // The snap of this report's focused design, applied in the same task (one redraw), unless the
+          // focus or the grid has changed since: the adcSnap stage was asked for that one.
+          if (out.snap && i.value.focus === s.params.focus && out.snap.gridBits === s.display.adcGridBits) {
+            const key = adcSnapKey(i.version, i.value, out.snap.gridBits);
+            this.reportSnap = { key, result: out.snap.result };
+            this.stages.adcSnap.request(key, { version: i.version, value: { params: i.value, gridBits: out.snap.gridBits } });
+          }
+          s.setResults({ report: out.report, reportParams: i.value, bands: out.bands, occupancy: out.occupancy });
           // After a BS-KMQ change the curve designs every bskmq width in both workers and then hands each
           // worker the other's designs: a prefetch started before that would design them a second time.
           void this.stages.bsCurve.settled().then(() => {
@@ -230,6 +247,10 @@ export class Pipeline {
       }),
       adcSnap: new Stage<Versioned<{ params: Params; gridBits: number }>, AdcSnapResult | null>({
         ...common('adcSnap'),
+        cached: (i) => {
+          const known = this.reportSnap;
+          return known && known.key === adcSnapKey(i.version, i.value.params, i.value.gridBits) ? known.result : undefined;
+        },
         run: (i) => this.client.adcSnap(i.value.params, i.value.gridBits),
         apply: (out) => this.store.getState().setResults({ adcSnap: out }),
       }),
@@ -342,12 +363,17 @@ export class Pipeline {
     const v = this.dataVersion;
     const p = s.params;
     const { focus: _focus, ...reportInputs } = p;
-    this.stages.report.request(JSON.stringify([v, reportInputs]), { version: v, value: p });
-    // Before the curves: the interactive worker answers the snap right after the report.
-    this.stages.adcSnap.request(JSON.stringify([v, p, s.display.adcGridBits]), {
-      version: v,
-      value: { params: p, gridBits: s.display.adcGridBits },
-    });
+    const reportKey = JSON.stringify([v, reportInputs]);
+    const reportRuns = reportKey !== this.lastReportKey;
+    this.lastReportKey = reportKey;
+    this.stages.report.request(reportKey, { version: v, value: p });
+    // A report brings its snap; otherwise (focus, grid) the snap is asked for on its own, before the curves.
+    if (!reportRuns) {
+      this.stages.adcSnap.request(adcSnapKey(v, p, s.display.adcGridBits), {
+        version: v,
+        value: { params: p, gridBits: s.display.adcGridBits },
+      });
+    }
     this.requestLayers(JSON.stringify(reportInputs));
     const hreq: HistogramRequest = { bins: s.display.binCount, domain: s.display.zoom, spikeShare: HISTOGRAM_SPIKE_SHARE };
     this.stages.histogram.request(JSON.stringify([v, hreq]), { version: v, value: hreq });
@@ -546,6 +572,8 @@ export class Pipeline {
     this.baseCurves = [];
     this.bsCurve = { curves: [], variation: [] };
     this.baseVariation = null;
+    this.reportSnap = null;
+    this.lastReportKey = null;
     this.bsCurveCache.clear();
     this.sweepCache.clear();
     this.precomputing = null;

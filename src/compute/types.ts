@@ -4,6 +4,7 @@
 import type { Method, Params } from '../core/params';
 import type { InputInfo, Report } from '../core/report';
 import type { TensorInfo } from '../core/formats';
+import type { AdcSnapResult } from './adcEngine';
 
 /** The histogram of the loaded data over a shown range (the chart contract's HistogramData). */
 export interface HistogramData {
@@ -53,6 +54,11 @@ export interface ReportResult {
   report: Report;
   bands: BandsResult;
   occupancy: Partial<Record<Method, number[]>>;
+  /**
+   * The focused design's references snapped to the ADC grid the call named (`engine.adcSnap`), sent
+   * with the report so both are drawn in one frame; undefined when the call named no grid.
+   */
+  snap?: { gridBits: number; result: AdcSnapResult | null };
 }
 
 export interface HistogramRequest {
