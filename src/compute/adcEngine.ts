@@ -17,7 +17,6 @@ import {
 import { MAX_BITS, MIN_BITS, type Method, type Params } from '../core/params';
 import type { PointSet } from '../core/pointset';
 import type { Quantizer } from '../core/quantizer';
-import type { Report } from '../core/report';
 
 /** The focused quantizer as the report lists it, and the grid to snap its references to. */
 export interface AdcSnapRequest {
@@ -80,34 +79,22 @@ export type VariationCurveResult = VariationCurve;
 export const VARIATION_BITS: readonly number[] = Array.from({ length: MAX_BITS - MIN_BITS + 1 }, (_, i) => MIN_BITS + i);
 
 /**
- * Reference variation of every method of `params.methods` at bits 1–8. The quantizers
- * are the report's (`designs` returns core's designReport for a list of bit widths, e.g.
- * from the engine's design cache), so the nominal MSE at the current bits is the
- * report's MSE exactly. Trials are seeded by `params.seed`; `normals` (for that seed) can be
- * kept by the caller across calls, so their draws are made once.
+ * Reference variation of the given designs (e.g. every method of `params.methods` at bits 1–8, from
+ * the engine's design cache: the report's own designs, so the nominal MSE at the current bits is
+ * the report's MSE exactly). A design with a non-finite level or reference cannot be perturbed
+ * meaningfully and is left out. Trials are seeded by `params.seed`; `normals` (for that seed) can
+ * be kept by the caller across calls, so their draws are made once.
  */
 export function variationCurves(
   ps: PointSet,
   params: Params,
   bounds: { L: number; U: number },
   req: VariationRequest,
-  designs: (bitsList: number[]) => Report,
+  designs: readonly Quantizer[],
   normals: TrialNormals = new TrialNormals(params.seed),
 ): VariationCurveResult[] {
-  const report = designs([...VARIATION_BITS]);
-  const quantizers: Quantizer[] = [];
-  for (const r of report.results) {
-    // A report writes non-finite numbers as null; such a design cannot be perturbed meaningfully.
-    if (r.levels.some((v) => v === null) || r.thresholds.some((v) => v === null)) continue;
-    quantizers.push(
-      quantizerFromLists({
-        method: r.method as Method,
-        bits: r.bits,
-        levels: r.levels as number[],
-        thresholds: r.thresholds as number[],
-      }),
-    );
-  }
+  const finite = (a: Float64Array) => a.every(Number.isFinite);
+  const quantizers = designs.filter((q) => finite(q.levels) && finite(q.thresholds));
   const curves = referenceVariationCurves(
     ps,
     quantizers,

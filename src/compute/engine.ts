@@ -21,7 +21,7 @@ import { mseOf } from '../core/metrics';
 import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
 import { TrialNormals } from '../core/adc';
-import { adcSnap, variationCurves, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
+import { adcSnap, variationCurves, VARIATION_BITS, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
 import type {
   BandsResult,
   CurveResult,
@@ -501,10 +501,10 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
 
     variation(params, req) {
       const l = need();
-      const { ps, source, cache } = l;
+      const { ps, cache } = l;
       const bounds = resolveBoundaries(ps, params);
-      const input = inputInfo(ps, source, params);
-      const designs = (p: Params) => (bitsList: number[]) => cache.report(input, p, bitsList, now).report;
+      // The report's designs, from the cache (the optimum's too: the variation stage runs once the optimal curve is done).
+      const designs = (p: Params) => p.methods.flatMap((m) => VARIATION_BITS.map((b) => cache.quantizer(m, b, p, now)));
       const run = (p: Params) => variationCurves(ps, p, bounds, req, designs(p), normalsFor(p.seed));
       // Each method's curve is computed on its own (core's referenceVariationCurves), so the methods
       // a BS-KMQ setting cannot change are kept: a band change recomputes the bskmq curve alone.
@@ -536,14 +536,14 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     },
 
     curvePart(params, method, bitsList, variation = null) {
-      const { ps, source, cache } = need();
+      const { ps, cache } = need();
       const curve = cache.curve(method, bitsList, params, now);
       const designs = method === 'optimal' ? [] : cache.designSeeds(method, bitsList, params, now);
       let part: VariationCurveResult | null = null;
       if (variation !== null) {
-        const p: Params = { ...params, methods: [method] };
-        const report = () => cache.report(inputInfo(ps, source, p), p, bitsList, now).report;
-        part = variationCurves(ps, p, resolveBoundaries(ps, params), variation, report, normalsFor(p.seed))[0] ?? null;
+        // The designs just made, from the cache: no report, so no optimum is needed (it can take seconds on exact data).
+        const designsHere = bitsList.map((b) => cache.quantizer(method, b, params, now));
+        part = variationCurves(ps, params, resolveBoundaries(ps, params), variation, designsHere, normalsFor(params.seed))[0] ?? null;
       }
       return { bits: [...bitsList], ...curve, designs, variation: part };
     },

@@ -65,4 +65,13 @@ describe('BS-KMQ curve shared by the two workers', () => {
     // Without a request the part carries no variation (the Monte Carlo is not run).
     expect(a.curvePart(params, 'bskmq', interactive).variation).toBeNull();
   });
+
+  it('a curve part with its variation computes no optimum (a DP can take seconds on exact data)', async () => {
+    const a = createEngine();
+    const b = createEngine();
+    for (const e of [a, b]) await e.loadGenerator('relu6', small);
+    a.curvePart(params, 'bskmq', [1, 2, 3, 4, 5, 6, 7, 8], req);
+    // Every optimum is new to `a`: its curve and variation never asked for one.
+    expect(a.seedOptima(b.optima([1, 2, 3, 4, 5, 6, 7, 8]))).toBe(8);
+  });
 });
