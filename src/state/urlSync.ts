@@ -7,9 +7,10 @@
  *
  * History writes wait until the views are redrawn: they are queued and written once no compute
  * stage is busy, or URL_WRITE_MAX_DELAY_MS after the change at the latest. A history write is
- * not free: measured on 16 M samples in Chromium, each pushState cost about 8 ms of the browser
- * process's CPU and 4 ms of the page's, on 2 cores that the workers need right after a change
- * (a band change took 53–60 ms p50 with the writes at once, 45 ms without them). The queue
+ * not free: measured on 16 M samples in Chromium, each pushState cost about 4 ms of the browser
+ * process's CPU (the same-document navigation it commits) and about 4 ms of the page's main
+ * thread, on 2 cores that the workers need right after a change (a band change took 53–60 ms p50
+ * with the writes at once, 45 ms without any). The queue
  * keeps every push an entry of its own and folds a replace into the write before it, so the
  * history is the same as if each change were written at once. Copy link and leaving the page
  * write the queue first (`flush`); Back/Forward drop it (the page then shows the popped entry).
@@ -52,7 +53,6 @@ export interface UrlSync {
   stop(): void;
   flush(): void;
 }
-
 
 export function urlStateOf(store: AppStore): UrlState {
   const s = store.getState();
