@@ -26,6 +26,17 @@ async function numberAttr(app: ExplorerPage, testId: string, attr = 'data-value'
   return Number(text);
 }
 
+/**
+ * An element's screenshot cut from the full page: an element screenshot of a panel taller than the viewport is
+ * taken scrolled, with the sticky top bar drawn over the panel's top.
+ */
+async function shootInPage(page: Page, target: Locator, path: string): Promise<void> {
+  // Scrolled to the top, the sticky bar sits at the top of the page, above every panel.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const box = (await target.boundingBox())!;
+  await page.screenshot({ path, fullPage: true, clip: box });
+}
+
 /** The numbers of `name = np.array([...], dtype=np.float64)` in a NumPy snippet. */
 function pythonArray(source: string, name: string): number[] {
   const m = new RegExp(`^${name} = np\\.array\\(\\[\\n([\\s\\S]*?)\\], dtype=np\\.float64\\)`, 'm').exec(source);
@@ -182,7 +193,7 @@ test.describe('ADC view and exports', () => {
     const shots: [string, Locator | null][] = [['-panel', panel], ['-export', page.getByTestId('export')], ['-viewport', null]];
     for (const [suffix, target] of shots) {
       const path = resolve(SHOTS, `${base}${suffix}.png`);
-      await (target ?? page).screenshot({ path });
+      await (target ? shootInPage(page, target, path) : page.screenshot({ path }));
       await testInfo.attach(`${base}${suffix}`, { path, contentType: 'image/png' });
     }
   }
