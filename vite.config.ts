@@ -2,7 +2,8 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
- * The page's Content-Security-Policy (issue 4, security). No `unsafe-eval` anywhere.
+ * The page's Content-Security-Policy (issue 4, security). No `unsafe-eval` anywhere (only
+ * `wasm-unsafe-eval`, which permits compiling WebAssembly and nothing else).
  * Scripts and workers come from the app's own origin only; `connect-src` allows any
  * http(s) origin because `?src=<url>` downloads a remote file (CORS still applies);
  * no inline styles either (React sets `style` props through the CSSOM, which CSP allows).
@@ -13,7 +14,9 @@ import react from '@vitejs/plugin-react';
 function contentSecurityPolicy(dev: boolean): string {
   return [
     "default-src 'self'",
-    dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
+    // 'wasm-unsafe-eval' lets the workers compile the Lloyd kernel (src/core/wasm); it allows WebAssembly
+    // compilation only, never eval of JavaScript. Without it the kernel falls back to TypeScript.
+    dev ? "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'" : "script-src 'self' 'wasm-unsafe-eval'",
     "worker-src 'self' blob:",
     dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
     "img-src 'self' data: blob:",

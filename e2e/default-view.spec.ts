@@ -61,6 +61,13 @@ test.describe('default view', () => {
     expect(await app.countMarks('sweep', 'g.current')).toBe(1);
   });
 
+  test('the workers run Lloyd in WebAssembly under a Content-Security-Policy without unsafe-eval', async ({ app }) => {
+    const policy = await app.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(policy).not.toContain("'unsafe-eval'");
+    await expect(app.page.getByTestId('table.kernel')).toHaveText(/Lloyd in WebAssembly/);
+  });
+
   test('getReport() equals `bskmq design` on the same generated samples', async ({ app }, testInfo) => {
     const npy = testInfo.outputPath('relu6.npy');
     execFileSync(process.execPath, [resolve(REPO, 'bin/bskmq.mjs'), 'generate', 'relu6', '-o', npy], { cwd: REPO });

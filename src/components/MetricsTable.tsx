@@ -34,6 +34,10 @@ const COLUMNS: Column[] = [
   { key: 'seconds', label: 'time', help: 'Design time of this method in the worker', value: (r) => formatSeconds(r.seconds) },
 ];
 
+const KERNEL_HELP =
+  'Where the K-means and Lloyd-Max iterations run: WebAssembly, or TypeScript where the browser refuses WebAssembly. ' +
+  'Both give the same levels to the last bit; only the design times differ.';
+
 function formatDb(v: number | null): string {
   if (v === null) return '∞';
   return Number.isFinite(v) ? v.toFixed(2) : formatValue(v);
@@ -43,11 +47,24 @@ export function MetricsTable() {
   const { store } = useServices();
   const report = useApp((s) => s.results.report);
   const focus = useApp((s) => s.params.focus);
+  const kernel = useApp((s) => s.data.lloydKernel);
   const rows = report?.results ?? [];
   return (
     <section id="metrics" className="panel table-panel" aria-labelledby="metrics-title">
       <h2 id="metrics-title">
-        Metrics{report ? <span className="muted"> at {rows[0]?.bits ?? ''} bits · {report.pointSet.mode} point set</span> : null}
+        Metrics
+        {report ? (
+          <span className="muted">
+            {' '}
+            at {rows[0]?.bits ?? ''} bits · {report.pointSet.mode} point set
+            {kernel ? (
+              <span data-testid="table.kernel" title={KERNEL_HELP}>
+                {' '}
+                · Lloyd in {kernel === 'wasm' ? 'WebAssembly' : 'TypeScript'}
+              </span>
+            ) : null}
+          </span>
+        ) : null}
       </h2>
       <div className="table-scroll">
         <table className="metrics" data-testid="table.metrics">

@@ -21,6 +21,7 @@ import { mseOf } from '../core/metrics';
 import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
 import { TrialNormals } from '../core/adc';
+import { lloydKernelName } from '../core/wasm/lloydKernel';
 import { adcSnap, variationCurves, VARIATION_BITS, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
 import type {
   BandsResult,
@@ -310,6 +311,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       tensors: file.tensors.map((t) => ({ name: t.name, shape: [...t.shape], dtype: t.dtype, count: t.count })),
       tensor: info.name ?? null,
       pointSet: pointSetSummary(ps),
+      lloydKernel: lloydKernelName(),
       sha256: openedSha,
     };
   }
@@ -365,6 +367,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
         tensors: [],
         tensor: null,
         pointSet: pointSetSummary(ps),
+        lloydKernel: lloydKernelName(),
         sha256: null,
       };
     },

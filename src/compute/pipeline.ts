@@ -588,6 +588,7 @@ export class Pipeline {
       format: result.format,
       tensors: result.tensors,
       pointSet: result.pointSet,
+      lloydKernel: result.lloydKernel,
       dataVersion: this.dataVersion,
     });
     this.optimumProgress();

@@ -25,6 +25,8 @@ export interface LoadResult {
   /** The tensor whose samples are loaded; null for generators and single-array text. */
   tensor: string | null;
   pointSet: { mode: 'exact' | 'binned'; points: number };
+  /** Which Lloyd iteration the worker runs (src/core/wasm): the design times depend on it, the results do not. */
+  lloydKernel: 'wasm' | 'js';
   /** Hex SHA-256 of the file's bytes (files only; null when too large to hash). */
   sha256: string | null;
 }

@@ -26,6 +26,8 @@ export interface DataSlice {
   format: string | null;
   tensors: TensorInfo[];
   pointSet: { mode: 'exact' | 'binned'; points: number } | null;
+  /** The worker's Lloyd kernel (WebAssembly, or TypeScript where WebAssembly is blocked); null before a load. */
+  lloydKernel: 'wasm' | 'js' | null;
   /** Bumped on every successful load, so stages keyed on the data recompute. */
   dataVersion: number;
 }
@@ -113,6 +115,7 @@ export function createAppStore(init: { params?: Params; source: DataSource; disp
       format: null,
       tensors: [],
       pointSet: null,
+      lloydKernel: null,
       dataVersion: 0,
     },
     display: init.display ?? { ...DEFAULT_DISPLAY },

@@ -19,6 +19,7 @@
 import { createRng, deriveSeed, type Rng } from '../rng';
 import { cellCostAt, lowerBound, lowerBoundNear, type PointSet } from '../pointset';
 import { midpoints, type Quantizer } from '../quantizer';
+import { wasmLloyd } from '../wasm/lloydKernel';
 
 /** Lloyd iterations stop after this many updates at the latest (SPEC §4). */
 export const MAX_ITERATIONS = 1000;
@@ -58,8 +59,21 @@ export interface LloydOptions {
  * = the points in `[t_j, t_{j+1})` (a point on a threshold goes up), then every
  * free level becomes its cell's weighted mean; an empty cell keeps its level.
  * Returns the number of updates done.
+ *
+ * Runs the WebAssembly build of `weightedLloydJs` (src/core/wasm) when it can: the same
+ * arithmetic in the same order, so the same levels to the last bit, in about two thirds of the time.
+ * An observer of every update (`onUpdate`) always gets the TypeScript.
  */
 export function weightedLloyd(ps: PointSet, levels: Float64Array, options: LloydOptions): number {
+  if (options.onUpdate == null) {
+    const done = wasmLloyd()?.run(ps, levels, options.fixed ?? null, options.maxIterations, options.tolerance) ?? null;
+    if (done !== null) return done;
+  }
+  return weightedLloydJs(ps, levels, options);
+}
+
+/** `weightedLloyd` in TypeScript: the reference the WebAssembly kernel (wasm/lloyd.ts) mirrors. */
+export function weightedLloydJs(ps: PointSet, levels: Float64Array, options: LloydOptions): number {
   const k = levels.length;
   const { x, cw, cs, shift } = ps;
   const m = x.length;
