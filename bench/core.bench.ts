@@ -1,7 +1,7 @@
 /**
  * Core benchmark (issue 2, item 6; SPEC §10): point-set builds, every method at
- * bits 1–8, `optimal` at 8 bits on a 65 536-point binned set, and the command
- * line end to end on a 10 M-sample .npy. Writes bench/results/core.json and
+ * bits 1–8, the Lloyd-based methods with either Lloyd kernel, `optimal` at 8 bits on a
+ * 65 536-point binned set, and the command line end to end on a 10 M-sample .npy. Writes bench/results/core.json and
  * prints a table. Timings are medians of a few runs; slow cases run once.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { generate } from '../src/core/generators';
 import { DEFAULT_PARAMS, MAX_BITS, METHODS, MIN_BITS, type Method } from '../src/core/params';
 import { buildBinnedPointSet, buildExactPointSet, type PointSet } from '../src/core/pointset';
 import { createRng } from '../src/core/rng';
+import { lloydKernelName, setWasmLloydEnabled } from '../src/core/wasm/lloydKernel';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGETS = { buildSeconds: 2, methodMs: 20, optimal8Seconds: 1, cliSeconds: 10 } as const;
@@ -70,6 +71,23 @@ for (const { label, ps } of pointSets) {
       const params = { ...DEFAULT_PARAMS, bits };
       const t = time(() => designQuantizer(ps, method, bits, params), 5, 100);
       methods.push({ set: label, points: ps.x.length, method, bits, ms: t.ms, runs: t.runs });
+    }
+  }
+}
+
+// (b2) the two Lloyd kernels (src/core/wasm): the same designs with WebAssembly and with the TypeScript fallback.
+interface KernelRow { set: string; method: Method; bits: number; wasmMs: number; jsMs: number; speedup: number }
+const KERNEL_METHODS: Method[] = ['kmeans', 'kmeanspp', 'lloydmax', 'bskmq'];
+const kernels: KernelRow[] = [];
+for (const { label, ps } of pointSets) {
+  for (const method of KERNEL_METHODS) {
+    for (const bits of [4, 6, 8]) {
+      const params = { ...DEFAULT_PARAMS, bits };
+      const wasmMs = time(() => designQuantizer(ps, method, bits, params), 5, 100).ms;
+      setWasmLloydEnabled(false);
+      const jsMs = time(() => designQuantizer(ps, method, bits, params), 5, 100).ms;
+      setWasmLloydEnabled(true);
+      kernels.push({ set: label, method, bits, wasmMs, jsMs, speedup: jsMs / wasmMs });
     }
   }
 }
@@ -147,9 +165,11 @@ const result = {
   },
   date: new Date().toISOString(),
   generator: { name: GENERATOR, seed: SEED },
+  lloydKernel: lloydKernelName(),
   targets,
   builds,
   methods,
+  kernels,
   optimal8: { points: fullBins.x.length, ms: optimal8.ms, runs: optimal8.runs },
   cli,
 };
@@ -178,6 +198,11 @@ function printTables(): void {
       const row = methods.filter((r) => r.set === label && r.method === method).map((r) => f(r.ms).padStart(9));
       console.log(`  ${method.padEnd(9)}${row.join('')}`);
     }
+  }
+  console.log('\nLloyd kernels: ms per design with WebAssembly / with the TypeScript fallback (same levels)');
+  for (const k of kernels) {
+    const row = `${k.set.padEnd(11)} ${k.method.padEnd(9)} ${String(k.bits).padStart(2)} b`;
+    console.log(`  ${row}  ${f(k.wasmMs).padStart(8)} / ${f(k.jsMs).padStart(8)}   ×${k.speedup.toFixed(2)}`);
   }
   const { generateSeconds: g, designSeconds: d } = cli;
   console.log(`\nCLI: generate ${g.toFixed(2)} s, design ${d.toFixed(2)} s (${cli.points} points)`);

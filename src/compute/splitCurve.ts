@@ -10,16 +10,17 @@ import type { VariationCurveResult } from './adcEngine';
 /**
  * What one width of the BS-KMQ curve costs a worker, relative (design with its restarts plus the
  * reference-variation Monte Carlo at the default 100 trials), indexed by bits − 1. Measured in Node
- * on the 16 M-sample ReLU6 generator (ms): the top widths dominate because Lloyd runs to its
- * iteration cap there, and the cost does not follow a simple power of 2^bits.
+ * with the WebAssembly Lloyd kernel on the 16 M-sample ReLU6 generator (ms): the top widths dominate
+ * because Lloyd runs to its iteration cap there, and the cost does not follow a simple power of 2^bits.
+ * (The suppressed point set, about 1.3 ms, is built once per worker whatever its widths.)
  */
-const WIDTH_COST = [0.2, 0.7, 0.4, 1.2, 3.1, 6.9, 11, 16.5];
+const WIDTH_COST = [0.1, 0.3, 0.25, 0.7, 1.8, 4.3, 7.2, 12.1];
 /**
  * What the interactive worker does first on a BS-KMQ change, in the same units: the report at the
- * current width (about 2 ms in Node) and the ADC snap, set so that per-thread CPU in Chromium came
- * out even between the two workers.
+ * current width (about 1 ms in Node) and the ADC snap, plus what its replies cost it in Chromium
+ * (a tenth of the curve's cost, which evened the two workers' per-thread CPU there).
  */
-const REPORT_COST = 4;
+const REPORT_COST = 2.5;
 
 /**
  * Bit widths 1–8 split between the workers by their estimated cost (WIDTH_COST), the largest first,
