@@ -1,5 +1,6 @@
 /** Renders the tick arrays of a layout as SVG axes and grid lines (no D3 DOM calls). */
 import { FG, GRID, MUTED } from '../colors';
+import { memoByValue } from './memoChart';
 import type { Tick } from './geometry';
 
 interface AxisProps {
@@ -13,7 +14,7 @@ interface AxisProps {
 }
 
 /** A horizontal axis along y = 0 of its parent group, labels below. */
-export function AxisBottom({ ticks, length, label, labelOffset }: AxisProps) {
+export const AxisBottom = memoByValue(function AxisBottom({ ticks, length, label, labelOffset }: AxisProps) {
   return (
     <g className="axis axis-x">
       <line x1={0} x2={length} y1={0} y2={0} stroke={MUTED} />
@@ -28,10 +29,10 @@ export function AxisBottom({ ticks, length, label, labelOffset }: AxisProps) {
       )}
     </g>
   );
-}
+});
 
 /** A vertical axis along x = 0 of its parent group, labels to the left, title rotated. */
-export function AxisLeft({ ticks, length, label, labelOffset }: AxisProps) {
+export const AxisLeft = memoByValue(function AxisLeft({ ticks, length, label, labelOffset }: AxisProps) {
   return (
     <g className="axis axis-y">
       <line x1={0} x2={0} y1={0} y2={length} stroke={MUTED} />
@@ -47,14 +48,14 @@ export function AxisLeft({ ticks, length, label, labelOffset }: AxisProps) {
       )}
     </g>
   );
-}
+});
 
 /** Grid lines across the plot at the given ticks. */
-export function Grid({ x, y, width, height }: { x?: readonly Tick[]; y?: readonly Tick[]; width: number; height: number }) {
+export const Grid = memoByValue(function Grid({ x, y, width, height }: { x?: readonly Tick[]; y?: readonly Tick[]; width: number; height: number }) {
   return (
     <g className="grid" stroke={GRID}>
       {x?.map((t) => <line key={`x${t.value}`} x1={t.pos} x2={t.pos} y1={0} y2={height} />)}
       {y?.map((t) => <line key={`y${t.value}`} x1={0} x2={width} y1={t.pos} y2={t.pos} />)}
     </g>
   );
-}
+});

@@ -4,6 +4,8 @@
  * another result arrived.
  */
 
+import { memo, type FunctionComponent } from 'react';
+
 /**
  * Equality of small plain values: numbers (NaN equals NaN), strings, null, and arrays or plain objects
  * of them, compared element by element. Anything else is equal only if identical.
@@ -45,4 +47,13 @@ export function chartPropsEqual<P extends object>(
     }
     return true;
   };
+}
+
+/**
+ * `memo` by value, for a chart's layers (an axis, one method's series, the histogram's bars): the
+ * chart's layout makes their props afresh whenever any input changes, but a band change moves one
+ * series, so the others and the axes compare equal and skip reconciling their elements.
+ */
+export function memoByValue<P extends object>(component: FunctionComponent<P>) {
+  return memo(component, sameValue);
 }

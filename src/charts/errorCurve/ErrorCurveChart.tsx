@@ -4,12 +4,28 @@ import { format } from 'd3';
 import { BG, FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
-import { chartPropsEqual } from '../common/memoChart';
+import { chartPropsEqual, memoByValue } from '../common/memoChart';
 import { useContainerWidth } from '../useContainerWidth';
 import type { ErrorCurveChartProps } from '../types';
-import { layoutErrorCurve } from './layout';
+import { layoutErrorCurve, type ErrorCurve } from './layout';
 
 const formatValue = format('.4~g');
+
+/** One method's curve and points (by value: a BS-KMQ change leaves the other methods' series as they were). */
+const Series = memoByValue(function Series({ curve: c, scale }: { curve: ErrorCurve; scale: ErrorCurveChartProps['scale'] }) {
+  const unit = scale === 'mse' ? 'MSE' : 'SQNR';
+  return (
+    <g className="series" data-method={c.method}>
+      <path className="curve" d={c.path} fill="none" stroke={c.color} strokeWidth={2} strokeLinejoin="round" />
+      {c.points.map((p) => (
+        <circle key={p.bits} className={p.current ? 'point current' : 'point'} cx={p.x} cy={p.y}
+          r={p.current ? 5 : 3} fill={p.current ? c.color : BG} stroke={c.color} strokeWidth={p.current ? 2 : 1.5}>
+          <title>{`${c.label}, ${p.bits} b: ${unit} ${formatValue(p.value)}${scale === 'sqnr' ? ' dB' : ''}`}</title>
+        </circle>
+      ))}
+    </g>
+  );
+});
 
 function ErrorCurveChartView(props: ErrorCurveChartProps) {
   const { curves, bits, scale, readout, height = 300, svgRef } = props;
@@ -31,17 +47,7 @@ function ErrorCurveChartView(props: ErrorCurveChartProps) {
             <line x1={layout.current.x} x2={layout.current.x} y1={0} y2={plotHeight} stroke={MUTED} strokeDasharray="3 3" />
           </g>
         )}
-        {layout.curves.map((c) => (
-          <g key={c.method} className="series" data-method={c.method}>
-            <path className="curve" d={c.path} fill="none" stroke={c.color} strokeWidth={2} strokeLinejoin="round" />
-            {c.points.map((p) => (
-              <circle key={p.bits} className={p.current ? 'point current' : 'point'} cx={p.x} cy={p.y}
-                r={p.current ? 5 : 3} fill={p.current ? c.color : BG} stroke={c.color} strokeWidth={p.current ? 2 : 1.5}>
-                <title>{`${c.label}, ${p.bits} b: ${unit} ${formatValue(p.value)}${scale === 'sqnr' ? ' dB' : ''}`}</title>
-              </circle>
-            ))}
-          </g>
-        ))}
+        {layout.curves.map((c) => <Series key={c.method} curve={c} scale={scale} />)}
         <g transform={`translate(0,${plotHeight})`}>
           <AxisBottom ticks={layout.xTicks} length={plotWidth} label={layout.xLabel} labelOffset={layout.xLabelOffset} />
         </g>

@@ -4,15 +4,35 @@ import { format } from 'd3';
 import { BG, FG, METHOD_COLORS, METHOD_LABELS, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
-import { chartPropsEqual } from '../common/memoChart';
+import { chartPropsEqual, memoByValue } from '../common/memoChart';
 import { textWidth } from '../common/geometry';
 import { HALO } from '../common/Halo';
 import { useContainerWidth } from '../useContainerWidth';
 import type { HistogramChartProps } from '../types';
-import { hoverAt, layoutHistogram, RUG_FONT, valueAt, type HistogramHover } from './layout';
+import { hoverAt, layoutHistogram, RUG_FONT, valueAt, type HistogramBar, type HistogramHover, type RugRow } from './layout';
 
 const formatValue = format('.5~g');
 const formatCount = (c: number) => (Number.isInteger(c) ? format(',')(c) : format(',.3~f')(c));
+
+/** The bars (by value: a level or band change leaves them as they were). */
+const Bars = memoByValue(function Bars({ bars }: { bars: HistogramBar[] }) {
+  return (
+    <g className="bars" fill={MUTED} fillOpacity={0.55}>
+      {bars.map((b) => <rect key={b.x0} className="bar" x={b.x} y={b.y} width={b.width} height={b.height} />)}
+    </g>
+  );
+});
+
+/** One method's rug of levels (by value: a BS-KMQ change leaves the other rows as they were). */
+const Rug = memoByValue(function Rug({ row: r }: { row: RugRow }) {
+  return (
+    <g className="rug-row" data-method={r.method} transform={`translate(0,${r.y})`}>
+      <text x={-6} y={r.height / 2} dy="0.35em" textAnchor="end" fontSize={RUG_FONT} fill={MUTED}>{r.label}</text>
+      {/* One path per row, not a line per tick: at 8 bits six rows are 1 536 marks to lay out and paint. */}
+      <path className="rug" d={r.ticks.map((t) => `M${t.x},0v${r.height}`).join('')} stroke={r.color} strokeWidth={1.5} />
+    </g>
+  );
+});
 
 function HistogramChartView(props: HistogramChartProps) {
   const { data, log, domain, bands, focus, rugs, height = 320, onZoom, svgRef } = props;
@@ -81,9 +101,7 @@ function HistogramChartView(props: HistogramChartProps) {
             </g>
           ))}
         </g>
-        <g className="bars" fill={MUTED} fillOpacity={0.55}>
-          {layout.bars.map((b) => <rect key={b.x0} className="bar" x={b.x} y={b.y} width={b.width} height={b.height} />)}
-        </g>
+        <Bars bars={layout.bars} />
         <g className="spikes">
           {layout.spikes.map((s) => (
             <g key={s.value} className="spike">
@@ -129,13 +147,7 @@ function HistogramChartView(props: HistogramChartProps) {
         </g>
         <AxisLeft ticks={layout.yTicks} length={plotHeight} label={layout.yLabel} labelOffset={layout.yLabelOffset} />
         <g className="rugs">
-          {layout.rugs.map((r) => (
-            <g key={r.method} className="rug-row" data-method={r.method} transform={`translate(0,${r.y})`}>
-              <text x={-6} y={r.height / 2} dy="0.35em" textAnchor="end" fontSize={RUG_FONT} fill={MUTED}>{r.label}</text>
-              {/* One path per row, not a line per tick: at 8 bits six rows are 1 536 marks to lay out and paint. */}
-              <path className="rug" d={r.ticks.map((t) => `M${t.x},0v${r.height}`).join('')} stroke={r.color} strokeWidth={1.5} />
-            </g>
-          ))}
+          {layout.rugs.map((r) => <Rug key={r.method} row={r} />)}
         </g>
         <g className="legend" transform={`translate(${plotWidth - legendWidth},-22)`} fontSize={11}>
           <line x1={0} x2={18} y1={-4} y2={-4} stroke={focusColor} strokeWidth={1.75} />

@@ -4,13 +4,40 @@ import { format } from 'd3';
 import { BG, FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
-import { chartPropsEqual } from '../common/memoChart';
+import { chartPropsEqual, memoByValue } from '../common/memoChart';
 import { HALO } from '../common/Halo';
 import { useContainerWidth } from '../useContainerWidth';
 import type { SweepChartProps } from '../types';
-import { layoutSweep } from './layout';
+import { layoutSweep, type SweepLayout } from './layout';
 
 const formatMse = format('.4~g');
+/** The swept setting: a band as a share of the range, a percentile as a number. */
+const formatterOfAxis = (axis: SweepChartProps['axis']) => format(axis === 'band' ? '.3~%' : '~g');
+
+type CurveProps = Pick<SweepLayout, 'references' | 'path' | 'points' | 'color'> &
+  Pick<SweepChartProps, 'axis'> & { plotWidth: number };
+
+/** The reference lines, the curve and its points (by value: dragging the band moves only the current marker). */
+const Curve = memoByValue(function Curve({ references, path, points, color, axis, plotWidth }: CurveProps) {
+  const formatX = formatterOfAxis(axis);
+  return (
+    <>
+      {references.map((r) => (
+        <g key={r.kind} className="reference" data-ref={r.kind}>
+          <line x1={0} x2={plotWidth} y1={r.y} y2={r.y} stroke={r.color} strokeWidth={1.5} strokeDasharray="6 4" />
+          <text x={plotWidth + 6} y={r.labelY} dy="0.32em" fill={r.color} fontSize={11} fontWeight={600}>{r.label}</text>
+          <title>{`${r.label}: MSE ${formatMse(r.value)}`}</title>
+        </g>
+      ))}
+      <path className="curve" d={path} fill="none" stroke={color} strokeWidth={2} />
+      {points.map((p) => (
+        <circle key={p.xValue} className="point" cx={p.x} cy={p.y} r={2.5} fill={color}>
+          <title>{`${formatX(p.xValue)}: MSE ${formatMse(p.mse)}`}</title>
+        </circle>
+      ))}
+    </>
+  );
+});
 
 function SweepChartView(props: SweepChartProps) {
   const { axis, x, mse, kmeansMse, optimalMse, current, height = 280, svgRef } = props;
@@ -19,7 +46,7 @@ function SweepChartView(props: SweepChartProps) {
   const layout = useMemo(() => layoutSweep({ axis, x, mse, kmeansMse, optimalMse, current }, width, height),
     [axis, x, mse, kmeansMse, optimalMse, current, width, height]);
   const { margin, plotWidth, plotHeight } = layout;
-  const formatX = format(axis === 'band' ? '.3~%' : '~g');
+  const formatX = formatterOfAxis(axis);
 
   const rightHalf = layout.current !== null && layout.current.x > plotWidth / 2;
 
@@ -28,19 +55,8 @@ function SweepChartView(props: SweepChartProps) {
       height={layout.height} title="BS-KMQ MSE against the suppression band">
       <g transform={`translate(${margin.left},${margin.top})`}>
         <Grid x={layout.xTicks} y={layout.yTicks} width={plotWidth} height={plotHeight} />
-        {layout.references.map((r) => (
-          <g key={r.kind} className="reference" data-ref={r.kind}>
-            <line x1={0} x2={plotWidth} y1={r.y} y2={r.y} stroke={r.color} strokeWidth={1.5} strokeDasharray="6 4" />
-            <text x={plotWidth + 6} y={r.labelY} dy="0.32em" fill={r.color} fontSize={11} fontWeight={600}>{r.label}</text>
-            <title>{`${r.label}: MSE ${formatMse(r.value)}`}</title>
-          </g>
-        ))}
-        <path className="curve" d={layout.path} fill="none" stroke={layout.color} strokeWidth={2} />
-        {layout.points.map((p) => (
-          <circle key={p.xValue} className="point" cx={p.x} cy={p.y} r={2.5} fill={layout.color}>
-            <title>{`${formatX(p.xValue)}: MSE ${formatMse(p.mse)}`}</title>
-          </circle>
-        ))}
+        <Curve references={layout.references} path={layout.path} points={layout.points} color={layout.color}
+          axis={axis} plotWidth={plotWidth} />
         {layout.current && (
           <g className="current">
             <line x1={layout.current.x} x2={layout.current.x} y1={0} y2={plotHeight} stroke={MUTED} strokeDasharray="3 3" />

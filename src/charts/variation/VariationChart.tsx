@@ -4,11 +4,30 @@ import { format } from 'd3';
 import { BG, FG, MUTED } from '../colors';
 import { AxisBottom, AxisLeft, Grid } from '../common/Axis';
 import { ChartSvg } from '../common/ChartSvg';
-import { chartPropsEqual } from '../common/memoChart';
+import { chartPropsEqual, memoByValue } from '../common/memoChart';
 import { useContainerWidth } from '../useContainerWidth';
-import { layoutVariation, type VariationChartProps } from './layout';
+import { layoutVariation, type VariationChartProps, type VariationCurve } from './layout';
 
 const formatMse = format('.4~g');
+
+/** One method's mean and nominal curves and points (by value: a BS-KMQ change leaves the others as they were). */
+const Series = memoByValue(function Series({ curve: c, currentBits }: { curve: VariationCurve; currentBits: number | null }) {
+  return (
+    <g className="series" data-method={c.method}>
+      <path className="nominal" d={c.nominalPath} fill="none" stroke={c.color} strokeWidth={1} strokeDasharray="2 3" />
+      <path className="mean" d={c.meanPath} fill="none" stroke={c.color} strokeWidth={2} strokeLinejoin="round" />
+      {c.points.map((p) => (
+        <circle key={p.bits} className="point" cx={p.x} cy={p.y} r={p.bits === currentBits ? 4.5 : 3}
+          fill={p.bits === currentBits ? c.color : BG} stroke={c.color} strokeWidth={1.5}>
+          <title>
+            {`${c.label}, ${p.bits} b: mean MSE ${formatMse(p.mean)} (5–95 %: ${formatMse(p.q05)}–${formatMse(p.q95)}),` +
+              ` unperturbed ${formatMse(p.nominal)}`}
+          </title>
+        </circle>
+      ))}
+    </g>
+  );
+});
 
 function VariationChartView(props: VariationChartProps) {
   const { curves, bits, height = 300, svgRef } = props;
@@ -32,21 +51,7 @@ function VariationChartView(props: VariationChartProps) {
           <path key={c.method} className="band" data-method={c.method} d={c.bandPath} fill={c.color} fillOpacity={0.16}
             stroke="none" />
         ))}
-        {layout.curves.map((c) => (
-          <g key={c.method} className="series" data-method={c.method}>
-            <path className="nominal" d={c.nominalPath} fill="none" stroke={c.color} strokeWidth={1} strokeDasharray="2 3" />
-            <path className="mean" d={c.meanPath} fill="none" stroke={c.color} strokeWidth={2} strokeLinejoin="round" />
-            {c.points.map((p) => (
-              <circle key={p.bits} className="point" cx={p.x} cy={p.y} r={p.bits === layout.current?.bits ? 4.5 : 3}
-                fill={p.bits === layout.current?.bits ? c.color : BG} stroke={c.color} strokeWidth={1.5}>
-                <title>
-                  {`${c.label}, ${p.bits} b: mean MSE ${formatMse(p.mean)} (5–95 %: ${formatMse(p.q05)}–${formatMse(p.q95)}),` +
-                    ` unperturbed ${formatMse(p.nominal)}`}
-                </title>
-              </circle>
-            ))}
-          </g>
-        ))}
+        {layout.curves.map((c) => <Series key={c.method} curve={c} currentBits={layout.current?.bits ?? null} />)}
         <g transform={`translate(0,${plotHeight})`}>
           <AxisBottom ticks={layout.xTicks} length={plotWidth} label={layout.xLabel} labelOffset={layout.xLabelOffset} />
         </g>
