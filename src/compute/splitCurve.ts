@@ -12,15 +12,15 @@ import type { VariationCurveResult } from './adcEngine';
  * reference-variation Monte Carlo at the default 100 trials), indexed by bits − 1. Measured in Node
  * with the WebAssembly Lloyd kernel on the 16 M-sample ReLU6 generator (ms): the top widths dominate
  * because Lloyd runs to its iteration cap there, and the cost does not follow a simple power of 2^bits.
- * (The suppressed point set, about 1.3 ms, is built once per worker whatever its widths.)
+ * (The suppressed point set, about 1 ms, is built once per worker whatever its widths.)
  */
-const WIDTH_COST = [0.1, 0.3, 0.25, 0.7, 1.8, 4.3, 7.2, 12.1];
+const WIDTH_COST = [0.05, 0.3, 0.2, 0.65, 1.7, 3.95, 6.25, 9.4];
 /**
  * What the interactive worker does first on a BS-KMQ change, in the same units: the report at the
  * current width (about 1 ms in Node) and the ADC snap, plus what its replies cost it in Chromium
  * (a tenth of the curve's cost, which evened the two workers' per-thread CPU there).
  */
-const REPORT_COST = 2.5;
+const REPORT_COST = 2.2;
 
 /**
  * Bit widths 1–8 split between the workers by their estimated cost (WIDTH_COST), the largest first,

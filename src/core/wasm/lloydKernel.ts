@@ -81,7 +81,8 @@ class WasmLloyd {
     const levelsAt = this.scratchAt;
     const boundsAt = levelsAt + 8 * k;
     const fixedAt = boundsAt + 4 * (k + 1);
-    if (!this.reserve(fixedAt + k)) return null;
+    // fixed[k], then the kernel's moved[k] and shifted[k + 1] flags.
+    if (!this.reserve(fixedAt + 3 * k + 1)) return null;
     const buffer = this.api.memory.buffer;
     const levelsView = new Float64Array(buffer, levelsAt, k);
     levelsView.set(levels);
