@@ -35,8 +35,8 @@ const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
 class WasmLloyd {
   private readonly api: LloydExports;
-  /** The point set whose x, cw and cs are in memory now, and where they start. */
-  private resident: PointSet | null = null;
+  /** The point set whose x, cw and cs are in memory now (weakly: a replaced tensor is not kept alive), and where they start. */
+  private resident: WeakRef<PointSet> | null = null;
   private xAt = 0;
   private cwAt = 0;
   private csAt = 0;
@@ -65,7 +65,7 @@ class WasmLloyd {
   run(ps: PointSet, levels: Float64Array, fixed: Uint8Array | null, maxIterations: number, tolerance: number | null): number | null {
     const m = ps.x.length;
     const k = levels.length;
-    if (this.resident !== ps) {
+    if (this.resident?.deref() !== ps) {
       this.xAt = align8(this.api.heapBase());
       this.cwAt = this.xAt + 8 * m;
       this.csAt = this.cwAt + 8 * (m + 1);
@@ -76,7 +76,7 @@ class WasmLloyd {
       new Float64Array(buffer, this.xAt, m).set(ps.x);
       new Float64Array(buffer, this.cwAt, m + 1).set(ps.cw);
       new Float64Array(buffer, this.csAt, m + 1).set(ps.cs);
-      this.resident = ps;
+      this.resident = new WeakRef(ps);
     }
     const levelsAt = this.scratchAt;
     const boundsAt = levelsAt + 8 * k;
