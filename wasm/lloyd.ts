@@ -11,8 +11,8 @@
  * JavaScript's. The bookkeeping is the TypeScript's too: only thresholds next to a level that moved
  * are searched again, and only cells with a moved boundary get a new mean.
  *
- * Why: this loop is all of a K-means design's time (at 8 bits, 4 restarts × 1000 iterations × 256
- * levels on a 16 M-sample tensor), and V8 runs this version in about two thirds of the time.
+ * Why: this loop is nearly all of a K-means design's time (at 8 bits, 4 restarts × 1000 iterations × 256
+ * levels on a 16 M-sample tensor), and V8 runs this version in about 60 % of the time (npm run bench).
  *
  * Memory (all offsets in bytes, set by src/core/wasm/lloydKernel.ts from `heapBase()`):
  * x[m] f64 · cw[m+1] f64 · cs[m+1] f64 · levels[k] f64 (in and out) · bounds[k+1] i32 (scratch) · fixed[k] u8,

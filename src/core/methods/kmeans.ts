@@ -61,7 +61,7 @@ export interface LloydOptions {
  * Returns the number of updates done.
  *
  * Runs the WebAssembly build of `weightedLloydJs` (src/core/wasm) when it can: the same
- * arithmetic in the same order, so the same levels to the last bit, in about two thirds of the time.
+ * arithmetic in the same order, so the same levels to the last bit, in about 60 % of the time.
  * An observer of every update (`onUpdate`) always gets the TypeScript.
  */
 export function weightedLloyd(ps: PointSet, levels: Float64Array, options: LloydOptions): number {
