@@ -408,12 +408,33 @@ export class BinnedAccumulator {
   }
 }
 
+/**
+ * Samples per call of the passes of `buildBinnedPointSet`. Why blocks: over a whole 16 M-sample array
+ * each pass is one call with one long loop, and Chromium's V8 sometimes ran the third such load in
+ * code several times slower (a 64 MiB .npy parsed in 700–900 ms instead of 300–400). Short calls are
+ * optimised the ordinary way and stay so. Same order of additions, so the same sums.
+ */
+const BUILD_BLOCK = 1 << 20;
+
+/** `values[a, b)` as the same kind of array (a view for typed arrays). */
+function block(values: NumericArray, a: number, b: number): NumericArray {
+  return ArrayBuffer.isView(values) ? values.subarray(a, b) : values.slice(a, b);
+}
+
 /** Binned point set of an in-memory array (two passes: range, then bins). */
 export function buildBinnedPointSet(values: NumericArray, bins: number = DEFAULT_BINS): PointSet {
-  const r = scanRange(values);
-  if (r.finite === 0) return emptyPointSet('binned', r.nonFinite);
-  const acc = new BinnedAccumulator(r, bins);
-  acc.add(values);
+  const n = values.length;
+  let min = Infinity, max = -Infinity, finite = 0, nonFinite = 0;
+  for (let a = 0; a < n; a += BUILD_BLOCK) {
+    const r = scanRange(block(values, a, Math.min(n, a + BUILD_BLOCK)));
+    if (r.min < min) min = r.min;
+    if (r.max > max) max = r.max;
+    finite += r.finite;
+    nonFinite += r.nonFinite;
+  }
+  if (finite === 0) return emptyPointSet('binned', nonFinite);
+  const acc = new BinnedAccumulator({ min, max }, bins);
+  for (let a = 0; a < n; a += BUILD_BLOCK) acc.add(block(values, a, Math.min(n, a + BUILD_BLOCK)));
   return acc.finish();
 }
 
