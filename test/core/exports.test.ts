@@ -105,7 +105,7 @@ describe('numpySnippet', () => {
     expect(s).toContain('    -0.0,\n    np.inf,');
   });
 
-  const numpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+  const numpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' });
   const hasNumpy = numpy.status === 0;
   const skipReason = hasNumpy ? '' : ' [skipped: python3 with numpy is not available on this machine]';
   it.skipIf(!hasNumpy)(`gives the same codes and levels as codeOf when run by Python with NumPy${skipReason}`, () => {
@@ -125,7 +125,7 @@ describe('numpySnippet', () => {
             'xs = np.array(json.loads(sys.stdin.read()), dtype=np.float64)\n' +
             'print(json.dumps({"codes": quantize_codes(xs).tolist(), "values": quantize(xs).tolist()}))\n',
         );
-        const run = spawnSync('python3', [script], { input: JSON.stringify(xs), encoding: 'utf8' });
+        const run = spawnSync('/usr/bin/python3', [script], { input: JSON.stringify(xs), encoding: 'utf8' });
         expect(run.stderr).toBe('');
         expect(run.status).toBe(0);
         const out = JSON.parse(run.stdout) as { codes: number[]; values: number[] };
