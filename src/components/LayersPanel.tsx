@@ -10,7 +10,7 @@ import { useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { Method } from '../core/params';
 import { METHOD_COLORS, METHOD_LABELS } from '../charts/colors';
-import { layerMethods, type LayerRow } from '../compute/layersEngine';
+import { layerMethods, type LayerRow } from '../worker/layersEngine';
 import { useApp, useServices } from '../state/context';
 import { formatCount, formatShare, formatValue } from './format';
 

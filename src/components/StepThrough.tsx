@@ -15,7 +15,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type Keyboard
 import { StepChart, StepMseChart, METHOD_LABELS } from '../charts';
 import { isTraceMethod, TRACE_METHODS, type TraceMethod } from '../core/trace';
 import type { Params } from '../core/params';
-import type { StepTraceResult } from '../compute/traceEngine';
+import type { StepTraceResult } from '../worker/traceEngine';
 import { useApp, useServices } from '../state/context';
 import { encodeUrlState } from '../state/urlCodec';
 import {

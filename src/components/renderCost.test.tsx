@@ -15,7 +15,7 @@ import { createRng, createNormal } from '../core/rng';
 import { ComputeClient } from '../compute/client';
 import { Pipeline } from '../compute/pipeline';
 import { DEFAULT_GENERATOR, GENERATOR_SPECS } from '../compute/generatorCatalog';
-import type { VariationCurveResult } from '../compute/adcEngine';
+import type { VariationCurveResult } from '../worker/adcEngine';
 import { AppProvider, type AppServices } from '../state/context';
 import { createAppStore, type AppStore, type ResultsSlice } from '../state/store';
 import { decodeUrlState, type CodecContext } from '../state/urlCodec';

@@ -4,7 +4,7 @@
  */
 import { METHOD_COLORS, METHOD_LABELS } from '../charts/colors';
 import type { StepMseSeries } from '../charts/stepThrough/layout';
-import type { StepTraceResult, Trace, TraceFrame } from '../compute/traceEngine';
+import type { StepTraceResult, Trace, TraceFrame } from '../worker/traceEngine';
 
 /** Steps of the scrub bar: the longer trace's frame count (the shorter one holds its final frame). */
 export function stepCount(result: StepTraceResult, compare: boolean): number {

@@ -13,7 +13,7 @@
  * that dies is replaced and its data re-sent; calls pending on it reject.
  */
 import * as Comlink from 'comlink';
-import type { EngineWorkerApi } from '../../workers/engine.worker';
+import type { EngineWorkerApi } from '../worker/engine.worker';
 import { MAX_BITS, METHODS, MIN_BITS, type Method, type Params } from '../core/params';
 import type {
   CurveResult,
@@ -24,13 +24,13 @@ import type {
   ProgressCallback,
   ReportResult,
   SweepResult,
-} from './types';
-import type { LayerRow } from './layersEngine';
-import type { CurvePart, LayersSource } from './engine';
+} from '../worker/types';
+import type { LayerRow } from '../worker/layersEngine';
+import type { CurvePart, LayersSource } from '../worker/engine';
 import { mergeVariation, splitWidths } from './splitCurve';
 import { SweepRuns } from './sweepRuns';
-import type { StepTraceRequest, StepTraceResult } from './traceEngine';
-import type { AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
+import type { StepTraceRequest, StepTraceResult } from '../worker/traceEngine';
+import type { AdcSnapResult, VariationCurveResult, VariationRequest } from '../worker/adcEngine';
 
 export type WorkerRole = 'interactive' | 'background' | 'layers';
 
@@ -53,7 +53,7 @@ export type LoadRequest =
 export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () =>
-  new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'bskmq-engine' });
+  new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'bskmq-engine' });
 
 class WorkerHandle {
   readonly worker: Worker;

@@ -10,7 +10,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Params } from '../core/params';
-import type { LayerRow } from './layersEngine';
+import type { LayerRow } from '../worker/layersEngine';
 
 export type LayersStatus = 'idle' | 'running' | 'done' | 'error';
 

@@ -35,9 +35,9 @@ import type { DataSource } from '../state/types';
 import { ComputeClient, WorkerDiedError, type LoadRequest } from './client';
 import { Stage } from './stage';
 import { LayersJob } from './layersJob';
-import type { CurveResult, HistogramData, HistogramRequest, LoadResult, ReportResult, SweepResult } from './types';
+import type { CurveResult, HistogramData, HistogramRequest, LoadResult, ReportResult, SweepResult } from '../worker/types';
 import type { Report } from '../core/report';
-import type { AdcSnapResult, VariationCurveResult, VariationRequest } from './adcEngine';
+import type { AdcSnapResult, VariationCurveResult, VariationRequest } from '../worker/adcEngine';
 
 /** Exact points with at least this share of the samples are drawn as annotated spike bars. */
 export const HISTOGRAM_SPIKE_SHARE = 0.01;

@@ -4,8 +4,8 @@
  * worker takes, and the merge of the variation parts; and the parameters of the suppression
  * sweep, whose grid points the workers share. Pure module.
  */
-import { MAX_BITS, MIN_BITS, type Params } from '../core/params';
-import type { VariationCurveResult } from './adcEngine';
+import { MAX_BITS, MIN_BITS } from '../core/params';
+import type { VariationCurveResult } from '../worker/adcEngine';
 
 /**
  * What one width of the BS-KMQ curve costs a worker, relative (design with its restarts plus the
@@ -64,12 +64,4 @@ export function mergeVariation(parts: VariationCurveResult[]): VariationCurveRes
     q95Mse: col('q95Mse'),
     sigmaAbs: col('sigmaAbs'),
   };
-}
-
-/**
- * The sweep's parameters: symmetric bands at a grid point (0), so the swept curve does not depend on the
- * current band and dragging the band slider needs no new sweep (the marker comes from the report).
- */
-export function sweptParams(params: Params): Params {
-  return params.suppressMode === 'band' ? { ...params, bandLow: 0, bandHigh: 0 } : { ...params, pctLow: 0, pctHigh: 0 };
 }

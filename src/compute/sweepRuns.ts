@@ -8,8 +8,8 @@
  */
 import { sweepWidths } from '../core/curves';
 import type { Params } from '../core/params';
-import { sweptParams } from './splitCurve';
-import type { SweepResult } from './types';
+import { sweptParams } from '../core/curves';
+import type { SweepResult } from '../worker/types';
 
 /** A speculative sweep given up for a sweep the page asked for (see `SweepRuns.sweep`). */
 export class SweepAbandonedError extends Error {

@@ -120,8 +120,18 @@ export function sweepPoint(ps: PointSet, params: Params, bits: number, width: nu
   return designSweepPoint(ps, { ...params, [lowKey]: width, [highKey]: width }, bits, width);
 }
 
-function sweptKeys(params: Params): readonly ['bandLow', 'bandHigh'] | readonly ['pctLow', 'pctHigh'] {
+/** The two parameters the suppression sweep varies (both set to the grid width): by `params.suppressMode`. */
+export function sweptKeys(params: Params): readonly ['bandLow', 'bandHigh'] | readonly ['pctLow', 'pctHigh'] {
   return params.suppressMode === 'band' ? (['bandLow', 'bandHigh'] as const) : (['pctLow', 'pctHigh'] as const);
+}
+
+/**
+ * The sweep's parameters: symmetric bands at a grid point (0), so the swept curve does not depend on the
+ * current band and dragging the band slider needs no new sweep (the marker comes from the report).
+ */
+export function sweptParams(params: Params): Params {
+  const [lowKey, highKey] = sweptKeys(params);
+  return { ...params, [lowKey]: 0, [highKey]: 0 };
 }
 
 function designSweepPoint(ps: PointSet, p: Params, bits: number, x: number): SweepPoint {

@@ -10,8 +10,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_PARAMS, mergeParams, type Method, type Params } from '../core/params';
 import type { Report, InputInfo } from '../core/report';
 import type { TensorInfo } from '../core/formats';
-import type { BandsResult, CurveResult, HistogramData, SweepResult } from '../compute/types';
-import type { AdcSnapResult, VariationCurveResult } from '../compute/adcEngine';
+import type { BandsResult, CurveResult, HistogramData, SweepResult } from '../worker/types';
+import type { AdcSnapResult, VariationCurveResult } from '../worker/adcEngine';
 import type { DataSource, Display, Notice, NoticeLevel } from './types';
 import { DEFAULT_DISPLAY } from './types';
 

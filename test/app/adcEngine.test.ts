@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/compute/engine';
+import { createEngine } from '../../src/worker/engine';
 import { DEFAULT_PARAMS, focusedAmong, type Method, type Params } from '../../src/core/params';
 import { pointSetFromArrays } from '../../src/core/pointset';
-import { adcSnap } from '../../src/compute/adcEngine';
+import { adcSnap } from '../../src/worker/adcEngine';
 
 const params: Params = { ...DEFAULT_PARAMS, methods: ['linear', 'cdf', 'kmeans', 'bskmq'], restarts: 1 };
 const small = { n: 5_000, seed: 4 };

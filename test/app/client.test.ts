@@ -9,8 +9,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ComputeClient, type WorkerRole } from '../../src/compute/client';
-import { createEngine, type Engine } from '../../src/compute/engine';
-import { designLayer } from '../../src/compute/layersEngine';
+import { createEngine, type Engine } from '../../src/worker/engine';
+import { designLayer } from '../../src/worker/layersEngine';
 import { bytesSource, openFile } from '../../src/core/formats';
 import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, histogramOf } from '../../src/compute/engine';
+import { createEngine, histogramOf } from '../../src/worker/engine';
 import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
 import { buildPointSet } from '../../src/core/pointset';
 import { designReport, inputInfo } from '../../src/core/report';

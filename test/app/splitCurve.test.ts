@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/compute/engine';
+import { createEngine } from '../../src/worker/engine';
 import { mergeVariation, splitWidths } from '../../src/compute/splitCurve';
 import { DEFAULT_PARAMS, MAX_BITS, MIN_BITS, type Params } from '../../src/core/params';
 

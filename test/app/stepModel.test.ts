@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildExactPointSet } from '../../src/core/pointset';
 import { generate } from '../../src/core/generators';
 import { DEFAULT_PARAMS } from '../../src/core/params';
-import { stepTrace, traceBuffers } from '../../src/compute/traceEngine';
+import { stepTrace, traceBuffers } from '../../src/worker/traceEngine';
 import { commandOfKey, frameAt, mseSeries, settledStep, stepAfter, stepCount } from '../../src/components/stepModel';
 
 const ps = buildExactPointSet(generate('relu6', { n: 2000, seed: 4 }));

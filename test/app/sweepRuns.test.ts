@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/compute/engine';
+import { createEngine } from '../../src/worker/engine';
 import { SweepAbandonedError, SweepRuns, type SweepWorkers } from '../../src/compute/sweepRuns';
 import { sweepWidths } from '../../src/core/curves';
 import { DEFAULT_PARAMS, type Params } from '../../src/core/params';

@@ -16,7 +16,7 @@ import { ReportCache, type DesignSeed, type OptimumSeed } from './cachedReport';
 import { openFile, bytesSource, type ByteSource, type OpenedFile } from '../core/formats';
 import { generate, resolveGeneratorOptions, type GeneratorName } from '../core/generators';
 import { sweepPoint, sweepWidths } from '../core/curves';
-import { sweptParams } from './splitCurve';
+import { sweptParams } from '../core/curves';
 import { mseOf } from '../core/metrics';
 import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';

@@ -3,12 +3,12 @@
  * that knows it runs in a worker. Big arrays leave by transfer, never by copy.
  */
 import * as Comlink from 'comlink';
-import { createEngine, UserFacingError, type LayersSource } from '../src/compute/engine';
-import type { LoadOptions, PointSetTransfer, ProgressCallback } from '../src/compute/types';
-import type { Method, Params } from '../src/core/params';
-import type { DesignSeed, OptimumSeed } from '../src/compute/cachedReport';
-import { traceBuffers, type StepTraceRequest } from '../src/compute/traceEngine';
-import type { VariationRequest } from '../src/compute/adcEngine';
+import { createEngine, UserFacingError, type LayersSource } from './engine';
+import type { LoadOptions, PointSetTransfer, ProgressCallback } from './types';
+import type { Method, Params } from '../core/params';
+import type { DesignSeed, OptimumSeed } from './cachedReport';
+import { traceBuffers, type StepTraceRequest } from './traceEngine';
+import type { VariationRequest } from './adcEngine';
 
 const engine = createEngine(() => performance.now());
 
