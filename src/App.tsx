@@ -17,9 +17,7 @@ import { DropZone } from './components/DropZone';
 import { StepThrough } from './components/StepThrough';
 import { presentationOf } from './state/urlCodec';
 import type { Theme } from './state/types';
-import type { StageName } from './state/store';
-
-const STAGE_ORDER: readonly StageName[] = ['load', 'report', 'histogram', 'baseCurves', 'optimal', 'bsCurve', 'sweep', 'adcSnap', 'variation'];
+import { STAGE_ORDER } from './compute/stages';
 
 function useThemeAttribute(theme: Theme): void {
   useEffect(() => {

@@ -1,35 +1,21 @@
 /**
- * Binds the store to the compute client: loads data sources, and turns state changes
- * into stage requests, recomputing only the stages whose inputs changed.
- *
- * Stages and their inputs (a stage's key is built from exactly these):
- * - report     (interactive worker): data, every param but `focus` → designReport at
- *              params.bits, BS-KMQ bands, per-code occupancy. No debounce: it is the
- *              slider's live feedback, and coalescing (one in flight, newest waiting) bounds it.
- * - histogram  (interactive): data, binCount, zoom. Not params: levels are drawn over it.
- * - adcSnap    (interactive): data, every param, the ADC grid → the focused design's references
- *              snapped to the grid (ADC view). A report brings the snap of its focused design
- *              (one reply, one redraw), which this stage then applies as a known result; it runs
- *              on its own only for a change the report does not see (focus, grid).
- * - baseCurves (background): data, methods other than bskmq and optimal, seed, restarts, low, high.
- *              Error curves span bits 1–8, so they never depend on `bits`.
- * - optimal    (background, not a Stage): the optimal error curve depends on the data alone; the
- *              client fills it bits 1, 2, … after each load and the curve grows as points arrive.
- * - bsCurve    (both workers): data, seed, restarts, low, high, every BS-KMQ setting and the ADC
- *              variation request → the bskmq error curve and its reference variation, from one
- *              reply per worker. Results are kept per setting, so returning to a band setting
- *              redraws at once.
- * - variation  (background): data, methods other than bskmq, seed, restarts, low, high and the
- *              variation request → their reference variation (ADC view), after the optimal curve.
- * - sweep      (background): data, bits, seed, restarts, low, high and the BS-KMQ settings
- *              except the swept band values themselves (the current band is only the
- *              marker, which comes from the report). Once the requested stages rest, the
- *              sweep is precomputed for every other bits, so a bits change finds it cached.
- * Background stages run a request at once when idle (a click, a key press) and debounce the
- * requests that arrive while they are busy (a slider drag), so a single change never waits.
+ * Binds the store to the compute client: loads data sources, and turns state changes into stage
+ * requests, recomputing only the stages whose inputs changed. The stages, what they read and what
+ * they wait for are declared in stages.ts; this file holds how each one runs and where its result goes.
  */
-import { MAX_BITS, METHODS, MIN_BITS, type Method, type Params } from '../core/params';
-import type { AppStore, StageName } from '../state/store';
+import {
+  BSKMQ_KEYS,
+  MAX_BITS,
+  METHODS,
+  MIN_BITS,
+  SHARED_DESIGN_KEYS,
+  SWEEP_FIXED_KEYS,
+  pickParams as pick,
+  type Method,
+  type Params,
+} from '../core/params';
+import type { AppStore } from '../state/store';
+import { stageLabel, stageRow, type StageName } from './stages';
 import { EMPTY_RESULTS } from '../state/store';
 import type { DataSource } from '../state/types';
 import { ComputeClient, WorkerDiedError, type LoadRequest } from './client';
@@ -48,13 +34,6 @@ const BACKGROUND_DEBOUNCE_MS = 120;
 /** Results kept per key in the bsCurve and sweep caches (main thread; small arrays). */
 const RESULT_CACHE_ENTRIES = 64;
 
-const BS_KEYS = ['suppressMode', 'bandLow', 'bandHigh', 'pctLow', 'pctHigh', 'suppressWeight', 'pin', 'spikeMin', 'bsInit'] as const;
-const SWEEP_KEYS = ['suppressMode', 'suppressWeight', 'pin', 'spikeMin', 'bsInit'] as const;
-const SHARED_KEYS = ['seed', 'restarts', 'low', 'high'] as const;
-
-function pick(p: Params, keys: readonly (keyof Params)[]): unknown[] {
-  return keys.map((k) => p[k]);
-}
 
 interface Versioned<T> {
   version: number;
@@ -80,7 +59,7 @@ class ResultCache<T> {
 /** The sweep's inputs other than bits (see the module comment), with the data version. */
 function sweepBaseKey(v: number, p: Params): string {
   const swept = p.suppressMode === 'band' ? [p.pctLow, p.pctHigh] : [p.bandLow, p.bandHigh];
-  return JSON.stringify([v, pick(p, SHARED_KEYS), pick(p, SWEEP_KEYS), swept]);
+  return JSON.stringify([v, pick(p, SHARED_DESIGN_KEYS), pick(p, SWEEP_FIXED_KEYS), swept]);
 }
 
 function adcSnapKey(v: number, p: Params, gridBits: number): string {
@@ -89,7 +68,7 @@ function adcSnapKey(v: number, p: Params, gridBits: number): string {
 
 function bsCurveKey(v: number, p: Params, req: VariationRequest): string {
   const hasBs = p.methods.includes('bskmq');
-  return JSON.stringify([v, hasBs, hasBs ? [pick(p, SHARED_KEYS), pick(p, BS_KEYS), req] : null]);
+  return JSON.stringify([v, hasBs, hasBs ? [pick(p, SHARED_DESIGN_KEYS), pick(p, BSKMQ_KEYS), req] : null]);
 }
 
 /** The bsCurve stage's input: the parameters and the ADC view's variation request. */
@@ -162,12 +141,19 @@ export class Pipeline {
       });
     this.layers = new LayersJob((tensor, params) => this.client.layerRow(tensor, params));
     const valid = (i: { version: number }) => i.version === this.dataVersion;
-    const common = (name: StageName) => ({
-      name,
-      valid,
-      onBusy: (b: boolean) => this.store.getState().setBusy(name, b),
-      onError: (e: unknown) => this.reportError(name, e),
-    });
+    /** What a stage takes from its row in stages.ts: debouncing and the stages it waits for. */
+    const common = (name: Exclude<StageName, 'optimal'>) => {
+      const row = stageRow(name);
+      const waits = row.after.map((a) => (a === 'optimal' ? () => this.optimalDone() : () => this.stages[a as keyof Pipeline['stages']].settled()));
+      return {
+        name,
+        valid,
+        onBusy: (b: boolean) => this.store.getState().setBusy(name, b),
+        onError: (e: unknown) => this.reportError(name, e),
+        ...(row.background ? { debounceMs: BACKGROUND_DEBOUNCE_MS, leading: true } : {}),
+        ...(waits.length ? { after: () => Promise.all(waits.map((w) => w())).then(() => undefined) } : {}),
+      };
+    };
     this.stages = {
       report: new Stage<Versioned<Params>, ReportResult>({
         ...common('report'),
@@ -196,9 +182,6 @@ export class Pipeline {
       }),
       baseCurves: new Stage<Versioned<{ params: Params; methods: Method[] }>, CurveResult[]>({
         ...common('baseCurves'),
-        debounceMs: BACKGROUND_DEBOUNCE_MS,
-        leading: true,
-        after: () => this.stages.report.settled(),
         run: (i) => (i.value.methods.length ? this.client.curves(i.value.params, i.value.methods) : Promise.resolve([])),
         apply: (out) => {
           this.baseCurves = out;
@@ -207,11 +190,6 @@ export class Pipeline {
       }),
       bsCurve: new Stage<Versioned<BsCurveInput>, BsCurveOutput>({
         ...common('bsCurve'),
-        debounceMs: BACKGROUND_DEBOUNCE_MS,
-        leading: true,
-        // No wait for the report: a bits change (the slider's feedback that must not be slowed)
-        // never requests the curve, and the curve's share of the interactive worker (about half of
-        // ~40 ms at 16 M samples) runs after the report it was requested with.
         cached: (i) => this.bsCurveCache.get(bsCurveKey(i.version, i.value.params, i.value.req)),
         run: async (i) => {
           const { params, req } = i.value;
@@ -231,9 +209,6 @@ export class Pipeline {
       }),
       sweep: new Stage<Versioned<Params>, SweepResult>({
         ...common('sweep'),
-        debounceMs: BACKGROUND_DEBOUNCE_MS,
-        leading: true,
-        after: () => this.stages.report.settled(),
         cached: (i) => this.sweepCache.get(JSON.stringify([sweepBaseKey(i.version, i.value), i.value.bits])),
         run: async (i) => {
           const out = await this.client.sweep(i.value);
@@ -256,15 +231,7 @@ export class Pipeline {
       }),
       variation: new Stage<Versioned<{ params: Params; req: VariationRequest }>, VariationCurveResult[]>({
         ...common('variation'),
-        debounceMs: BACKGROUND_DEBOUNCE_MS,
-        leading: true,
-        // No wait for the report (a bits change never requests it). Its designs span bits 1–8
-        // including the optimum at each, which the optimal curve's fill computes one width at a
-        // time: waiting for it keeps that curve progressive. bskmq is not among its methods.
-        run: async (i) => {
-          await this.optimalDone();
-          return i.value.params.methods.length ? this.client.variation(i.value.params, i.value.req) : [];
-        },
+        run: async (i) => (i.value.params.methods.length ? this.client.variation(i.value.params, i.value.req) : []),
         apply: (out) => {
           this.baseVariation = out;
           this.publishVariation();
@@ -382,7 +349,7 @@ export class Pipeline {
       this.optimalShown = p.methods.includes('optimal');
       if (s.results.curves) this.publishCurves();
     }
-    this.stages.baseCurves.request(JSON.stringify([v, baseMethods, pick(p, SHARED_KEYS)]), {
+    this.stages.baseCurves.request(JSON.stringify([v, baseMethods, pick(p, SHARED_DESIGN_KEYS)]), {
       version: v,
       value: { params: p, methods: baseMethods },
     });
@@ -391,7 +358,7 @@ export class Pipeline {
     this.stages.bsCurve.request(bsCurveKey(v, p, req), { version: v, value: { params: p, req } });
     this.stages.sweep.request(JSON.stringify([sweepBaseKey(v, p), p.bits]), { version: v, value: p });
     const others = p.methods.filter((m) => m !== 'bskmq');
-    this.stages.variation.request(JSON.stringify([v, others, pick(p, SHARED_KEYS), req]), {
+    this.stages.variation.request(JSON.stringify([v, others, pick(p, SHARED_DESIGN_KEYS), req]), {
       version: v,
       value: { params: { ...p, methods: others }, req },
     });
@@ -606,21 +573,6 @@ export class Pipeline {
 
 function fileKey(name: string, sha: string | null): string {
   return `${name}|${sha ?? ''}`;
-}
-
-function stageLabel(stage: StageName): string {
-  const labels: Record<StageName, string> = {
-    load: 'data',
-    report: 'quantizers',
-    histogram: 'histogram',
-    baseCurves: 'error curves',
-    bsCurve: 'BS-KMQ error curve',
-    sweep: 'suppression sweep',
-    optimal: 'optimal error curve',
-    adcSnap: 'reference snapping',
-    variation: 'reference variation',
-  };
-  return labels[stage];
 }
 
 export function messageOf(e: unknown): string {

@@ -99,6 +99,30 @@ export const PARAM_KEYS = [
 
 export type ParamKey = (typeof PARAM_KEYS)[number];
 
+/** What every design except the optimum reads besides `bits` (the K-means seeds, their restarts, the boundaries). */
+export const SHARED_DESIGN_KEYS = ['seed', 'restarts', 'low', 'high'] as const satisfies readonly ParamKey[];
+/** The BS-KMQ settings: only the `bskmq` design reads them. */
+export const BSKMQ_KEYS = ['suppressMode', 'bandLow', 'bandHigh', 'pctLow', 'pctHigh', 'suppressWeight', 'pin', 'spikeMin', 'bsInit'] as const satisfies readonly ParamKey[];
+/**
+ * The BS-KMQ settings the suppression sweep does not vary: the swept pair (`bandLow`/`bandHigh` or
+ * `pctLow`/`pctHigh`, see core/curves' sweptKeys) is set to each grid width instead.
+ */
+export const SWEEP_FIXED_KEYS = ['suppressMode', 'suppressWeight', 'pin', 'spikeMin', 'bsInit'] as const satisfies readonly ParamKey[];
+
+/**
+ * The parameters each method's design reads besides `bits`: a design is fully determined by the
+ * point set, `bits` and these values (the optimum by the data alone), so they key every design cache.
+ */
+export function designReads(method: Method): readonly ParamKey[] {
+  if (method === 'optimal') return [];
+  return method === 'bskmq' ? [...SHARED_DESIGN_KEYS, ...BSKMQ_KEYS] : SHARED_DESIGN_KEYS;
+}
+
+/** The values of `keys` in `p`, in that order (for cache and stage keys). */
+export function pickParams(p: Readonly<Params>, keys: readonly (keyof Params)[]): unknown[] {
+  return keys.map((k) => p[k]);
+}
+
 /** A numeric parameter's allowed range; `integer` ones reject fractions. */
 export interface NumericSpec {
   kind: 'number';

@@ -13,6 +13,7 @@ import type { TensorInfo } from '../core/formats';
 import type { BandsResult, CurveResult, HistogramData, SweepResult } from '../worker/types';
 import type { AdcSnapResult, VariationCurveResult } from '../worker/adcEngine';
 import type { DataSource, Display, Notice, NoticeLevel } from './types';
+import type { StageName } from '../compute/stages';
 import { DEFAULT_DISPLAY } from './types';
 
 export type DataStatus = 'idle' | 'loading' | 'ready' | 'awaiting-file' | 'error';
@@ -60,7 +61,7 @@ export interface ResultsSlice {
   busy: Partial<Record<StageName, boolean>>;
 }
 
-export type StageName = 'load' | 'report' | 'histogram' | 'baseCurves' | 'bsCurve' | 'sweep' | 'adcSnap' | 'variation' | 'optimal';
+export type { StageName };
 
 /** Whether any compute stage has a request in flight. */
 export function anyStageBusy(s: AppState): boolean {

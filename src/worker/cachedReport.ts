@@ -12,7 +12,7 @@ import { resolveBoundaries } from '../core/boundaries';
 import { optimalReference } from '../core/curves';
 import { designQuantizer } from '../core/design';
 import { evaluate, linearMseByBits, mseOf, type Metrics } from '../core/metrics';
-import { paramsToJSON, type Method, type Params } from '../core/params';
+import { designReads, paramsToJSON, pickParams, type Method, type Params } from '../core/params';
 import { sumOfSquares, type PointSet } from '../core/pointset';
 import type { Quantizer } from '../core/quantizer';
 import { methodResult, type InputInfo, type MethodResult, type Report } from '../core/report';
@@ -26,13 +26,10 @@ interface Design {
 /** Cache entries kept per point set; old ones are dropped first. */
 const MAX_ENTRIES = 256;
 
-/** The parameters each method's design reads (bskmq reads every BS-KMQ setting too). */
+/** A design's cache key: the method, bits and exactly the parameters its design reads (core/params' designReads). */
 function designKey(method: Method, bits: number, p: Params): string {
   if (method === 'optimal') return `optimal|${bits}`;
-  const shared = [bits, p.seed, p.restarts, p.low, p.high];
-  if (method !== 'bskmq') return `${method}|${JSON.stringify(shared)}`;
-  const bs = [p.suppressMode, p.bandLow, p.bandHigh, p.pctLow, p.pctHigh, p.suppressWeight, p.pin, p.spikeMin, p.bsInit];
-  return `bskmq|${JSON.stringify([...shared, ...bs])}`;
+  return `${method}|${JSON.stringify([bits, ...pickParams(p, designReads(method))])}`;
 }
 
 /** An optimal quantizer computed elsewhere (the background worker), with the point set it was computed on. */
