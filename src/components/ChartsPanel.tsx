@@ -11,6 +11,7 @@ import { useApp, useServices } from '../state/context';
 import { CheckboxField, NumberField, SelectField } from './fields';
 import { MAX_BIN_COUNT, MIN_BIN_COUNT, type Display } from '../state/types';
 import { useElementHeight, useMediaQuery } from './useRowHeight';
+import { designLinear } from '../core/methods/linear';
 
 /** Chart heights, px. On wide screens (app.css: three columns from 1800 px) the transfer function sits beside
  *  the histogram and takes the histogram's height plus its toolbar's, so neither card has empty space. */
@@ -27,12 +28,10 @@ function num(v: number | null): number {
   return v ?? NaN;
 }
 
-/** Linear levels on [L, U] (SPEC §4), for the transfer chart when `linear` is not among the shown methods. */
-export function linearLevelSet(L: number, U: number, bits: number): LevelSet {
-  const k = 2 ** bits;
-  const levels = Array.from({ length: k }, (_, j) => (k === 1 ? L : L + (j * (U - L)) / (k - 1)));
-  const thresholds = levels.slice(1).map((c, j) => levels[j] + (c - levels[j]) / 2);
-  return { method: 'linear', levels, thresholds };
+/** Core's linear quantizer on [L, U], for the transfer chart when `linear` is not among the shown methods. */
+function linearLevelSet(L: number, U: number, bits: number): LevelSet {
+  const q = designLinear(bits, L, U);
+  return { method: 'linear', levels: Array.from(q.levels), thresholds: Array.from(q.thresholds) };
 }
 
 function Card(

@@ -4,7 +4,7 @@
  */
 import { resolveBoundaries } from './boundaries';
 import { designQuantizer } from './design';
-import { bitsEquivalent, evaluate, linearMseByBits, mseOf } from './metrics';
+import { bitsEquivalent, evaluate, linearMseByBits, mseOf, sqnrDbOf } from './metrics';
 import { designOptimal } from './methods/optimal';
 import { MAX_BITS, MIN_BITS, type Method, type Params } from './params';
 import type { PointSet } from './pointset';
@@ -14,6 +14,57 @@ import { computeBands } from './suppression';
 
 /** A millisecond clock (Date.now, performance.now). */
 export type Clock = () => number;
+
+/** A design and the seconds it took (when it ran; a cached design keeps its first time). */
+export interface TimedDesign {
+  quantizer: Quantizer;
+  seconds: number;
+}
+
+/**
+ * Where designReport, errorCurves and suppressionSweep take their designs from. `freshDesigns`
+ * designs on every call; the app's workers pass their design cache (src/worker/cachedReport.ts),
+ * so a slider redesigns only what its parameter changes and every view shares one design.
+ * Each design must equal `designQuantizer(ps, method, bits, params)` for the same inputs.
+ */
+export interface DesignSource {
+  /** `method` at `bits` for `params` (the optimum only on an empty point set; see `optimum`). */
+  design(method: Method, bits: number, params: Params): TimedDesign;
+  /** The minimum-MSE quantizer at `bits` and its MSE (the reference of vsOptimal and of the sweep). */
+  optimum(bits: number): TimedDesign & { mse: number };
+  /** `linearMseByBits(ps, L, U)`. */
+  linearMseByBits(L: number, U: number): Float64Array;
+  /** Σx² of the samples (the SQNR's numerator). */
+  energy(): number;
+}
+
+/** A DesignSource that designs on every call, timed by `now`. */
+export function freshDesigns(ps: PointSet, now: Clock = Date.now): DesignSource {
+  const timed = <T>(work: () => T): [T, number] => {
+    const t0 = now();
+    const out = work();
+    return [out, (now() - t0) / 1000];
+  };
+  return {
+    design(method, bits, params) {
+      const [quantizer, seconds] = timed(() => designQuantizer(ps, method, bits, params));
+      return { quantizer, seconds };
+    },
+    optimum(bits) {
+      const [ref, seconds] = timed(() => optimalReference(ps, bits));
+      return { ...ref, seconds };
+    },
+    linearMseByBits: (L, U) => linearMseByBits(ps, L, U),
+    energy: () => sumOfSquares(ps),
+  };
+}
+
+/** `source` as a DesignSource: a clock means designs made on the spot, timed by it. */
+export function designSourceOf(ps: PointSet, source: Clock | DesignSource): DesignSource {
+  return typeof source === 'function' ? freshDesigns(ps, source) : source;
+}
+
+const ALL_BITS: readonly number[] = Array.from({ length: MAX_BITS - MIN_BITS + 1 }, (_, i) => MIN_BITS + i);
 
 /** One method's values at bits 1..8: index b − 1. */
 export interface MethodCurve {
@@ -34,26 +85,31 @@ export interface ErrorCurves {
 }
 
 /**
- * Every method of `methods` (default `params.methods`) designed and evaluated at
- * bits 1–8 with `params` (its `bits` is ignored). Evaluation is on `ps`.
+ * Every method of `methods` (default `params.methods`) designed and evaluated at `bitsList`
+ * (default bits 1–8) with `params` (its `bits` is ignored). Evaluation is on `ps`; the designs
+ * come from `source` (a clock: designed here).
  */
-export function errorCurves(ps: PointSet, params: Params, methods: readonly Method[] = params.methods, now: Clock = Date.now): ErrorCurves {
-  const bits: number[] = [];
-  for (let b = MIN_BITS; b <= MAX_BITS; b++) bits.push(b);
+export function errorCurves(
+  ps: PointSet,
+  params: Params,
+  methods: readonly Method[] = params.methods,
+  source: Clock | DesignSource = Date.now,
+  bitsList: readonly number[] = ALL_BITS,
+): ErrorCurves {
+  const designs = designSourceOf(ps, source);
+  const bits = [...bitsList];
   const { L, U } = resolveBoundaries(ps, params);
-  const linear = linearMseByBits(ps, L, U);
-  const energy = sumOfSquares(ps);
+  const linear = designs.linearMseByBits(L, U);
+  const energy = designs.energy();
   const curves = methods.map((method) => {
     const curve: MethodCurve = { method, mse: [], sqnrDb: [], bitsEquivalent: [], seconds: [] };
     for (const b of bits) {
-      const t0 = now();
-      const q = designQuantizer(ps, method, b, params);
-      const seconds = (now() - t0) / 1000;
-      const mse = mseOf(ps, q);
+      const d = method === 'optimal' ? designs.optimum(b) : designs.design(method, b, params);
+      const mse = mseOf(ps, d.quantizer);
       curve.mse.push(mse);
-      curve.sqnrDb.push(mse === 0 ? Infinity : 10 * Math.log10(energy / (mse * ps.n)));
+      curve.sqnrDb.push(sqnrDbOf(energy, ps.n, mse));
       curve.bitsEquivalent.push(bitsEquivalent(mse, linear));
-      curve.seconds.push(seconds);
+      curve.seconds.push(d.seconds);
     }
     return curve;
   });
@@ -91,11 +147,8 @@ export interface SuppressionSweep {
 export interface SweepOptions {
   /** Widths to sweep; default 0 … 0.25 in steps of 0.01 (band) or 0 … 10 % in steps of 0.5 (percentile). */
   grid?: readonly number[];
-  /**
-   * The reference MSEs when the caller already has them (the app's design cache): `kmeans` with
-   * params' seed and restarts, and `optimal`, both at `bits`. Default: designed here.
-   */
-  references?: { kmeansMse: number; optimalMse: number };
+  /** Where the reference designs (`kmeans`, `optimal`) come from; default: designed here. */
+  designs?: DesignSource;
 }
 
 /** Default band-mode grid: 0 … 0.25 in steps of 0.01. */
@@ -149,6 +202,11 @@ function designSweepPoint(ps: PointSet, p: Params, bits: number, x: number): Swe
  * one of the grid points, designed with exactly `params`, so it equals
  * `designQuantizer(ps, 'bskmq', bits, params)`.
  */
+/** The sweep's reference lines at `bits`: `kmeans` with params' seed and restarts, and the optimum. */
+export function sweepReferences(ps: PointSet, params: Params, bits: number, designs: DesignSource): { kmeansMse: number; optimalMse: number } {
+  return { kmeansMse: mseOf(ps, designs.design('kmeans', bits, params).quantizer), optimalMse: designs.optimum(bits).mse };
+}
+
 export function suppressionSweep(ps: PointSet, params: Params, bits: number, options: SweepOptions = {}): SuppressionSweep {
   const [lowKey, highKey] = sweptKeys(params);
   const symmetric = params[lowKey] === params[highKey];
@@ -163,8 +221,7 @@ export function suppressionSweep(ps: PointSet, params: Params, bits: number, opt
     mse: points.map((p) => p.mse),
     mseInterior: points.map((p) => p.mseInterior),
     entropyBits: points.map((p) => p.entropyBits),
-    kmeansMse: options.references?.kmeansMse ?? mseOf(ps, designQuantizer(ps, 'kmeans', bits, params)),
-    optimalMse: options.references?.optimalMse ?? optimalReference(ps, bits).mse,
+    ...sweepReferences(ps, params, bits, options.designs ?? freshDesigns(ps)),
     current,
   };
 }

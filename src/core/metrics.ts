@@ -93,6 +93,11 @@ export function squaredError(ps: PointSet, q: Pick<Quantizer, 'levels' | 'thresh
   return rangeError(ps, q.levels, bounds, 0, ps.x.length);
 }
 
+/** SQNR in dB, 10·log10(Σx² / Σ(x − Q(x))²), from the samples' energy Σx², their count and the MSE; +Infinity at MSE 0. */
+export function sqnrDbOf(energy: number, n: number, mse: number): number {
+  return mse === 0 ? Infinity : 10 * Math.log10(energy / (mse * n));
+}
+
 /** MSE of a quantizer on a point set (NaN for an empty set). */
 export function mseOf(ps: PointSet, q: Pick<Quantizer, 'levels' | 'thresholds'>): number {
   return ps.n > 0 ? squaredError(ps, q) / ps.n : NaN;

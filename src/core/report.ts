@@ -8,9 +8,8 @@
  * for `seconds`.
  */
 import { resolveBoundaries } from './boundaries';
-import { optimalReference, type Clock } from './curves';
-import { designQuantizer } from './design';
-import { evaluate, linearMseByBits, type Metrics } from './metrics';
+import { designSourceOf, type Clock, type DesignSource } from './curves';
+import { evaluate, type Metrics } from './metrics';
 import { paramsToJSON, type Method, type Params } from './params';
 import type { PointSet, PointSetMode } from './pointset';
 import type { Quantizer } from './quantizer';
@@ -120,36 +119,29 @@ export function methodResult(method: Method, bits: number, q: Quantizer, m: Metr
  * `bitsList`, in that order (bits outer, methods in METHODS order inner), on `ps`.
  * The optimum at each width is computed once for `vsOptimal` whether or not
  * `optimal` is among the methods (and reused as its result when it is, with the
- * time it took). `now` is a millisecond clock.
+ * time it took). The designs come from `source` (a millisecond clock: designed here,
+ * timed by it); `onMetrics` sees each method's evaluation.
  */
 export function designReport(
   ps: PointSet,
   input: InputInfo,
   params: Params,
   bitsList: number[],
-  now: Clock = Date.now,
+  source: Clock | DesignSource = Date.now,
+  onMetrics?: (method: Method, bits: number, metrics: Metrics) => void,
 ): Report {
+  const designs = designSourceOf(ps, source);
   const { L, U } = resolveBoundaries(ps, params);
   const bands = computeBands(ps, params, L, U);
-  const linear = linearMseByBits(ps, L, U);
+  const linear = designs.linearMseByBits(L, U);
   const results: MethodResult[] = [];
   for (const bits of bitsList) {
-    const t0 = now();
-    const optimum = optimalReference(ps, bits);
-    const optimumSeconds = (now() - t0) / 1000;
+    const optimum = designs.optimum(bits);
     for (const method of params.methods) {
-      let q: Quantizer;
-      let seconds: number;
-      if (method === 'optimal' && ps.n > 0) {
-        q = optimum.quantizer;
-        seconds = optimumSeconds;
-      } else {
-        const t1 = now();
-        q = designQuantizer(ps, method, bits, params);
-        seconds = (now() - t1) / 1000;
-      }
-      const m = evaluate(ps, q, { bands, optimalMse: optimum.mse, linearMseByBits: linear });
-      results.push(methodResult(method, bits, q, m, seconds));
+      const d = method === 'optimal' && ps.n > 0 ? optimum : designs.design(method, bits, params);
+      const m = evaluate(ps, d.quantizer, { bands, optimalMse: optimum.mse, linearMseByBits: linear });
+      onMetrics?.(method, bits, m);
+      results.push(methodResult(method, bits, d.quantizer, m, d.seconds));
     }
   }
   return {

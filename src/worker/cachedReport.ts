@@ -1,22 +1,17 @@
 /**
- * core's designReport, assembled from cached designs so that a slider only
- * redesigns the methods its parameter affects: moving a BS-KMQ band redesigns
- * `bskmq` alone and re-evaluates the others (O(k log m) each), instead of rerunning
- * K-means++ and the optimal DP.
- *
- * The output is the same object designReport returns for the same inputs (the unit
- * test checks it key by key, `seconds` aside): same order, same evaluation, same
- * null for non-finite numbers. `seconds` is the time the design took when it ran.
+ * The workers' design cache: a DesignSource (core/curves) for core's designReport, errorCurves and
+ * suppressionSweep, so a slider redesigns only the methods its parameter affects (moving a BS-KMQ
+ * band redesigns `bskmq` alone and re-evaluates the others, instead of rerunning K-means++ and the
+ * optimal DP), and the report, the error curves, the sweep and the ADC views share each design.
+ * A cached design keeps the time it took when it ran. The two workers hand each other their
+ * designs and optima (seeds), checked against the point set's fingerprint.
  */
-import { resolveBoundaries } from '../core/boundaries';
-import { optimalReference } from '../core/curves';
+import { optimalReference, type DesignSource } from '../core/curves';
 import { designQuantizer } from '../core/design';
-import { evaluate, linearMseByBits, mseOf, type Metrics } from '../core/metrics';
-import { designReads, paramsToJSON, pickParams, type Method, type Params } from '../core/params';
+import { linearMseByBits, sqnrDbOf } from '../core/metrics';
+import { designReads, pickParams, type Method, type Params } from '../core/params';
 import { sumOfSquares, type PointSet } from '../core/pointset';
 import type { Quantizer } from '../core/quantizer';
-import { methodResult, type InputInfo, type MethodResult, type Report } from '../core/report';
-import { computeBands } from '../core/suppression';
 
 interface Design {
   q: Quantizer;
@@ -92,13 +87,29 @@ export class ReportCache {
     });
   }
 
-  /** SQNR in dB of an MSE on this point set, by the formula of core's errorCurves. */
+  /** SQNR in dB of an MSE on this point set (core/metrics' sqnrDbOf). */
   sqnrDbOf(mse: number): number {
-    this.energy ??= sumOfSquares(this.ps);
-    return mse === 0 ? Infinity : 10 * Math.log10(this.energy / (mse * this.ps.n));
+    return sqnrDbOf(this.energy(), this.ps.n, mse);
   }
 
-  private energy: number | null = null;
+  private energyOf: number | null = null;
+
+  private energy(): number {
+    return (this.energyOf ??= sumOfSquares(this.ps));
+  }
+
+  /** This cache as the DesignSource core's designReport, errorCurves and suppressionSweep take, timed by `now`. */
+  source(now: () => number): DesignSource {
+    return {
+      design: (method, bits, params) => {
+        const d = this.designAt(method, bits, params, now);
+        return { quantizer: d.q, seconds: d.seconds };
+      },
+      optimum: (bits) => this.optimumAt(bits, now),
+      linearMseByBits: (L, U) => this.linearTable(L, U),
+      energy: () => this.energy(),
+    };
+  }
 
   /**
    * The design `report` uses for (method, bits, params), from the cache or designed into it:
@@ -106,19 +117,7 @@ export class ReportCache {
    */
   quantizer(method: Method, bits: number, params: Params, now: () => number): Quantizer {
     if (method === 'optimal') return this.optimumAt(bits, now).quantizer;
-    this.warm(method, bits, params, now);
-    return (this.designs.get(designKey(method, bits, params)) as Design).q;
-  }
-
-  /** The optimum's MSE at `bits` (the reference of vsOptimal and of the sweep), computed once. */
-  optimumMse(bits: number, now: () => number): number {
-    return this.optimumAt(bits, now).mse;
-  }
-
-  /** Error-curve values (MSE, SQNR) of one method at each bits of `bitsList`, designs from the cache. */
-  curve(method: Method, bitsList: readonly number[], params: Params, now: () => number): { mse: number[]; sqnrDb: number[] } {
-    const mse = bitsList.map((b) => (method === 'optimal' ? this.optimumMse(b, now) : mseOf(this.ps, this.quantizer(method, b, params, now))));
-    return { mse, sqnrDb: mse.map((v) => this.sqnrDbOf(v)) };
+    return this.designAt(method, bits, params, now).q;
   }
 
   /** Takes optima computed by another worker on the same point set; returns how many were new. */
@@ -174,15 +173,18 @@ export class ReportCache {
 
   /** Designs one method at one width into the cache (for prefetching neighbouring bit widths). */
   warm(method: Method, bits: number, params: Params, now: () => number): void {
-    if (method === 'optimal') {
-      this.optimumAt(bits, now);
-      return;
-    }
+    if (method === 'optimal') this.optimumAt(bits, now);
+    else this.designAt(method, bits, params, now);
+  }
+
+  /** The design of (method, bits, params) from the cache, or designed into it (an optimum only on an empty set). */
+  private designAt(method: Method, bits: number, params: Params, now: () => number): Design {
     const key = designKey(method, bits, params);
-    if (this.designs.has(key)) return;
+    const hit = this.designs.get(key);
+    if (hit) return hit;
     const t1 = now();
     const q = designQuantizer(this.ps, method, bits, params);
-    this.remember(key, { q, seconds: (now() - t1) / 1000 });
+    return this.remember(key, { q, seconds: (now() - t1) / 1000 });
   }
 
   private remember(key: string, d: Design): Design {
@@ -207,39 +209,5 @@ export class ReportCache {
       this.linear = { L, U, table: linearMseByBits(this.ps, L, U) };
     }
     return this.linear.table;
-  }
-
-  /** designReport(ps, input, params, bitsList, now), plus each method's Metrics (occupancy) by method at the last bits. */
-  report(input: InputInfo, params: Params, bitsList: number[], now: () => number): { report: Report; metrics: Map<Method, Metrics> } {
-    const ps = this.ps;
-    const { L, U } = resolveBoundaries(ps, params);
-    const bands = computeBands(ps, params, L, U);
-    const linear = this.linearTable(L, U);
-    const results: MethodResult[] = [];
-    const metrics = new Map<Method, Metrics>();
-    for (const bits of bitsList) {
-      const optimum = this.optimumAt(bits, now);
-      for (const method of params.methods) {
-        let d: Design;
-        if (method === 'optimal' && ps.n > 0) d = { q: optimum.quantizer, seconds: optimum.seconds };
-        else {
-          const key = designKey(method, bits, params);
-          const hit = this.designs.get(key);
-          if (hit) d = hit;
-          else {
-            const t1 = now();
-            const q = designQuantizer(ps, method, bits, params);
-            d = this.remember(key, { q, seconds: (now() - t1) / 1000 });
-          }
-        }
-        const m = evaluate(ps, d.q, { bands, optimalMse: optimum.mse, linearMseByBits: linear });
-        metrics.set(method, m);
-        results.push(methodResult(method, bits, d.q, m, d.seconds));
-      }
-    }
-    return {
-      report: { input, pointSet: { mode: ps.mode, points: ps.x.length }, params: paramsToJSON(params), results },
-      metrics,
-    };
   }
 }

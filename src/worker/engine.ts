@@ -11,13 +11,12 @@ import { DEFAULT_PARAMS, MAX_BITS, METHODS, MIN_BITS, focusedAmong, type Method,
 
 import { resolveBoundaries } from '../core/boundaries';
 import { computeBands } from '../core/suppression';
-import { inputInfo, type Report } from '../core/report';
+import { designReport, inputInfo, type Report } from '../core/report';
 import { ReportCache, type DesignSeed, type OptimumSeed } from './cachedReport';
 import { openFile, bytesSource, type ByteSource, type OpenedFile } from '../core/formats';
 import { generate, resolveGeneratorOptions, type GeneratorName } from '../core/generators';
-import { sweepPoint, sweepWidths } from '../core/curves';
+import { errorCurves, sweepPoint, sweepReferences as coreSweepReferences, sweepWidths } from '../core/curves';
 import { sweptParams } from '../core/curves';
-import { mseOf } from '../core/metrics';
 import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
 import { TrialNormals } from '../core/adc';
@@ -36,7 +35,6 @@ import type {
   SweepResult,
 } from './types';
 
-const ALL_BITS: readonly number[] = Array.from({ length: MAX_BITS - MIN_BITS + 1 }, (_, i) => MIN_BITS + i);
 
 /** Files up to this size are hashed (SHA-256) for links; larger ones are linked by name only. */
 export const HASH_LIMIT = 1024 * 1024 * 1024;
@@ -270,10 +268,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
 
   function sweepReferences(params: Params): { kmeansMse: number; optimalMse: number } {
     const { ps, cache } = need();
-    return {
-      kmeansMse: mseOf(ps, cache.quantizer('kmeans', params.bits, sweptParams(params), now)),
-      optimalMse: cache.optimumMse(params.bits, now),
-    };
+    return coreSweepReferences(ps, sweptParams(params), params.bits, cache.source(now));
   }
 
   function need(): Loaded {
@@ -447,7 +442,10 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     report(params, adcGridBits) {
       epoch++;
       const { ps, source, cache } = need();
-      const { report, metrics } = cache.report(inputInfo(ps, source, params), params, [params.bits], now);
+      const occupancy: ReportResult['occupancy'] = {};
+      const report = designReport(ps, inputInfo(ps, source, params), params, [params.bits], cache.source(now), (method, _bits, m) => {
+        occupancy[method] = Array.from(m.occupancy);
+      });
       const { L, U } = resolveBoundaries(ps, params);
       const bands = computeBands(ps, params, L, U);
       const bandsView: BandsResult = {
@@ -459,8 +457,6 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
         lowWeight: bands.lowWeight,
         highWeight: bands.highWeight,
       };
-      const occupancy: ReportResult['occupancy'] = {};
-      for (const [method, m] of metrics) occupancy[method] = Array.from(m.occupancy);
       if (adcGridBits === undefined) return { report, bands: bandsView, occupancy };
       return { report, bands: bandsView, occupancy, snap: { gridBits: adcGridBits, result: focusedSnap(params, adcGridBits) } };
     },
@@ -534,13 +530,13 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     curves(params, methods) {
       // core's errorCurves, with the designs taken from (and left in) the cache that the
       // report, the sweep's references and the ADC variation read: each design runs once.
-      const { cache } = need();
-      return methods.map((method) => ({ method, ...cache.curve(method, ALL_BITS, params, now) }));
+      const { ps, cache } = need();
+      return errorCurves(ps, params, methods, cache.source(now)).curves.map(({ method, mse, sqnrDb }) => ({ method, mse, sqnrDb }));
     },
 
     curvePart(params, method, bitsList, variation = null) {
       const { ps, cache } = need();
-      const curve = cache.curve(method, bitsList, params, now);
+      const [{ mse, sqnrDb }] = errorCurves(ps, params, [method], cache.source(now), bitsList).curves;
       const designs = method === 'optimal' ? [] : cache.designSeeds(method, bitsList, params, now);
       let part: VariationCurveResult | null = null;
       if (variation !== null) {
@@ -548,7 +544,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
         const designsHere = bitsList.map((b) => cache.quantizer(method, b, params, now));
         part = variationCurves(ps, params, resolveBoundaries(ps, params), variation, designsHere, normalsFor(params.seed))[0] ?? null;
       }
-      return { bits: [...bitsList], ...curve, designs, variation: part };
+      return { bits: [...bitsList], mse, sqnrDb, designs, variation: part };
     },
 
     seedDesigns(params, method, seeds) {
