@@ -8,10 +8,10 @@
 import { checkPlan, type TensorPlan } from './binary';
 import type { ByteOrder, DTypeName } from './dtype';
 import { FormatError } from './errors';
-import { inflateMember } from './inflate';
+import { readMember } from './inflate';
 import { PickleError, PyGlobal, PyObject, unpickle, type PickleHooks } from './pickle';
 import { fileStem } from './numpy';
-import { readExact, type ByteSource } from './source';
+import type { ByteSource } from './source';
 import { decodeLatin1 } from './utf8';
 import { checkedCount } from './validate';
 import { zipDataOffset, type ZipEntry } from './zip';
@@ -207,8 +207,7 @@ export async function planTorch(
   if (pickle.size > MAX_PICKLE) throw new FormatError({ file, tensor: pickle.name }, `data.pkl is ${pickle.size} bytes; at most ${MAX_PICKLE} are parsed`);
   const memberBytes = async (entry: ZipEntry): Promise<Uint8Array> => {
     const start = await zipDataOffset(source, entry);
-    if (entry.method === 0) return readExact(source, start, entry.size, entry.name);
-    return inflateMember(source, entry, start);
+    return readMember(source, entry, start);
   };
   let byteOrder: ByteOrder = 'little';
   const orderEntry = entries.find((e) => e.name === `${prefix}byteorder`);

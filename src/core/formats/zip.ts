@@ -16,6 +16,8 @@ export interface ZipEntry {
   size: number;
   /** Offset of the member's local header. */
   localOffset: number;
+  /** CRC-32 of the uncompressed bytes, as the central directory records it. */
+  crc32: number;
 }
 
 const u16 = (b: Uint8Array, i: number): number => b[i] | (b[i + 1] << 8);
@@ -28,7 +30,7 @@ export function hasZipMagic(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
 }
 
-/** Lists the members of a zip archive from its central directory. */
+/** Lists the members of a zip archive from its central directory (one per name: the last). */
 export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> {
   const file = source.name;
   const tailLength = Math.min(source.size, 22 + 65535);
@@ -76,6 +78,7 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     }
     const flags = u16(cd, p + 8);
     const method = u16(cd, p + 10);
+    const crc = u32(cd, p + 16);
     let compressedSize = u32(cd, p + 20);
     let size = u32(cd, p + 24);
     const nameLength = u16(cd, p + 28);
@@ -113,10 +116,13 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
         `zip member of ${compressedSize} bytes at ${localOffset} runs past the end of the ${source.size}-byte file`,
       );
     }
-    list.push({ name, method, compressedSize, size, localOffset });
+    list.push({ name, method, compressedSize, size, localOffset, crc32: crc });
     p = end;
   }
-  return list;
+  // A name written twice: Python's zipfile (so np.load) reads the last one, listed where the first was.
+  const byName = new Map<string, ZipEntry>();
+  for (const e of list) byName.set(e.name, e);
+  return byName.size === list.length ? list : [...byName.values()];
 }
 
 /** Offset of a member's first data byte (after its local header), checked against the file. */
