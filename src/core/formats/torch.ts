@@ -13,7 +13,7 @@ import { PickleError, PyGlobal, PyObject, unpickle, type PickleHooks } from './p
 import { fileStem } from './numpy';
 import type { ByteSource } from './source';
 import { decodeLatin1 } from './utf8';
-import { checkedCount } from './validate';
+import { checkedCount, MAX_TENSORS } from './validate';
 import { zipDataOffset, type ZipEntry } from './zip';
 
 const STORAGE_DTYPES: Readonly<Record<string, DTypeName>> = {
@@ -50,8 +50,6 @@ class UnsupportedTensor {
 const MAX_PICKLE = 256 * 1024 * 1024;
 /** Bound on the container visits made when collecting tensors. */
 const MAX_NODES = 1_000_000;
-/** Most tensor paths a checkpoint may list (real ones have thousands). */
-export const MAX_TENSORS = 100_000;
 /** Deepest container nesting followed. */
 const MAX_DEPTH = 200;
 
@@ -156,7 +154,7 @@ function collectTensors(root: unknown, stem: string, file: string): Found[] {
       if (found.length >= MAX_TENSORS) {
         throw new FormatError(
           { file },
-          `data.pkl refers to tensors more than ${MAX_TENSORS} times (counting every path to each); at most ${MAX_TENSORS} are listed`,
+          `data.pkl refers to tensors more than ${MAX_TENSORS} times (counting every path to each); at most ${MAX_TENSORS} are listed: save the tensors you need`,
         );
       }
       found.push({ name: path.length ? path.join('.') : stem, value });

@@ -6,6 +6,9 @@
 import { FormatError } from './errors';
 import { readExact, type ByteSource } from './source';
 import { decodeUtf8, decodeLatin1 } from './utf8';
+import { MAX_TENSORS } from './validate';
+
+const MAX_MEMBERS = 2 * MAX_TENSORS + 16;
 
 /** One member of the archive, as the central directory describes it. */
 export interface ZipEntry {
@@ -63,6 +66,8 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     cdSize = u64(rec, 40);
     cdOffset = u64(rec, 48);
   }
+  // A checkpoint has a few members besides one per storage; more than this is not a tensor file.
+  if (entries > MAX_MEMBERS) throw new FormatError({ file }, `zip archive has ${entries} members; at most ${MAX_MEMBERS} are read`);
   if (cdOffset + cdSize > source.size || entries * 46 > cdSize) {
     throw new FormatError(
       { file, offset: tailStart + eocd },
