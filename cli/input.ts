@@ -3,8 +3,10 @@
  * readable regular file (so the error names the path rather than a syscall),
  * hands a node byte source to the format parsers and closes it afterwards.
  */
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { DEFAULT_STREAM_THRESHOLD, openFile, type OpenedFile, type OpenOptions } from '../src/core/formats';
+import { escapeControls } from '../src/core/formats/errors';
 import { CliError } from './args';
 import { nodeSource } from './nodeSource';
 import type { RawOption } from './rawOptions';
@@ -25,21 +27,49 @@ export async function withInput<T>(
   use: (opened: OpenedFile) => Promise<T>,
 ): Promise<T> {
   let isFile = false;
+  const real = onDisk(path);
+  const shown = escapeControls(path);
   try {
-    isFile = statSync(path).isFile();
+    isFile = statSync(real).isFile();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`}`, 1);
+    throw new CliError(`${shown}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`}`, 1);
   }
-  if (!isFile) throw new CliError(`${path}: not a regular file`, 1);
+  if (!isFile) throw new CliError(`${shown}: not a regular file`, 1);
   const options: OpenOptions = { streamThreshold: streamThreshold() };
   if (raw) options.raw = { dtype: raw.dtype, byteOrder: raw.byteOrder };
-  const source = nodeSource(path, path);
+  const source = nodeSource(real, path);
   try {
-    return await use(await openFile(source, options));
+    const opened = await openFile(source, options);
+    for (const note of opened.notes) process.stderr.write(`bskmq: note: ${note}\n`);
+    return await use(opened);
   } finally {
     await source.close();
   }
+}
+
+/**
+ * The path to open for an argument. Node decodes argv as UTF-8, so a name with other bytes
+ * (latin-1 from an old archive) arrives with U+FFFD in it and does not exist as spelled: find the
+ * one entry of its directory whose bytes decode to the same text and open it by those bytes.
+ */
+export function onDisk(path: string): string | Buffer {
+  if (!path.includes('\ufffd')) return path;
+  try {
+    statSync(path);
+    return path;
+  } catch {
+    // Look for the entry below.
+  }
+  try {
+    const dir = dirname(path);
+    const want = basename(path);
+    const matches = readdirSync(dir, { encoding: 'buffer' }).filter((b) => b.toString('utf8') === want);
+    if (matches.length === 1) return Buffer.concat([Buffer.from(dir === '.' && !path.startsWith('.') ? '' : join(dir, '/')), matches[0]]);
+  } catch {
+    // The directory cannot be listed: report the path as given.
+  }
+  return path;
 }
 
 function streamThreshold(): number {

@@ -8,13 +8,16 @@ import { withInput } from './input';
 import { formatJson } from './json';
 import { RAW_FLAGS, rawOptionFrom } from './rawOptions';
 
+/** Most tensors `inspect` prints, so a file with very many never yields megabytes of JSON. */
+export const INSPECT_LIST_LIMIT = 1000;
+
 export const INSPECT_FLAGS: Readonly<Record<string, FlagSpec>> = { ...RAW_FLAGS };
 
 export const INSPECT_HELP = `Usage: bskmq inspect FILE [--raw-dtype DTYPE [--byte-order little|big]]
 
 Lists the tensors in FILE (.npy, .npz, .safetensors, PyTorch .pt/.pth/.bin, CSV/TSV/text, JSON, raw binary)
 as JSON: {"file", "format", "tensors": [{"name", "shape", "dtype", "count"}]}; "file" is FILE's base name,
-as in design's report.
+as in design's report. At most 1000 tensors are listed; "omitted" then counts the rest.
 
 Options:
 ${formatFlags(INSPECT_FLAGS)}`;
@@ -26,11 +29,17 @@ export async function runInspect(argv: readonly string[]): Promise<string> {
   if (args.positionals.length !== 1) {
     throw new CliError(`expected one FILE, got ${args.positionals.length} (see bskmq inspect --help)`);
   }
-  return withInput(args.positionals[0], rawOptionFrom(args), async (opened) =>
-    formatJson({
+  return withInput(args.positionals[0], rawOptionFrom(args), async (opened) => {
+    const all = opened.tensors;
+    const shown = all.length > INSPECT_LIST_LIMIT ? all.slice(0, INSPECT_LIST_LIMIT) : all;
+    if (shown.length < all.length) {
+      process.stderr.write(`bskmq: note: listing the first ${shown.length} of ${all.length} tensors ("omitted" counts the rest)\n`);
+    }
+    return formatJson({
       file: basename(opened.file),
       format: opened.format,
-      tensors: opened.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, count: t.count })),
-    }),
-  );
+      tensors: shown.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, count: t.count })),
+      ...(shown.length < all.length ? { omitted: all.length - shown.length } : {}),
+    });
+  });
 }

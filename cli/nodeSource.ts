@@ -9,7 +9,7 @@ import type { ByteSource } from '../src/core/formats/index';
 
 /** A ByteSource over a file; `close()` releases the descriptor (it is opened on the first read). */
 export interface NodeByteSource extends ByteSource {
-  readonly path: string;
+  readonly path: string | Buffer;
   close(): Promise<void>;
 }
 
@@ -19,7 +19,7 @@ export interface NodeByteSource extends ByteSource {
  * Every read returns a fresh Uint8Array at byte offset 0 (8-byte aligned), so decoders can view it
  * as float32/float64 without copying.
  */
-export function nodeSource(path: string, name: string = basename(path)): NodeByteSource {
+export function nodeSource(path: string | Buffer, name: string = basename(path.toString())): NodeByteSource {
   const size = statSync(path).size;
   let handle: Promise<FileHandle> | null = null;
   return {

@@ -558,6 +558,7 @@ export class Pipeline {
       lloydKernel: result.lloydKernel,
       dataVersion: this.dataVersion,
     });
+    for (const note of result.notes ?? []) st.notify('info', note);
     this.optimumProgress();
   }
 

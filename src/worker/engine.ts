@@ -308,6 +308,7 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       pointSet: pointSetSummary(ps),
       lloydKernel: lloydKernelName(),
       sha256: openedSha,
+      notes: [...file.notes],
     };
   }
 

@@ -29,6 +29,8 @@ export interface LoadResult {
   lloydKernel: 'wasm' | 'js';
   /** Hex SHA-256 of the file's bytes (files only; null when too large to hash). */
   sha256: string | null;
+  /** What the reader skipped or read differently (e.g. a text header row), one line each. */
+  notes?: readonly string[];
 }
 
 /** A point set's arrays and metadata, moved between workers with transfer (never copied on the main thread). */

@@ -6,7 +6,7 @@
 import type { NumericArray } from '../pointset';
 import { FormatError } from './errors';
 import { decodeElements, allocFor, DTYPE_SIZE, type ByteOrder, type DTypeName, type DecodedArray } from './dtype';
-import { inflateChunks, inflateMember } from './inflate';
+import { memberChunks, memberRange } from './inflate';
 import { gather, isCContiguous, isDense, storageExtent, type StridedLayout } from './layout';
 import { readExact, type ByteSource } from './source';
 import type { DecodedTensor, TensorHandle, TensorInfo } from './types';
@@ -84,16 +84,17 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
     return dataStart;
   }
   const deflated = plan.region.kind === 'zip' && plan.region.entry.method !== 0;
+  // Zip members are read whole, through their CRC-32 check; plain byte ranges directly.
+  const zipped = plan.region.kind === 'zip';
   if (plan.region.kind === 'zip' && plan.region.entry.method !== 0 && plan.region.entry.method !== 8) {
     throw new FormatError(ctx, `zip compression method ${plan.region.entry.method} is not supported (only stored and deflated)`);
   }
 
   /** Storage bytes [from, from + length), relative to storage element 0. */
   async function storageBytes(from: number, length: number): Promise<Uint8Array> {
-    if (deflated) {
+    if (zipped) {
       const entry = (plan.region as { entry: ZipEntry }).entry;
-      const member = await inflateMember(source, entry, await zipDataOffset(source, entry));
-      return member.subarray(plan.base + from, plan.base + from + length);
+      return memberRange(source, entry, await zipDataOffset(source, entry), plan.base + from, length, chunkBytes);
     }
     return readExact(source, (await start()) + from, length, 'tensor data', info.name);
   }
@@ -116,7 +117,7 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
   const runBytes = info.count * size;
   const chunkTotal = !dense
     ? runBytes
-    : deflated
+    : zipped
       ? (plan.region as { entry: ZipEntry }).entry.compressedSize
       : runBytes;
   const step = Math.max(8, chunkBytes - (chunkBytes % 8));
@@ -133,7 +134,7 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
       return;
     }
     const from = layout.offset * size;
-    if (!deflated) {
+    if (!zipped) {
       const at = await start();
       for (let done = 0; done < runBytes;) {
         const n = Math.min(step, runBytes - done);
@@ -150,7 +151,7 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
     let pos = 0;
     const carry = new Uint8Array(size);
     let carried = 0;
-    await inflateChunks(
+    await memberChunks(
       source,
       entry,
       await zipDataOffset(source, entry),
@@ -160,7 +161,7 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
         pos += bytes.length;
         const a = Math.max(chunkStart, skipTo) - chunkStart;
         const b = Math.min(pos, end) - chunkStart;
-        if (b <= a) return pos >= end;
+        if (b <= a) return;
         let part = bytes.subarray(a, b);
         if (carried > 0) {
           const need = size - carried;
@@ -179,7 +180,6 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
           carry.set(part.subarray(whole), 0);
           carried = part.length - whole;
         }
-        return pos >= end;
       },
       onBytes,
     );

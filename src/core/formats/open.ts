@@ -3,7 +3,7 @@
  * content), lists the tensors and returns the OpenedFile of the formats contract.
  */
 import { planHandle, type TensorPlan } from './binary';
-import { FormatError } from './errors';
+import { escapeControls, FormatError } from './errors';
 import { hasNpyMagic } from './npy';
 import { planNpy, planNpz } from './numpy';
 import { planRaw } from './raw';
@@ -70,6 +70,7 @@ function makeOpened(
       return { pointSet, info: { ...h.info, shape: h.info.shape.slice() } };
     },
     shouldStream: (tensor) => pick(tensor).byteSize > threshold,
+    notes: handles.flatMap((h) => h.notes ?? []).map((n) => `${file}: ${escapeControls(n)}`),
   };
 }
 
@@ -149,5 +150,6 @@ function guard(h: TensorHandle, file: string): TensorHandle {
     chunkTotal: h.chunkTotal,
     decode: () => wrap(() => h.decode()),
     chunks: (onValues, onBytes) => wrap(() => h.chunks(onValues, onBytes)),
+    notes: h.notes,
   };
 }

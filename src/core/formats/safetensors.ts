@@ -8,7 +8,7 @@ import { FormatError } from './errors';
 import { cStrides } from './layout';
 import { readExact, type ByteSource } from './source';
 import { decodeUtf8 } from './utf8';
-import { checkedCount, checkedIndex } from './validate';
+import { checkedCount, checkedIndex, checkTensorCount } from './validate';
 
 /** The reference implementation refuses headers above 100 MB; so do we. */
 const MAX_HEADER = 100_000_000;
@@ -53,6 +53,8 @@ export async function planSafetensors(source: ByteSource): Promise<TensorPlan[]>
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     throw new FormatError({ file, offset: 8 }, 'safetensors header must be a JSON object of tensors');
   }
+  const keys = Object.keys(header);
+  checkTensorCount(keys.length - (Object.hasOwn(header, '__metadata__') ? 1 : 0), 'safetensors header lists', { file, offset: 8 });
   const dataStart = 8 + n;
   const dataSize = source.size - dataStart;
   const plans: TensorPlan[] = [];

@@ -4,7 +4,7 @@
  * nesting gives the shape). Parsed in chunks, so a large text file can be streamed too.
  */
 import type { NumericArray } from '../pointset';
-import { FormatError } from './errors';
+import { FormatError, plural } from './errors';
 import { fileStem } from './numpy';
 import { CHUNK_BYTES, readExact, type ByteSource } from './source';
 import type { DecodedTensor, TensorHandle, TensorInfo } from './types';
@@ -24,26 +24,49 @@ function parseToken(token: string): number | undefined {
   return named === undefined && !Object.prototype.hasOwnProperty.call(NAMED, token.toLowerCase()) ? undefined : named;
 }
 
-/** Shape and count found by a pass over the text. */
+/** Shape and count found by a pass over the text, and what was skipped on the way. */
 interface TextSummary {
   count: number;
   shape: number[];
+  notes: string[];
 }
 
-/** Parses text pushed in chunks and emits its numbers in chunks of up to 65536. */
+/** Longest field accepted in delimited text (numbers are at most a few dozen characters). */
+const MAX_FIELD = 4096;
+/** Characters of a skipped header line repeated in its note. */
+const HEADER_SHOWN = 80;
+const NL = 10, CR = 13, SPACE = 32, TAB = 9, COMMA = 44, SEMI = 59, HASH = 35;
+
+/**
+ * Parses text pushed in chunks and emits its numbers in chunks of up to 65536. Delimited text is
+ * scanned byte by byte with no line held: one line of any length costs one field's bytes.
+ */
 class TextScanner {
   private buffer = new Float64Array(EMIT);
   private filled = 0;
   private carry = '';
   private mode: 'json' | 'delimited' | null = null;
   private consumed = 0;
+  private bomChecked = false;
   count = 0;
+  readonly notes: string[] = [];
   // Delimited state.
-  private line = 0;
+  private line = 1;
   private dataRows = 0;
   private columns = -1;
-  private regularRows = true;
+  private firstDataLine = 0;
   private headerSkipped = false;
+  /** What the current line is: not yet known, data, a comment or the skipped header. */
+  private lineKind: 'start' | 'data' | 'comment' | 'header' = 'start';
+  /** The line's separator once seen: ',' or ';', ' ' for whitespace, 0 while unknown. */
+  private sep = 0;
+  private field = new Uint8Array(MAX_FIELD);
+  private fieldLength = 0;
+  /** A value (or an empty field) was taken in the current field / a gap followed the last value. */
+  private fieldTaken = false;
+  private gap = false;
+  private lineValues = 0;
+  private lineHead = '';
   // JSON state.
   private depth = 0;
   private counts: number[] = [];
@@ -72,70 +95,176 @@ class TextScanner {
     this.filled = 0;
   }
 
-  push(chunk: string, final: boolean): void {
-    let text = this.carry + chunk;
-    if (this.mode === null) {
-      if (text.charCodeAt(0) === 0xef && text.charCodeAt(1) === 0xbb && text.charCodeAt(2) === 0xbf) {
-        text = text.slice(3);
+  push(chunk: Uint8Array, final: boolean): void {
+    let bytes = chunk;
+    if (!this.bomChecked && bytes.length >= 3) {
+      this.bomChecked = true;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        bytes = bytes.subarray(3);
         this.consumed += 3;
       }
-      const first = /\S/.exec(text);
-      if (!first && !final) {
-        this.carry = text;
+    }
+    if (this.mode === null) {
+      let i = 0;
+      while (i < bytes.length && (bytes[i] === SPACE || (bytes[i] >= TAB && bytes[i] <= CR))) i++;
+      if (i === bytes.length && !final) {
+        // Only blank space so far: decide on the next chunk (delimited mode counts these lines).
+        this.mode = null;
+        this.pendingBlank.push(bytes);
         return;
       }
-      this.mode = first && first[0] === '[' ? 'json' : 'delimited';
+      this.mode = i < bytes.length && bytes[i] === 0x5b ? 'json' : 'delimited';
+      for (const b of this.pendingBlank) this.feed(b, false);
+      this.pendingBlank = [];
     }
-    const rest = this.mode === 'json' ? this.pushJson(text, final) : this.pushDelimited(text, final);
-    this.consumed += text.length - rest.length;
-    this.carry = rest;
+    this.feed(bytes, final);
     if (final) this.flush();
+  }
+
+  private pendingBlank: Uint8Array[] = [];
+
+  private feed(bytes: Uint8Array, final: boolean): void {
+    if (this.mode === 'json') {
+      const text = this.carry + decodeLatin1(bytes);
+      const rest = this.pushJson(text, final);
+      this.consumed += text.length - rest.length;
+      this.carry = rest;
+    } else {
+      this.pushDelimited(bytes, final);
+    }
   }
 
   private fail(detail: string): never {
     throw new FormatError({ file: this.file }, detail);
   }
 
-  private pushDelimited(text: string, final: boolean): string {
-    let start = 0;
-    for (;;) {
-      let nl = text.indexOf('\n', start);
-      if (nl < 0) {
-        if (!final) return text.slice(start);
-        if (start >= text.length) return '';
-        nl = text.length;
+  private shownField(): string {
+    const t = decodeLatin1(this.field, 0, Math.min(this.fieldLength, 40));
+    return this.fieldLength > 40 ? `${t}…` : t;
+  }
+
+  private pushDelimited(bytes: Uint8Array, final: boolean): void {
+    const n = bytes.length;
+    for (let i = 0; i < n; i++) {
+      const c = bytes[i];
+      const kind = this.lineKind;
+      if (kind === 'comment' || kind === 'header') {
+        if (c === NL) this.endLine();
+        else if (kind === 'header' && this.lineHead.length < HEADER_SHOWN) this.lineHead += String.fromCharCode(c);
+        continue;
       }
-      this.parseLine(text.slice(start, nl));
-      start = nl + 1;
-      if (start > text.length) return '';
+      if (c === NL) {
+        this.endField(false);
+        this.endLine();
+        continue;
+      }
+      if (this.lineHead.length < HEADER_SHOWN && c !== CR) this.lineHead += String.fromCharCode(c);
+      if (c === SPACE || c === TAB || c === CR || c === 11 || c === 12) {
+        if (this.fieldLength > 0) this.endField(true);
+        continue;
+      }
+      if (c === COMMA || c === SEMI) {
+        if (this.sep === SPACE) {
+          this.fail(`line ${this.line} mixes '${String.fromCharCode(c)}' with values separated by spaces or tabs`);
+        }
+        if (this.sep !== 0 && this.sep !== c) this.fail(`line ${this.line} mixes ',' and ';' as separators`);
+        this.sep = c;
+        if (this.fieldLength > 0) this.endField(false);
+        if (this.lineKind !== 'data' && this.lineKind !== 'start') continue;
+        if (!this.fieldTaken) this.take(NaN);
+        this.fieldTaken = false;
+        this.gap = false;
+        continue;
+      }
+      if (c === HASH && kind === 'start' && this.fieldLength === 0) {
+        this.lineKind = 'comment';
+        continue;
+      }
+      if (this.fieldLength === 0) {
+        if (this.gap) {
+          // A second value after spaces: either this line is whitespace-separated, or a field holds two values.
+          if (this.sep === 0) this.sep = SPACE;
+          else if (this.sep !== SPACE) {
+            this.fail(`line ${this.line}, column ${this.column() + 1}: two values in one '${String.fromCharCode(this.sep)}'-separated field`);
+          }
+        }
+      }
+      if (this.fieldLength === MAX_FIELD) {
+        this.fail(`line ${this.line}, column ${this.column() + 1}: a field longer than ${MAX_FIELD} characters ('${this.shownField()}')`);
+      }
+      this.field[this.fieldLength++] = c;
+      // U+2212 MINUS SIGN (UTF-8 e2 88 92) reads as '-'.
+      if (c === 0x92 && this.fieldLength >= 3 && this.field[this.fieldLength - 2] === 0x88 && this.field[this.fieldLength - 3] === 0xe2) {
+        this.fieldLength -= 2;
+        this.field[this.fieldLength - 1] = 0x2d;
+      }
+    }
+    if (final) {
+      if (this.lineKind === 'comment' || this.lineKind === 'header') this.endLine();
+      else {
+        this.endField(false);
+        this.endLine();
+      }
     }
   }
 
-  private parseLine(raw: string): void {
-    this.line++;
-    const line = raw.trim();
-    if (line === '' || line[0] === '#') return;
-    const sep = line.includes(',') ? ',' : line.includes('\t') ? '\t' : line.includes(';') ? ';' : null;
-    const tokens = sep ? line.split(sep).map((t) => t.trim()) : line.split(/\s+/);
-    const values: number[] = [];
-    for (let c = 0; c < tokens.length; c++) {
-      const t = tokens[c];
-      const v = t === '' && sep ? NaN : parseToken(t);
-      if (v === undefined) {
-        if (this.dataRows === 0 && !this.headerSkipped) {
-          // The first row with a word in it is the header.
-          this.headerSkipped = true;
-          return;
-        }
-        const shown = t.length > 40 ? `${t.slice(0, 40)}…` : t;
-        this.fail(`line ${this.line}, column ${c + 1}: '${shown}' is not a number`);
+  /** Index of the field being read in the current line. */
+  private column(): number {
+    return this.lineValues;
+  }
+
+  /** Ends the field being read (if any); `gap`: whitespace follows it. */
+  private endField(gap: boolean): void {
+    if (this.fieldLength === 0) return;
+    const token = decodeLatin1(this.field, 0, this.fieldLength);
+    const v = parseToken(token);
+    if (v === undefined) {
+      if (this.dataRows === 0 && !this.headerSkipped && this.lineValues === 0) {
+        // The first line whose first field is a word is a header: skipped, and said so.
+        this.headerSkipped = true;
+        this.lineKind = 'header';
+        this.fieldLength = 0;
+        return;
       }
-      values.push(v);
+      this.fail(`line ${this.line}, column ${this.column() + 1}: '${this.shownField()}' is not a number`);
     }
-    this.dataRows++;
-    if (this.columns < 0) this.columns = values.length;
-    else if (this.columns !== values.length) this.regularRows = false;
-    for (const v of values) this.put(v);
+    this.fieldLength = 0;
+    this.take(v);
+    this.fieldTaken = true;
+    this.gap = gap;
+  }
+
+  private take(v: number): void {
+    this.lineKind = 'data';
+    this.lineValues++;
+    this.put(v);
+  }
+
+  private endLine(): void {
+    if (this.lineKind === 'header') {
+      this.notes.push(`line ${this.line} was taken as a header and skipped: '${this.lineHead.trim()}${this.lineHead.length >= HEADER_SHOWN ? '…' : ''}'`);
+    } else if (this.lineKind === 'data') {
+      // A trailing separator ends with an empty field.
+      if (this.sep !== 0 && this.sep !== SPACE && !this.fieldTaken) this.take(NaN);
+      this.dataRows++;
+      if (this.columns < 0) {
+        this.columns = this.lineValues;
+        this.firstDataLine = this.line;
+      } else if (this.columns !== this.lineValues) {
+        this.fail(
+          `line ${this.line} has ${plural(this.lineValues, 'value')} but line ${this.firstDataLine} has ${this.columns}: ` +
+            'rows of different lengths are not accepted (a JSON array may be ragged)',
+        );
+      }
+    }
+    this.line++;
+    this.lineKind = 'start';
+    this.sep = 0;
+    this.fieldLength = 0;
+    this.fieldTaken = false;
+    this.gap = false;
+    this.lineValues = 0;
+    this.lineHead = '';
   }
 
   private pushJson(text: string, final: boolean): string {
@@ -210,11 +339,11 @@ class TextScanner {
       const leaf = this.leafDepth < 0 ? dims.length : this.leafDepth;
       const shape = dims.slice(0, leaf);
       const product = shape.reduce((a, b) => a * b, 1);
-      return { count: this.count, shape: this.regular && product === this.count ? shape : [this.count] };
+      return { count: this.count, shape: this.regular && product === this.count ? shape : [this.count], notes: this.notes };
     }
     if (this.dataRows === 0) this.fail('no numbers found: expected CSV, TSV, whitespace-separated numbers or a JSON array');
-    if (!this.regularRows || this.columns <= 1 || this.dataRows === 1) return { count: this.count, shape: [this.count] };
-    return { count: this.count, shape: [this.dataRows, this.columns] };
+    if (this.columns <= 1 || this.dataRows === 1) return { count: this.count, shape: [this.count], notes: this.notes };
+    return { count: this.count, shape: [this.dataRows, this.columns], notes: this.notes };
   }
 }
 
@@ -230,7 +359,7 @@ async function scan(
     const n = Math.min(chunkBytes, source.size - done);
     const bytes = await readExact(source, done, n, 'text');
     done += n;
-    scanner.push(decodeLatin1(bytes), done === source.size);
+    scanner.push(bytes, done === source.size);
     onBytes?.(done);
   }
   return scanner.summary();
@@ -271,6 +400,7 @@ export async function openText(source: ByteSource, keepBelow: number, chunkBytes
   }
   return {
     info,
+    notes: summary.notes,
     byteSize: summary.count * 8,
     chunkTotal: source.size,
     async decode(): Promise<DecodedTensor> {

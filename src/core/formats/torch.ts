@@ -2,19 +2,18 @@
  * PyTorch zip checkpoints (`torch.save` since 1.6): `<archive>/data.pkl` is a pickle whose tensors
  * refer to storages `<archive>/data/<key>` through persistent ids.
  *
- * The pickle is parsed by pickleparser with a name resolver that maps the handful of PyTorch
- * rebuild functions to inert descriptors and every other global to an opaque placeholder: nothing in
- * the file is imported or executed.
+ * The pickle is read by ./pickle with a table that maps the handful of PyTorch rebuild functions
+ * to inert descriptors; every other global stays a name: nothing in the file is imported or executed.
  */
-import { BufferReader, NameRegistry, Parser } from 'pickleparser';
 import { checkPlan, type TensorPlan } from './binary';
 import type { ByteOrder, DTypeName } from './dtype';
 import { FormatError } from './errors';
-import { inflateMember } from './inflate';
+import { readMember } from './inflate';
+import { PickleError, PyGlobal, PyObject, unpickle, type PickleHooks } from './pickle';
 import { fileStem } from './numpy';
-import { readExact, type ByteSource } from './source';
+import type { ByteSource } from './source';
 import { decodeLatin1 } from './utf8';
-import { checkedCount } from './validate';
+import { checkedCount, MAX_TENSORS } from './validate';
 import { zipDataOffset, type ZipEntry } from './zip';
 
 const STORAGE_DTYPES: Readonly<Record<string, DTypeName>> = {
@@ -49,8 +48,10 @@ class UnsupportedTensor {
 
 /** Largest data.pkl we parse: real checkpoints' pickles are a few MB. */
 const MAX_PICKLE = 256 * 1024 * 1024;
-/** Bound on the containers visited when collecting tensors. */
+/** Bound on the container visits made when collecting tensors. */
 const MAX_NODES = 1_000_000;
+/** Deepest container nesting followed. */
+const MAX_DEPTH = 200;
 
 /** The archive's pickle member, if this zip is a PyTorch checkpoint. */
 export function findTorchPickle(entries: ZipEntry[]): ZipEntry | undefined {
@@ -70,22 +71,20 @@ export function legacyTorchError(file: string): FormatError {
   );
 }
 
-function makeParser(file: string): Parser {
-  const registry = new NameRegistry();
-  const storageTypes = new Map<unknown, string>();
-  // Handlers are plain `function`s so that NEWOBJ (Reflect.construct) works on them too.
-  const rebuildTensor = function (storage: unknown, offset: unknown, shape: unknown, strides: unknown): TensorRef {
-    return new TensorRef(storage, offset, shape, strides);
+/** The callables a checkpoint may name; every other global stays an inert PyGlobal. */
+function makeHooks(file: string): PickleHooks {
+  const registry = new Map<string, (...args: unknown[]) => unknown>();
+  const register = (module: string, name: string, fn: (...args: never[]) => unknown): void => {
+    registry.set(`${module}.${name}`, fn as (...args: unknown[]) => unknown);
   };
-  registry.register('torch._utils', '_rebuild_tensor_v2', rebuildTensor);
-  registry.register('torch._utils', '_rebuild_tensor', rebuildTensor);
-  registry.register('torch._utils', '_rebuild_parameter', function (data: unknown) {
-    return data;
-  });
-  registry.register('torch._utils', '_rebuild_parameter_with_state', function (data: unknown) {
-    return data;
-  });
-  registry.register('torch._tensor', '_rebuild_from_type_v2', function (func: unknown, _type: unknown, args: unknown) {
+  const storageTypes = new Map<unknown, string>();
+  const rebuildTensor = (storage: unknown, offset: unknown, shape: unknown, strides: unknown): TensorRef =>
+    new TensorRef(storage, offset, shape, strides);
+  register('torch._utils', '_rebuild_tensor_v2', rebuildTensor);
+  register('torch._utils', '_rebuild_tensor', rebuildTensor);
+  register('torch._utils', '_rebuild_parameter', (data: unknown) => data);
+  register('torch._utils', '_rebuild_parameter_with_state', (data: unknown) => data);
+  register('torch._tensor', '_rebuild_from_type_v2', (func: unknown, _type: unknown, args: unknown) => {
     if (typeof func === 'function' && Array.isArray(args)) return (func as (...a: unknown[]) => unknown)(...args);
     return new UnsupportedTensor('a tensor subclass that is rebuilt by an unknown function');
   });
@@ -99,91 +98,41 @@ function makeParser(file: string): Parser {
     ['_rebuild_wrapper_subclass', 'wrapper-subclass tensors are not supported'],
     ['_rebuild_xla_tensor', 'XLA tensors are not supported; save t.cpu()'],
   ]) {
-    registry.register('torch._utils', name, function () {
-      return new UnsupportedTensor(why);
-    });
+    register('torch._utils', name, () => new UnsupportedTensor(why));
   }
   for (const typeName of Object.keys(STORAGE_DTYPES)) {
-    const marker = function () {
-      return null;
-    };
+    const marker = (): null => null;
     storageTypes.set(marker, typeName);
-    registry.register('torch', typeName, marker);
+    register('torch', typeName, marker);
   }
-  registry.register('collections', 'OrderedDict', function (items?: unknown) {
+  register('collections', 'OrderedDict', (items?: unknown) => {
     const map = new Map<unknown, unknown>();
     if (Array.isArray(items)) for (const pair of items) if (Array.isArray(pair) && pair.length === 2) map.set(pair[0], pair[1]);
     return map;
   });
-  registry.register('torch', 'Size', function (dims?: unknown) {
-    return Array.isArray(dims) ? dims.slice() : [];
-  });
-  registry.register('torch', 'device', function (name?: unknown) {
-    return String(name);
-  });
-  return new Parser({
-    nameResolver: registry,
-    persistentResolver: {
-      resolve(pid: unknown): StorageRef {
-        if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 3) {
-          throw new FormatError({ file }, `data.pkl has an unknown persistent id ${JSON.stringify(pid)?.slice(0, 80) ?? String(pid)}`);
-        }
-        const marker = pid[1] as { prototype?: { __module__?: string; __name__?: string } } | undefined;
-        const known = storageTypes.get(marker);
-        const typeName = known ?? (marker?.prototype?.__module__ ? `${marker.prototype.__module__}.${marker.prototype.__name__}` : String(marker));
-        return new StorageRef(String(pid[2]), known ? STORAGE_DTYPES[known] : null, typeName);
-      },
+  register('torch', 'Size', (dims?: unknown) => (Array.isArray(dims) ? dims.slice() : []));
+  register('torch', 'device', (name?: unknown) => String(name));
+  return {
+    global: (module, name) => registry.get(`${module}.${name}`),
+    persistent(pid: unknown): StorageRef {
+      if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 3) {
+        throw new FormatError({ file }, `data.pkl has an unknown persistent id ${describe(pid)}`);
+      }
+      const marker = pid[1];
+      const known = storageTypes.get(marker);
+      const typeName = known ?? (marker instanceof PyGlobal ? `${marker.module}.${marker.name}` : describe(marker));
+      return new StorageRef(String(pid[2]), known ? STORAGE_DTYPES[known] : null, typeName);
     },
-    extensionResolver: {
-      resolve(code: number): never {
-        throw new FormatError({ file }, `data.pkl uses pickle extension code ${code}, which is not supported`);
-      },
-    },
-    unpicklingTypeOfDictionary: 'Map',
-    unpicklingTypeOfSet: 'array',
-  });
+  };
 }
 
-const LONG4 = 0x8b;
-
-/**
- * pickleparser converts a LONG4 integer with a quadratic BigInt loop, so a crafted pickle with a
- * megabyte-long integer would stall the parser. No checkpoint needs integers wider than 64 bytes:
- * refuse longer ones. Only LONG4 reads a uint32 right after its opcode byte is 0x8b (every other
- * byte argument is followed by the next opcode), which is how the opcode is recognised here.
- */
-class GuardedReader extends BufferReader {
-  private lastByte = -1;
-
-  override byte(): number {
-    this.lastByte = super.byte();
-    return this.lastByte;
-  }
-
-  override uint32(): number {
-    const value = super.uint32();
-    if (this.lastByte === LONG4 && value > 64) {
-      throw new Error(`a ${value}-byte integer (LONG4) at byte ${this.position - 5}; at most 64 bytes are accepted`);
-    }
-    this.lastByte = -1;
-    return value;
-  }
-
-  // Without the library's console warning for values past 2^53: they fail range checks later.
-  override uint64(): number {
-    this.lastByte = -1;
-    const lo = super.uint32();
-    return lo + super.uint32() * 2 ** 32;
-  }
-
-  override int32(): number {
-    this.lastByte = -1;
-    return super.int32();
-  }
-
-  override uint16(): number {
-    this.lastByte = -1;
-    return super.uint16();
+/** A short, safe rendering of an unpickled value for messages (it may hold BigInts or cycles). */
+function describe(value: unknown): string {
+  try {
+    const s = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v));
+    return (s ?? String(value)).slice(0, 80);
+  } catch {
+    return String(value).slice(0, 80);
   }
 }
 
@@ -192,28 +141,44 @@ interface Found {
   value: TensorRef | UnsupportedTensor;
 }
 
-/** Every tensor reachable from the unpickled root, named by its path (`layer.0.weight`). */
+/**
+ * Every path to a tensor from the unpickled root (`layer.0.weight`): a container reached twice (a
+ * sub-dict saved under two keys) is listed under each of its paths; a cycle is followed once.
+ */
 function collectTensors(root: unknown, stem: string, file: string): Found[] {
   const found: Found[] = [];
-  const seen = new Set<unknown>();
-  let nodes = 0;
-  const visit = (value: unknown, path: string[], depth: number): void => {
+  const open = new Set<unknown>();
+  let visits = 0;
+  const visit = (value: unknown, path: string[]): void => {
     if (value instanceof TensorRef || value instanceof UnsupportedTensor) {
+      if (found.length >= MAX_TENSORS) {
+        throw new FormatError(
+          { file },
+          `data.pkl refers to tensors more than ${MAX_TENSORS} times (counting every path to each); at most ${MAX_TENSORS} are listed: save the tensors you need`,
+        );
+      }
       found.push({ name: path.length ? path.join('.') : stem, value });
       return;
     }
-    if (value === null || typeof value !== 'object' || seen.has(value) || depth > 200) return;
-    seen.add(value);
-    if (++nodes > MAX_NODES) throw new FormatError({ file }, `data.pkl holds more than ${MAX_NODES} containers`);
-    if (value instanceof Map) {
-      for (const [k, v] of value) visit(v, [...path, String(k)], depth + 1);
-    } else if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, [...path, String(i)], depth + 1));
-    } else if (!(value instanceof StorageRef)) {
-      for (const k of Object.keys(value)) visit((value as Record<string, unknown>)[k], [...path, k], depth + 1);
+    if (value === null || typeof value !== 'object' || open.has(value) || value instanceof StorageRef || value instanceof PyGlobal) return;
+    if (path.length >= MAX_DEPTH) {
+      const at = path.slice(0, 3).join('.');
+      throw new FormatError({ file }, `data.pkl nests containers deeper than ${MAX_DEPTH} levels (under '${at}…'), which is not supported`);
     }
+    if (++visits > MAX_NODES) {
+      throw new FormatError({ file }, `data.pkl makes more than ${MAX_NODES} container visits (counting every path to each); at most ${MAX_NODES} are followed`);
+    }
+    open.add(value);
+    if (value instanceof Map) {
+      for (const [k, v] of value) visit(v, [...path, typeof k === 'string' ? k : describe(k)]);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, [...path, String(i)]));
+    } else if (value instanceof PyObject && value.state) {
+      for (const [k, v] of value.state) visit(v, [...path, typeof k === 'string' ? k : describe(k)]);
+    }
+    open.delete(value);
   };
-  visit(root, [], 0);
+  visit(root, []);
   const names = new Map<string, number>();
   for (const f of found) {
     const n = names.get(f.name) ?? 0;
@@ -240,8 +205,7 @@ export async function planTorch(
   if (pickle.size > MAX_PICKLE) throw new FormatError({ file, tensor: pickle.name }, `data.pkl is ${pickle.size} bytes; at most ${MAX_PICKLE} are parsed`);
   const memberBytes = async (entry: ZipEntry): Promise<Uint8Array> => {
     const start = await zipDataOffset(source, entry);
-    if (entry.method === 0) return readExact(source, start, entry.size, entry.name);
-    return inflateMember(source, entry, start);
+    return readMember(source, entry, start);
   };
   let byteOrder: ByteOrder = 'little';
   const orderEntry = entries.find((e) => e.name === `${prefix}byteorder`);
@@ -253,9 +217,10 @@ export async function planTorch(
   const pkl = await memberBytes(pickle);
   let root: unknown;
   try {
-    root = makeParser(file).read(new GuardedReader(pkl));
+    root = unpickle(pkl, makeHooks(file));
   } catch (e) {
     if (e instanceof FormatError) throw e;
+    if (e instanceof PickleError) throw new FormatError({ file, tensor: pickle.name, offset: e.offset }, `data.pkl is not a valid pickle: ${e.detail}`);
     throw new FormatError({ file, tensor: pickle.name }, `data.pkl is not a pickle this reader understands (${e instanceof Error ? e.message : String(e)})`);
   }
   const storages = new Map<string, ZipEntry>();

@@ -55,6 +55,8 @@ export interface OpenedFile {
   stream(tensor: string | undefined, opts?: StreamOptions): Promise<{ pointSet: PointSet; info: TensorInfo }>;
   /** True when the tensor is larger than streamThreshold and should be streamed rather than decoded. */
   shouldStream(tensor?: string): boolean;
+  /** What was read differently from the file's face value, one line each (e.g. a skipped header row). */
+  readonly notes: readonly string[];
 }
 
 /** Default `streamThreshold`: 256 MiB. */
@@ -72,4 +74,6 @@ export interface TensorHandle {
    */
   chunks(onValues: (values: NumericArray) => void, onBytes: (done: number) => void): Promise<void>;
   readonly chunkTotal: number;
+  /** Notes found while listing (see OpenedFile.notes). */
+  readonly notes?: readonly string[];
 }

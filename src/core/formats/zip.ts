@@ -6,6 +6,9 @@
 import { FormatError } from './errors';
 import { readExact, type ByteSource } from './source';
 import { decodeUtf8, decodeLatin1 } from './utf8';
+import { MAX_TENSORS } from './validate';
+
+const MAX_MEMBERS = 2 * MAX_TENSORS + 16;
 
 /** One member of the archive, as the central directory describes it. */
 export interface ZipEntry {
@@ -16,6 +19,8 @@ export interface ZipEntry {
   size: number;
   /** Offset of the member's local header. */
   localOffset: number;
+  /** CRC-32 of the uncompressed bytes, as the central directory records it. */
+  crc32: number;
 }
 
 const u16 = (b: Uint8Array, i: number): number => b[i] | (b[i + 1] << 8);
@@ -28,7 +33,7 @@ export function hasZipMagic(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
 }
 
-/** Lists the members of a zip archive from its central directory. */
+/** Lists the members of a zip archive from its central directory (one per name: the last). */
 export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> {
   const file = source.name;
   const tailLength = Math.min(source.size, 22 + 65535);
@@ -61,6 +66,8 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     cdSize = u64(rec, 40);
     cdOffset = u64(rec, 48);
   }
+  // A checkpoint has a few members besides one per storage; more than this is not a tensor file.
+  if (entries > MAX_MEMBERS) throw new FormatError({ file }, `zip archive has ${entries} members; at most ${MAX_MEMBERS} are read`);
   if (cdOffset + cdSize > source.size || entries * 46 > cdSize) {
     throw new FormatError(
       { file, offset: tailStart + eocd },
@@ -76,6 +83,7 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     }
     const flags = u16(cd, p + 8);
     const method = u16(cd, p + 10);
+    const crc = u32(cd, p + 16);
     let compressedSize = u32(cd, p + 20);
     let size = u32(cd, p + 24);
     const nameLength = u16(cd, p + 28);
@@ -113,10 +121,13 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
         `zip member of ${compressedSize} bytes at ${localOffset} runs past the end of the ${source.size}-byte file`,
       );
     }
-    list.push({ name, method, compressedSize, size, localOffset });
+    list.push({ name, method, compressedSize, size, localOffset, crc32: crc });
     p = end;
   }
-  return list;
+  // A name written twice: Python's zipfile (so np.load) reads the last one, listed where the first was.
+  const byName = new Map<string, ZipEntry>();
+  for (const e of list) byName.set(e.name, e);
+  return byName.size === list.length ? list : [...byName.values()];
 }
 
 /** Offset of a member's first data byte (after its local header), checked against the file. */

@@ -138,8 +138,41 @@ describe('text', () => {
     expect(values).toEqual([1, NaN, NaN, -Infinity, Infinity, NaN]);
   });
 
-  it('a ragged table is flattened to one dimension', async () => {
-    expect(await decodeText('a.csv', '1,2,3\n4,5\n')).toEqual({ shape: [5], values: [1, 2, 3, 4, 5] });
+  it('a ragged table is refused naming both lines', async () => {
+    await expect(decodeText('a.csv', '1,2,3\n4,5\n')).rejects.toThrow('a.csv: line 2 has 2 values but line 1 has 3: rows of different lengths are not accepted');
+  });
+
+  it('whitespace text: any run of spaces and tabs is one separator, as np.loadtxt reads it', async () => {
+    expect(await decodeText('a.txt', '1.5\t -0.677734375  -1.935546875\n2 \t\t3\t  4\n')).toEqual({
+      shape: [2, 3], values: [1.5, -0.677734375, -1.935546875, 2, 3, 4],
+    });
+  });
+
+  it('reads the Unicode minus sign as a minus', async () => {
+    expect((await decodeText('a.csv', '\u22121.5,2\n3,\u22124e-2\n')).values).toEqual([-1.5, 2, 3, -0.04]);
+  });
+
+  it('a skipped header row is reported as a note naming the line and its text', async () => {
+    const opened = await openFile(bytesSource('a.csv', text('1x,2\n3,4\n')));
+    expect(opened.notes).toEqual(["a.csv: line 1 was taken as a header and skipped: '1x,2'"]);
+    expect(Array.from((await opened.decode()).data)).toEqual([3, 4]);
+    expect((await openFile(bytesSource('b.csv', text('1,2\n')))).notes).toEqual([]);
+  });
+
+  it('a word in a first row that starts with a number is an error, not a header', async () => {
+    await expect(decodeText('a.csv', '1,x\n3,4\n')).rejects.toThrow("a.csv: line 1, column 2: 'x' is not a number");
+  });
+
+  it('mixed separators in one line are refused', async () => {
+    await expect(decodeText('a.txt', '1 2,3\n')).rejects.toThrow("line 1 mixes ','");
+    await expect(decodeText('a.csv', '1,2 3\n')).rejects.toThrow("two values in one ','-separated field");
+  });
+
+  it('one long line is read across chunk seams with the same values', async () => {
+    const values = Array.from({ length: 5000 }, (_, i) => (i % 7) - 3.25);
+    const got = await decodeText('long.csv', values.join(','), 997);
+    expect(got.shape).toEqual([5000]);
+    expect(got.values).toEqual(values);
   });
 
   it('a word after the header row is an error naming line and column', async () => {
