@@ -50,9 +50,12 @@ def design(path, bits: Union[int, Sequence[int]] = (2, 3, 4), methods: Optional[
         methods = [methods] if isinstance(methods, str) else list(methods)
         args += ["--methods", ",".join(methods)]
     for k, v in params.items():
-        if v is None:
+        if v is None or v is False:
             continue
-        args += [_flag(k), repr(float(v)) if isinstance(v, float) else str(v)]
+        if v is True:
+            args.append(_flag(k))  # a switch such as binned=True → --binned
+        else:
+            args += [_flag(k), repr(float(v)) if isinstance(v, float) else str(v)]
     run = subprocess.run(args, capture_output=True, text=True, cwd=str(REPO))
     if run.returncode != 0:
         lines = [l for l in run.stderr.strip().splitlines() if l.strip()]

@@ -236,6 +236,9 @@ class Summary:
         elif x.device != self.device:
             x = x.to(self.device)
         self.shape = tuple(tensor.shape)
+        if x.dtype in (torch.float16, torch.bfloat16):
+            # Exact, and every reduction below exists for float32 on every device.
+            x = x.float()
         n = x.numel()
         if n == 0:
             return self
