@@ -36,4 +36,11 @@ for (const { file, required } of SCRIPTS) {
     failed++;
   }
 }
+// The PyTorch bridge's benchmark runs under Debian's python3 (the one with torch).
+console.log('\n=== torch_bench.py ===');
+const py = spawnSync('/usr/bin/python3', [join(here, 'torch_bench.py')], { cwd: root, stdio: 'inherit' });
+if (py.status !== 0) {
+  console.error(`bench: torch_bench.py failed (exit ${py.status ?? py.signal})`);
+  failed++;
+}
 process.exitCode = failed > 0 ? 1 : 0;

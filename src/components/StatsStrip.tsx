@@ -6,6 +6,8 @@ export function StatsStrip() {
   // The report's input follows the boundaries L and U (spike shares); the load's until it arrives.
   const input = useApp((s) => s.results.report?.input ?? s.data.input);
   const pointSet = useApp((s) => s.data.pointSet);
+  // An activation summary holds bins, not samples: say so, and of how many samples.
+  const summary = useApp((s) => s.data.format === 'bskmq-summary');
   const items: [string, string, string][] = input
     ? [
         ['n', formatCount(input.count - input.nonFinite), 'Finite samples'],
@@ -21,6 +23,13 @@ export function StatsStrip() {
           pointSet ? `${pointSet.mode}, ${formatCount(pointSet.points)} pts` : '—',
           'Exact: every distinct value; binned: a fine histogram (results exact for bin-aligned thresholds)',
         ],
+        ...(summary
+          ? [[
+              'source',
+              `summary of ${formatCount(input.count)} samples`,
+              'An activation summary file (bskmq_torch): fixed-size bins of every sample the recorder saw, not the samples',
+            ] as [string, string, string]]
+          : []),
       ]
     : [];
   return (

@@ -16,3 +16,4 @@ export {
 } from './types';
 export { openFile } from './open';
 export { DTYPE_NAMES, DTYPE_SIZE, parseDTypeName, type ByteOrder, type DTypeName } from './dtype';
+export { SUMMARY_FORMAT, SUMMARY_VERSION, summaryPointSet, parseSummaryMeta, type SummaryLayer } from './summary';

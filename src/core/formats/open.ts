@@ -10,6 +10,7 @@ import { planRaw } from './raw';
 import { looksLikeSafetensors, planSafetensors } from './safetensors';
 import { CHUNK_BYTES, type ByteSource } from './source';
 import { streamToPointSet } from './stream';
+import { isSummaryNpz, openSummary } from './summary';
 import { openText } from './text';
 import { findTorchPickle, legacyTorchError, planTorch } from './torch';
 import {
@@ -111,6 +112,7 @@ async function openUnchecked(source: ByteSource, options: OpenOptions): Promise<
       return opened('torch', plans, unsupported);
     }
     const plans = await planNpz(source, entries, (e) => zipDataOffset(source, e));
+    if (isSummaryNpz(plans)) return openSummary(source, plans, chunkBytes);
     if (plans.length === 0) {
       throw new FormatError({ file }, 'zip archive holds neither .npy members (npz) nor data.pkl (PyTorch checkpoint)');
     }

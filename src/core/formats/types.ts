@@ -31,7 +31,8 @@ export interface OpenOptions {
   chunkBytes?: number;
 }
 
-export type FileFormat = 'npy' | 'npz' | 'safetensors' | 'torch' | 'text' | 'raw';
+/** `bskmq-summary`: an activation summary (an npz written by python/bskmq_torch), see summary.ts. */
+export type FileFormat = 'npy' | 'npz' | 'safetensors' | 'torch' | 'text' | 'raw' | 'bskmq-summary';
 
 export interface StreamOptions {
   /** Bins of the binned point set (default DEFAULT_BINS = 2^16). */
