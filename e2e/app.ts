@@ -241,10 +241,10 @@ export class ExplorerPage {
   }
 
   /** Waits until the step-through holds the trace of the current parameters. */
-  async waitStepReady(): Promise<void> {
+  async waitStepReady(timeout?: number): Promise<void> {
     // The panel traces only once the reader scrolls near it (src/components/StepThrough.tsx).
     await this.stepPanel.scrollIntoViewIfNeeded();
-    await expect(this.stepPanel).toHaveAttribute('data-state', 'ready');
+    await expect(this.stepPanel).toHaveAttribute('data-state', 'ready', timeout ? { timeout } : {});
   }
 
   /** The frame counter, as [shown frame, frame count] (1-based). */

@@ -146,3 +146,64 @@ for (const size of SIZES) {
     await testInfo.attach(`step-present-${size.width}x${size.height}`, { path: presentShot, contentType: 'image/png' });
   });
 }
+
+for (const size of SIZES) {
+  test(`presentation at ${size.width}×${size.height}: every frame fits the screen, Esc lands at the panel`, async ({ app, page }) => {
+    test.setTimeout(120_000);
+    await page.setViewportSize(size);
+    // The default view (ReLU6, 100 000 samples, 3 bits), the one a lecture opens first.
+    await page.goto('/?present=step');
+    await app.waitStepReady(60_000);
+    const [, n] = await app.stepFrame();
+    expect(n).toBeGreaterThan(5);
+    const fits = () =>
+      page.evaluate(() => {
+        const mse = document.querySelector('[data-testid="chart.stepMse"]')!.getBoundingClientRect();
+        return { page: document.documentElement.scrollHeight, view: window.innerHeight, mseBottom: mse.bottom, mseHeight: mse.height };
+      });
+    for (let i = 1; i <= n; i++) {
+      const f = await fits();
+      expect(f.page, `frame ${i}: page height`).toBeLessThanOrEqual(f.view);
+      expect(f.mseBottom, `frame ${i}: MSE chart on screen`).toBeLessThanOrEqual(f.view);
+      expect(f.mseHeight, `frame ${i}: MSE chart drawn`).toBeGreaterThan(80);
+      if (i < n) await page.keyboard.press('ArrowRight');
+    }
+    expect((await app.stepFrame())[0]).toBe(n);
+    await page.screenshot({ path: resolve(DIR, `step-present-last-${size.width}x${size.height}.png`) });
+    // The speed control and the skip over unchanged frames are there in presentation mode too.
+    await expect(page.getByTestId('present.speed')).toBeVisible();
+    await expect(page.getByTestId('present.skip')).toBeChecked();
+    await page.keyboard.press('Escape');
+    await expect(page).not.toHaveURL(/present=step/);
+    await app.waitStepReady(60_000);
+    await expect(page.getByTestId('controls.bits')).toBeAttached();
+    await expect(app.stepPanel).toBeInViewport();
+  });
+}
+
+test('playing skips the frames after the levels stop moving, at the chosen speed', async ({ app, page }) => {
+  await app.open('fo=bskmq&b=5');
+  await app.waitStepReady(60_000);
+  await expect(page.getByTestId('step.settled')).toBeVisible();
+  const [, n] = await app.stepFrame();
+  await app.choose(page.getByTestId('step.speed'), '0.1');
+  const t0 = Date.now();
+  await page.getByTestId('step.play').click();
+  await expect.poll(async () => (await app.stepFrame())[0], { timeout: 30_000 }).toBe(n);
+  const settledText = (await page.getByTestId('step.settled').textContent()) ?? '';
+  const settled = Number(/frame (\d+)/.exec(settledText)?.[1]);
+  // At 0.1 s a frame up to the settled one and one jump to the end, well under n frames' time at 0.1 s.
+  expect(Date.now() - t0).toBeLessThan(Math.max(3000, (settled + 6) * 100 + 2000));
+  expect(settled).toBeLessThan(n - 1);
+});
+
+test('the Exit presentation link lands at the step-through, not the top of the page', async ({ app, page }) => {
+  await page.goto('/?g.n=20000&present=step');
+  await app.waitReady();
+  await app.waitStepReady(60_000);
+  await page.getByTestId('step.exit').click();
+  await expect(page).not.toHaveURL(/present=step/);
+  await app.waitReady();
+  await app.waitStepReady(60_000);
+  await expect(app.stepPanel).toBeInViewport();
+});

@@ -13,19 +13,23 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { StepChart, StepMseChart, METHOD_LABELS } from '../charts';
-import { isTraceMethod, TRACE_METHODS, type TraceMethod } from '../core/trace';
+import { isTraceMethod, PLAIN_RUN_CAPTION, TRACE_METHODS, type TraceMethod } from '../core/trace';
 import type { Params } from '../core/params';
 import type { StepTraceResult } from '../worker/traceEngine';
 import { useApp, useServices } from '../state/context';
 import { encodeUrlState } from '../state/urlCodec';
 import {
-  commandOfKey, frameAt, mseSeries, seedFrameCount, settledStep, stepAfter, stepCount, VISIBLE_CHANGE, type StepCommand,
+  commandOfKey, frameAt, mseSeries, playStep, PLAY_SPEEDS, seedFrameCount, settledStep, stepAfter, stepCount, VISIBLE_CHANGE,
+  type StepCommand,
 } from './stepModel';
+import { useElementHeight } from './useElementHeight';
 import { useNearViewport } from './useNearViewport';
 import './StepThrough.css';
 
-/** Time per frame while playing. */
-const PLAY_INTERVAL_MS = 900;
+/** The address fragment of the panel: *Exit presentation* and Esc land here. */
+const PANEL_HASH = '#step-through';
+/** Read once at start: the address bar is rewritten (without the fragment) once the views are drawn. */
+const openedAtPanel = typeof window !== 'undefined' && window.location.hash === PANEL_HASH;
 /** Quiet time after a parameter change before the trace is asked for. */
 const TRACE_DEBOUNCE_MS = 150;
 
@@ -70,6 +74,8 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
   const [step, setStep] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [compare, setCompare] = useState(true);
+  const [speed, setSpeed] = useState<number>(PLAY_SPEEDS[0]);
+  const [skip, setSkip] = useState(true);
   const viewport = useViewportHeight();
   const latest = useRef({ result, step, compare });
   latest.current = { result, step, compare };
@@ -109,18 +115,14 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
 
   const go = useCallback((command: StepCommand) => setStep((s) => stepAfter(s, count, command)), [count]);
 
-  useEffect(() => {
-    if (!playing) return;
-    if (current >= count - 1) {
-      setPlaying(false);
-      return;
-    }
-    const t = setTimeout(() => setStep((s) => stepAfter(s, count, 'next')), PLAY_INTERVAL_MS);
-    return () => clearTimeout(t);
-  }, [playing, current, count]);
 
   const onKey = useCallback(
     (e: { key: string; preventDefault(): void; target: EventTarget | null }) => {
+      if (presentation && e.key === 'Escape') {
+        e.preventDefault();
+        window.location.assign(exitHrefRef.current);
+        return;
+      }
       const target = e.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
       if (e.key === ' ') {
@@ -135,8 +137,9 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
         go(command);
       }
     },
-    [go],
+    [go, presentation],
   );
+  const exitHrefRef = useRef('?');
   useEffect(() => {
     if (!presentation) return;
     const on = (e: globalThis.KeyboardEvent) => onKey(e);
@@ -150,7 +153,8 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
     const anim = new URLSearchParams(window.location.search).get('anim');
     return `?${[q, anim !== null ? `anim=${encodeURIComponent(anim)}` : '', 'present=step'].filter(Boolean).join('&')}`;
   }, [params, source, display, codec]);
-  const exitHref = presentHref.replace(/&?present=step$/, '').replace(/^\?$/, '') || '?';
+  const exitHref = (presentHref.replace(/&?present=step$/, '').replace(/^\?$/, '') || '?') + PANEL_HASH;
+  exitHrefRef.current = exitHref;
 
   const domain: [number, number] | null = display.zoom ?? (input && input.min !== null && input.max !== null ? [input.min, input.max] : null);
   const stale = result !== null && result.key !== key;
@@ -161,18 +165,56 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
     [trace, comparing, domainWidth, count],
   );
   const settlesEarly = trace !== null && settled < count - 1;
+
+  useEffect(() => {
+    if (!playing) return;
+    if (current >= count - 1) {
+      setPlaying(false);
+      return;
+    }
+    const t = setTimeout(() => setStep((s) => playStep(s, count, settled, skip)), speed * 1000);
+    return () => clearTimeout(t);
+  }, [playing, current, count, settled, skip, speed]);
   const scrubMarks = useId();
   const label = METHOD_LABELS[method];
   const main = trace ? frameAt(trace.main, current) : null;
   const other = trace && comparing && trace.unsuppressed ? frameAt(trace.unsuppressed, current) : null;
-  const chartHeight = presentation ? Math.max(260, Math.round(viewport * (comparing ? 0.5 : 0.52))) : 280;
-  const mseHeight = presentation ? Math.max(150, Math.round(viewport * 0.2)) : 190;
+  // In presentation mode the charts fill what the header and captions leave of the screen (flex boxes).
+  // Both plots get the height of the shorter one: the comparison's column also holds its caption.
+  const pair = comparing && trace?.unsuppressed != null;
+  const [plotRef, plotBox] = useElementHeight(Math.round(viewport * 0.4), presentation, `${pair} ${trace !== null}`);
+  const [mseRef, mseBox] = useElementHeight(Math.round(viewport * 0.2), presentation, trace !== null);
+  const chartHeight = presentation ? Math.max(120, plotBox) : 280;
+  const mseHeight = presentation ? Math.max(90, mseBox) : 190;
   const bandView = useMemo(() => ({ low: bands?.low ?? null, high: bands?.high ?? null }), [bands]);
   const noBands = useMemo(() => ({ low: null, high: null }), []);
   const pinned = useMemo(() => trace?.main.pinned ?? [], [trace]);
   const pinnedOther = useMemo(() => trace?.unsuppressed?.pinned ?? [], [trace]);
 
   const ready = trace !== null && !stale && error === null;
+  // Back from presentation mode (#step-through): the panel, not the top of the page. Once on mount and
+  // once more when the trace is drawn, as the charts above it change height while they fill in.
+  const landed = useRef(!openedAtPanel || presentation);
+  useEffect(() => {
+    if (landed.current) return;
+    panelRef.current?.scrollIntoView({ block: 'start' });
+    if (ready) landed.current = true;
+  }, [ready]);
+  // Presentation mode has its own small toolbar (its ids differ: the step-through's controls are hidden there).
+  const ids = presentation ? 'present' : 'step';
+  const playback = (
+    <>
+      <label className="step-speed">
+        <select data-testid={`${ids}.speed`} aria-label="Time per frame" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+          {[...PLAY_SPEEDS].sort((a, b) => a - b).map((v) => <option key={v} value={v}>{v} s / frame</option>)}
+        </select>
+      </label>
+      <label className="step-skip" title="While playing, jump to the final frame once no step moves the levels visibly">
+        <input type="checkbox" data-testid={`${ids}.skip`} checked={skip} onChange={(e) => setSkip(e.target.checked)} />
+        {' '}skip unchanged frames
+      </label>
+    </>
+  );
   return (
     <section
       ref={panelRef}
@@ -217,6 +259,7 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
             aria-label="Next frame">Next ›</button>
           <button type="button" data-testid="step.last" onClick={() => { setPlaying(false); go('last'); }} disabled={!trace || current >= count - 1}
             aria-label="Last frame">Last »</button>
+          {playback}
           <input type="range" className="step-scrub" data-testid="step.scrub" aria-label="Frame" min={0} max={Math.max(0, count - 1)} step={1}
             value={current} disabled={!trace} onChange={(e) => { setPlaying(false); setStep(Number(e.target.value)); }}
             list={settlesEarly ? scrubMarks : undefined}
@@ -241,8 +284,15 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
           </span>
         )}
         {stale && <span className="muted">{near ? ' · updating…' : ' · updated once on screen'}</span>}
-        {presentation && <span className="muted step-keys"> · ← → step · space play/pause · Home/End</span>}
+        {presentation && <span className="muted step-keys"> · ← → step · space play/pause · Home/End · Esc exit</span>}
       </p>
+      {presentation && (
+        <div className="step-controls step-present-controls" role="group" aria-label="Playback">
+          <button type="button" data-testid="present.play" onClick={() => setPlaying((p) => !p)} disabled={!trace || count < 2}
+            aria-label={playing ? 'Pause' : 'Play'} aria-pressed={playing}>{playing ? '❚❚ Pause' : '▶ Play'}</button>
+          {playback}
+        </div>
+      )}
       {error && <p className="step-error" role="alert">Could not compute the step-through: {error}</p>}
       <p className="step-caption" data-testid="step.caption" aria-live="polite">
         {main?.caption ?? (trace ? '' : waitingText(dataVersion > 0, near))}
@@ -251,23 +301,29 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
         <div className={other ? 'step-charts step-pair' : 'step-charts'}>
           <div className="step-chart">
             {other && <h3 className="step-sub">With suppression{trace.main.suppressed ? '' : ' (nothing suppressed)'}</h3>}
-            <StepChart data={histogram} log={display.log} domain={domain} bands={bandView} method={method} frame={main}
-              pinned={pinned} height={chartHeight} fontSize={presentation ? 16 : 11} />
+            <div className="step-plot" ref={other ? undefined : plotRef}>
+              <StepChart data={histogram} log={display.log} domain={domain} bands={method === 'bskmq' ? bandView : noBands}
+                method={method} frame={main} pinned={pinned} height={chartHeight} fontSize={presentation ? 14 : 11} />
+            </div>
           </div>
           {other && trace.unsuppressed && (
             <div className="step-chart">
-              <h3 className="step-sub">Without suppression (suppressWeight = 1, same pins and seed)</h3>
-              <StepChart testId="chart.stepCompare" data={histogram} log={display.log} domain={domain} bands={noBands}
-                method="kmeans" frame={other} pinned={pinnedOther} height={chartHeight} fontSize={presentation ? 16 : 11}
-                title="The same BS-KMQ run without suppression" />
-              <p className="step-caption step-caption-other muted">{other.caption?.replace(/^Without suppression \(same pins\) · /, '')}</p>
+              <h3 className="step-sub">Without suppression or pins (the plain run, same seed)</h3>
+              <div className="step-plot" ref={plotRef}>
+                <StepChart testId="chart.stepCompare" data={histogram} log={display.log} domain={domain} bands={noBands}
+                  method="kmeans" frame={other} pinned={pinnedOther} height={chartHeight} fontSize={presentation ? 14 : 11}
+                  title="The same BS-KMQ run without suppression or pins" />
+              </div>
+              <p className="step-caption step-caption-other muted">{other.caption?.replace(`${PLAIN_RUN_CAPTION} · `, '')}</p>
             </div>
           )}
         </div>
       )}
       {trace && (
-        <StepMseChart series={series} frames={count} seedFrames={seedFrameCount(trace.main)} current={current}
-          settledFrame={settlesEarly ? settled : undefined} height={mseHeight} />
+        <div className="step-mse" ref={mseRef}>
+          <StepMseChart series={series} frames={count} seedFrames={seedFrameCount(trace.main)} current={current}
+            settledFrame={settlesEarly ? settled : undefined} height={mseHeight} />
+        </div>
       )}
     </section>
   );

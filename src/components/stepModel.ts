@@ -118,3 +118,16 @@ export function commandOfKey(key: string): StepCommand | null {
       return null;
   }
 }
+
+/** Seconds per frame the play control offers; the first is the default. */
+export const PLAY_SPEEDS = [0.5, 0.25, 0.1, 0.9, 1.5] as const;
+
+/**
+ * The step after `s` while playing: the next one, or — with `skip` on, once the levels stopped moving
+ * visibly (`s ≥ settled`) — straight to the final frame, so a long Lloyd tail does not play out frame by frame.
+ */
+export function playStep(s: number, count: number, settled: number, skip: boolean): number {
+  if (s >= count - 1) return Math.max(0, count - 1);
+  if (skip && s >= settled) return count - 1;
+  return s + 1;
+}

@@ -17,7 +17,7 @@ import {
 import type { AppStore } from '../state/store';
 import { stageLabel, stageRow, type StageName } from './stages';
 import { EMPTY_RESULTS } from '../state/store';
-import type { DataSource } from '../state/types';
+import type { DataSource, NoticeLevel } from '../state/types';
 import { ComputeClient, WorkerDiedError, type LoadRequest } from './client';
 import { Stage } from './stage';
 import { LayersJob } from './layersJob';
@@ -120,6 +120,10 @@ export class Pipeline {
   private unsubscribe: (() => void) | null = null;
   /** The "choose that file" notice of a link to an uploaded file, dismissed once a file loads. */
   private awaitingNotice: number | null = null;
+  /** The file a link the user opened asks for; a picked file is checked against it, never against our own URL. */
+  private linkedFile: { name: string; sha256: string | null } | null = null;
+  /** Notices about the loaded data (a link's file, a hash mismatch, a load error): dismissed when the data change. */
+  private dataNotices: number[] = [];
 
   constructor(private readonly store: AppStore, client?: ComputeClient) {
     this.client =
@@ -423,6 +427,7 @@ export class Pipeline {
         const hash = source.sha256 ? ` (SHA-256 ${source.sha256}…)` : '';
         st.notify('info', `This link was made with the file "${source.name}"${hash}. Choose or drop that file to reproduce the view.`);
         this.awaitingNotice = this.store.getState().notices.at(-1)?.id ?? null;
+        this.linkedFile = { name: source.name, sha256: source.sha256 };
         if (this.dataVersion === 0) st.setData({ status: 'awaiting-file' });
         return Promise.resolve();
       }
@@ -464,21 +469,20 @@ export class Pipeline {
 
   /** Loads a file the user picked or dropped; checks it against the link's hash if one is awaited. */
   loadFile(file: File): Promise<void> {
-    const expected = this.store.getState().data.source;
-    const tensor = expected.kind === 'file' && expected.name === file.name ? expected.tensor : null;
+    const current = this.store.getState().data.source;
+    const tensor = current.kind === 'file' && current.name === file.name ? current.tensor : null;
+    const expected = this.linkedFile;
     const source: DataSource = { kind: 'file', name: file.name, sha256: null, tensor };
     const opts = { tensor, hash: true, ...(this.rawOptions ? { raw: this.rawOptions } : {}) };
     return this.runLoad({ kind: 'blob', blob: file, name: file.name, opts }, source, (result) => {
       this.knownFiles.set(fileKey(file.name, result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null), file);
       if (opts.raw) this.knownRaw.set(fileKey(file.name, result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null), opts.raw);
-      if (expected.kind === 'file' && expected.sha256 && result.sha256 && !result.sha256.startsWith(expected.sha256)) {
-        this.store
-          .getState()
-          .notify(
-            'warning',
-            `"${file.name}" is not the file the link was made with ("${expected.name}"): its SHA-256 starts ` +
-              `${result.sha256.slice(0, LINK_HASH_DIGITS)}, the link's ${expected.sha256}. Its levels may differ from the linked view.`,
-          );
+      if (expected?.sha256 && result.sha256 && !result.sha256.startsWith(expected.sha256)) {
+        this.notifyData(
+          'warning',
+          `"${file.name}" is not the file the link was made with ("${expected.name}"): its SHA-256 starts ` +
+            `${result.sha256.slice(0, LINK_HASH_DIGITS)}, the link's ${expected.sha256}. Its levels may differ from the linked view.`,
+        );
       }
     });
   }
@@ -520,10 +524,10 @@ export class Pipeline {
         let committed = source;
         if (source.kind === 'file') committed = { ...source, sha256: result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null, tensor: result.tensors.length > 1 ? result.tensor : null };
         else if (source.kind === 'url') committed = { ...source, tensor: result.tensors.length > 1 ? result.tensor : null };
-        check?.(result);
         this.loadedBlob =
           req.kind === 'blob' ? { blob: req.blob, name: req.name, raw: req.opts.raw ?? null, sha256: result.sha256 } : null;
         this.commit(committed, result);
+        check?.(result);
       } catch (e) {
         this.loadFailed(e);
       }
@@ -531,10 +535,14 @@ export class Pipeline {
   }
 
   private commit(source: DataSource, result: LoadResult): void {
-    if (this.awaitingNotice !== null && source.kind === 'file') {
+    if (this.awaitingNotice !== null) {
       this.store.getState().dismissNotice(this.awaitingNotice);
       this.awaitingNotice = null;
     }
+    const st0 = this.store.getState();
+    for (const id of this.dataNotices) st0.dismissNotice(id);
+    this.dataNotices = [];
+    this.linkedFile = null;
     this.dataVersion++;
     this.baseCurves = [];
     this.bsCurve = { curves: [], variation: [] };
@@ -568,7 +576,14 @@ export class Pipeline {
     const message = messageOf(e);
     // Parse messages end without a full stop; the sentence appended here needs one before it.
     const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
-    st.notify('error', this.dataVersion > 0 ? `${sentence} The data loaded before is still shown.` : message);
+    this.notifyData('error', this.dataVersion > 0 ? `${sentence} The data loaded before is still shown.` : message);
+  }
+
+  private notifyData(level: NoticeLevel, text: string): void {
+    const st = this.store.getState();
+    st.notify(level, text);
+    const id = this.store.getState().notices.at(-1)?.id;
+    if (id !== undefined) this.dataNotices.push(id);
   }
 }
 

@@ -213,11 +213,15 @@ function seedFrames(
 }
 
 /**
- * BS-KMQ's companion run for the side-by-side view: the same algorithm, pins and seed with
- * `suppressWeight = 1`, i.e. the band samples keep their full weight — only the suppression is off.
+ * BS-KMQ's companion run for the side-by-side view: the plain run — the same seeding, seed and
+ * restarts with `suppressWeight = 1` and `pin = none`, i.e. every sample at full weight and no fixed
+ * levels — so the difference between the two panels is what suppression and pinning make.
  */
 export function traceWithoutSuppression(ps: PointSet, bits: number, params: Params): Trace {
-  const trace = traceDesign(ps, 'bskmq', bits, { ...params, suppressWeight: 1 });
-  for (const f of trace.frames) if (f.caption) f.caption = `Without suppression (same pins) · ${f.caption}`;
+  const trace = traceDesign(ps, 'bskmq', bits, { ...params, suppressWeight: 1, pin: 'none' });
+  for (const f of trace.frames) if (f.caption) f.caption = `${PLAIN_RUN_CAPTION} · ${f.caption}`;
   return trace;
 }
+
+/** The prefix of every caption of the plain companion run. */
+export const PLAIN_RUN_CAPTION = 'Without suppression or pins';

@@ -17,7 +17,7 @@ export interface StepTraceRequest {
 export interface StepTraceResult {
   /** The method's trace at `params.bits`; its last frame is the designed quantizer. */
   main: Trace;
-  /** BS-KMQ only: the same pins and seed with `suppressWeight = 1`; null for the other methods. */
+  /** BS-KMQ only: the plain run (same seed, `suppressWeight = 1`, no pins); null for the other methods. */
   unsuppressed: Trace | null;
 }
 

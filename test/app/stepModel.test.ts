@@ -3,7 +3,7 @@ import { buildExactPointSet } from '../../src/core/pointset';
 import { generate } from '../../src/core/generators';
 import { DEFAULT_PARAMS } from '../../src/core/params';
 import { stepTrace, traceBuffers } from '../../src/worker/traceEngine';
-import { commandOfKey, frameAt, mseSeries, settledStep, stepAfter, stepCount } from '../../src/components/stepModel';
+import { commandOfKey, frameAt, mseSeries, playStep, settledStep, stepAfter, stepCount } from '../../src/components/stepModel';
 
 const ps = buildExactPointSet(generate('relu6', { n: 2000, seed: 4 }));
 const params = { ...DEFAULT_PARAMS, methods: [...DEFAULT_PARAMS.methods] };
@@ -62,5 +62,15 @@ describe('step model', () => {
     expect(stepAfter(2, 5, 'last')).toBe(4);
     expect(commandOfKey('ArrowRight')).toBe('next');
     expect(commandOfKey('x')).toBeNull();
+  });
+});
+
+describe('playStep', () => {
+  it('advances one frame until the levels settle, then jumps to the final frame when skipping', () => {
+    expect(playStep(2, 10, 5, true)).toBe(3);
+    expect(playStep(5, 10, 5, true)).toBe(9);
+    expect(playStep(5, 10, 5, false)).toBe(6);
+    expect(playStep(9, 10, 5, true)).toBe(9);
+    expect(playStep(0, 1, 0, true)).toBe(0);
   });
 });

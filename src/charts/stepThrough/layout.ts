@@ -78,8 +78,25 @@ export function layoutStep(input: StepInput, width: number, height: number): Ste
   const candidates = Array.from(input.frame.candidates ?? [])
     .filter((v) => inDomain(v, dom))
     .map((value) => ({ x: px(xs(value)), value, chosen: value === last }));
-  return { histogram, color: METHOD_COLORS[input.method], levels, coincident, thresholds, chosen, candidates };
+  // A spike's label sits in the top margin when the spike is tall, where the seed markers (▼) and the
+  // k-means++ candidates are drawn: one that would be overprinted moves above them.
+  const markers = [...chosen.map((c) => c.x), ...candidates.map((c) => c.x)];
+  const spikes = histogram.spikes.map((s) => {
+    if (s.labelY >= 0 || markers.length === 0) return s;
+    const w = s.label.length * SPIKE_LABEL_CHAR_PX;
+    const x0 = s.labelAnchor === 'start' ? s.labelX : s.labelAnchor === 'end' ? s.labelX - w : s.labelX - w / 2;
+    const hit = markers.some((x) => x >= x0 - MARKER_HALF_PX && x <= x0 + w + MARKER_HALF_PX);
+    return hit ? { ...s, labelY: ABOVE_MARKERS_Y } : s;
+  });
+  return { histogram: { ...histogram, spikes }, color: METHOD_COLORS[input.method], levels, coincident, thresholds, chosen, candidates };
 }
+
+/** Rough width of a spike label's character at 11 px, for the overlap test with the markers. */
+const SPIKE_LABEL_CHAR_PX = 6.5;
+/** Half the width of a seed marker (▼ is 12 px wide) plus a gap. */
+const MARKER_HALF_PX = 8;
+/** Baseline of a spike label lifted above the seed markers (they reach up to y = −18). */
+const ABOVE_MARKERS_Y = -22;
 
 /** One MSE series of the plot: a value per frame (NaN where there is none). */
 export interface StepMseSeries { key: string; label: string; color: string; dashed: boolean; values: ArrayLike<number> }
