@@ -13,8 +13,16 @@ import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
 type ModelProto = InstanceType<typeof onnx.ModelProto>;
-type NodeProto = InstanceType<typeof onnx.NodeProto>;
-type ValueInfoProto = InstanceType<typeof onnx.ValueInfoProto>;
+type NodeProto = onnxProto.onnx.INodeProto & { opType: string; input: string[]; output: string[] };
+type ValueInfoProto = onnxProto.onnx.IValueInfoProto & { name: string };
+/** A decoded graph: protobuf.js gives every repeated field an array, so these are never null here. */
+interface Graph {
+  node: NodeProto[];
+  input: ValueInfoProto[];
+  output: ValueInfoProto[];
+  initializer: (onnxProto.onnx.ITensorProto & { name: string })[];
+  valueInfo: ValueInfoProto[];
+}
 
 /** Operators whose outputs are the activations a user quantizes. */
 export const ACTIVATION_OPS = ['Relu', 'Clip', 'LeakyRelu', 'HardSigmoid', 'Sigmoid', 'Tanh', 'Gelu'] as const;
@@ -67,11 +75,11 @@ function tensorInfo(name: string, elemType: number, dims: (number | string)[] | 
         ...(dims ? { shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } : {}),
       },
     },
-  });
+  }) as ValueInfoProto;
 }
 
 function node(opType: string, inputs: string[], outputs: string[], name: string, attrs: object[] = []): NodeProto {
-  return onnx.NodeProto.create({ opType, input: inputs, output: outputs, name, attribute: attrs });
+  return onnx.NodeProto.create({ opType, input: inputs, output: outputs, name, attribute: attrs }) as NodeProto;
 }
 
 /**
@@ -85,7 +93,7 @@ export function rewriteModel(bytes: Uint8Array, fileName: string): RewrittenMode
   } catch (e) {
     throw new ModelError(`${fileName}: not an ONNX model (protobuf decoding failed: ${e instanceof Error ? e.message : e})`);
   }
-  const graph = model.graph;
+  const graph = model.graph as unknown as Graph | null;
   if (!graph || !graph.node?.length || !graph.output?.length || !graph.input?.length) {
     throw new ModelError(`${fileName}: not an ONNX model (no graph with nodes, inputs and outputs)`);
   }
@@ -101,7 +109,7 @@ export function rewriteModel(bytes: Uint8Array, fileName: string): RewrittenMode
   const infoByName = new Map<string, ValueInfoProto>();
   for (const vi of [...(graph.valueInfo ?? []), ...graph.output]) infoByName.set(vi.name, vi);
 
-  const acts = graph.node.filter((n) => (ACTIVATION_OPS as readonly string[]).includes(n.opType) && (!n.domain || n.domain === 'ai.onnx') && n.output?.[0]);
+  const acts = graph.node.filter((n) => (ACTIVATION_OPS as readonly string[]).includes(n.opType) && (!n.domain || n.domain === 'ai.onnx') && n.output[0]);
   if (acts.length === 0) {
     throw new ModelError(`${fileName}: the model has no activation node (${ACTIVATION_OPS.join(', ')})`);
   }
