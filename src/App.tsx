@@ -15,6 +15,7 @@ import { ExportMenu } from './components/ExportMenu';
 import { LayersPanel } from './components/LayersPanel';
 import { DropZone } from './components/DropZone';
 import { StepThrough } from './components/StepThrough';
+import { NetworkPanel } from './components/NetworkPanel';
 import { presentationOf } from './state/urlCodec';
 import type { Theme } from './state/types';
 import { STAGE_ORDER } from './compute/stages';
@@ -79,6 +80,7 @@ export function App() {
           <AdcPanel />
           <StepThrough />
           <LayersPanel />
+          <NetworkPanel />
         </main>
       </div>
       <DropZone />

@@ -5,12 +5,20 @@
  *   bskmq.setParams({ bits: 4 })     // long parameter names, validated exactly as a URL's values
  *   bskmq.getParams()                // the current parameter slice
  *   await bskmq.settled()            // every view's computation finished
+ *   await bskmq.getNetworkReport()   // the Network panel's view as a PTQ table (null without a network)
  */
 import { DEFAULT_PARAMS, PARAM_KEYS, parseParamValue, paramsToJSON, type ParamKey } from './core/params';
 import type { Report } from './core/report';
 import type { Pipeline } from './compute/pipeline';
 import type { WorkerRole } from './compute/client';
 import type { AppStore } from './state/store';
+import type { PtqTable } from './core/network/ptqTable';
+
+/** What the console needs of the Network panel (src/network/controller.ts). */
+export interface NetworkReporter {
+  report(): PtqTable | null;
+  settled(): Promise<void>;
+}
 
 export interface BskmqConsole {
   /**
@@ -29,12 +37,24 @@ export interface BskmqConsole {
   getParams(): Record<string, unknown>;
   /** Resolves when every stage (report, histogram, curves, sweep) has finished. */
   settled(): Promise<void>;
+  /**
+   * Resolves, once the accuracy of every shown method at bits 1–8 is computed, to the Network panel's
+   * view in the PTQ-table schema: model (name, activations with shapes), samples (calibration,
+   * evaluation), labels, metric, floatAccuracy, params and results [{method, bits, accuracy,
+   * layers: [{name, thresholds, levels, mse}]}]; null when no network is loaded.
+   */
+  getNetworkReport(): Promise<PtqTable | null>;
   /** Test hook: makes a compute worker crash, to exercise recovery. */
   crashWorker(role?: WorkerRole): void;
 }
 
-export function createConsoleApi(store: AppStore, pipeline: Pipeline): BskmqConsole {
+export function createConsoleApi(store: AppStore, pipeline: Pipeline, network?: NetworkReporter): BskmqConsole {
   return {
+    async getNetworkReport() {
+      if (!network) return null;
+      await network.settled();
+      return network.report();
+    },
     async getReport() {
       const report = await pipeline.settledReport();
       return report === null ? null : (JSON.parse(JSON.stringify(report)) as Report);

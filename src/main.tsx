@@ -7,7 +7,9 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { AppProvider, type AppServices } from './state/context';
 import { createAppStore } from './state/store';
-import { decodeUrlState, type CodecContext } from './state/urlCodec';
+import { decodeUrlState, networkOf, type CodecContext } from './state/urlCodec';
+import { NetworkController } from './network/controller';
+import { NetworkProvider } from './network/context';
 import { startUrlSync, type UrlSync } from './state/urlSync';
 import { Pipeline } from './compute/pipeline';
 import { GENERATOR_SPECS, DEFAULT_GENERATOR } from './compute/generatorCatalog';
@@ -27,7 +29,10 @@ document.documentElement.dataset.anim = noAnim ? 'off' : 'on';
 
 const pipeline = new Pipeline(store);
 const persistence = createBrowserSession({ store, pipeline, ctx: codec });
-installConsoleApi(createConsoleApi(store, pipeline));
+const network = new NetworkController(store, pipeline);
+installConsoleApi(createConsoleApi(store, pipeline, network));
+const linkedNetwork = networkOf(window.location.search);
+if (linkedNetwork.issue) store.getState().notify('warning', linkedNetwork.issue);
 // A bare URL restores the stored session (src/persist/session.ts has the precedence rules);
 // it is read before the URL sync and the first load, so the restored state is the opening state.
 let urlSync: UrlSync | null = null;
@@ -38,6 +43,7 @@ void persistence
     urlSync = startUrlSync({ store, ctx: codec, loadSource: (s) => void pipeline.loadSource(s), win: window });
     pipeline.start();
     persistence.start();
+    if (linkedNetwork.net) void network.openDemo(linkedNetwork.net);
   });
 
 const services: AppServices = {
@@ -51,7 +57,9 @@ const services: AppServices = {
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
     <AppProvider services={services}>
-      <App />
+      <NetworkProvider controller={network}>
+        <App />
+      </NetworkProvider>
     </AppProvider>
   </StrictMode>,
 );

@@ -1,9 +1,11 @@
 /** Drag and drop of a file anywhere on the page; the first dropped file is loaded. */
 import { useEffect, useState } from 'react';
 import { useServices } from '../state/context';
+import { useNetworkController } from '../network/context';
 
 export function DropZone() {
   const { pipeline } = useServices();
+  const network = useNetworkController();
   const [over, setOver] = useState(false);
   useEffect(() => {
     let depth = 0;
@@ -30,7 +32,9 @@ export function DropZone() {
       depth = 0;
       setOver(false);
       const file = e.dataTransfer?.files?.[0];
-      if (file) void pipeline.loadFile(file);
+      // An ONNX model goes to the Network panel and a PTQ table (by content) to its chart; anything else is data.
+      if (file && /\.onnx$/i.test(file.name)) void network.openModelFile(file);
+      else if (file) void network.maybeOpenTable(file).then((table) => (table ? undefined : pipeline.loadFile(file)));
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragover', onOver);
@@ -42,7 +46,7 @@ export function DropZone() {
       window.removeEventListener('dragleave', onLeave);
       window.removeEventListener('drop', onDrop);
     };
-  }, [pipeline]);
+  }, [pipeline, network]);
   return over ? (
     <div className="dropzone" aria-hidden="true">
       <p>Drop a tensor file to analyse it — it stays in your browser.</p>

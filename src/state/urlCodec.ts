@@ -64,9 +64,22 @@ export const DISPLAY_URL_KEYS: Record<keyof Display, string> = {
 
 /**
  * Keys that are not state but page switches, kept as they are: `anim=0` turns animations off,
- * `present=step` opens the step-through's presentation mode (see `presentationOf`).
+ * `present=step` opens the step-through's presentation mode (see `presentationOf`), `net=digits` opens a
+ * built-in demo network in the Network panel (see `networkOf`); the data it captures comes with `file=`.
  */
-export const PASSTHROUGH_KEYS = ['anim', 'present'] as const;
+export const PASSTHROUGH_KEYS = ['anim', 'present', 'net'] as const;
+
+/** Built-in demo networks a link can open with `net=NAME` (the Network panel's models under public/networks/). */
+export const NETWORKS = ['digits'] as const;
+export type NetworkName = (typeof NETWORKS)[number];
+
+/** The demo network a query asks for (`net=digits`), or null (also for unknown names, with `issue` set). */
+export function networkOf(search: string): { net: NetworkName | null; issue: string | null } {
+  const v = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search).get('net');
+  if (v === null) return { net: null, issue: null };
+  if ((NETWORKS as readonly string[]).includes(v)) return { net: v as NetworkName, issue: null };
+  return { net: null, issue: `Unknown network "${v}"; known: ${NETWORKS.join(', ')}.` };
+}
 
 /** The presentation modes a link can open. */
 export const PRESENTATIONS = ['step'] as const;
