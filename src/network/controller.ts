@@ -6,13 +6,13 @@
  */
 import * as Comlink from 'comlink';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { NetworkWorkerApi } from '../../workers/network.worker';
+import type { NetworkWorkerApi } from '../worker/network.worker';
 import type { Method, Params } from '../core/params';
 import { MAX_BITS, MIN_BITS, paramsToJSON } from '../core/params';
 import { ACCURACY_TOLERANCE, bitsNeeded } from '../core/network/adcCost';
 import { looksLikePtqTable, parsePtqTable, type PtqTable } from '../core/network/ptqTable';
 import type { AppStore } from '../state/store';
-import type { AccuracyResult, InputsInfo, ModelInfo } from './engine';
+import type { AccuracyResult, InputsInfo, ModelInfo } from '../worker/network/engine';
 import { memberName, writeNpz } from './npzWriter';
 
 /** Built-in demo networks (`?net=NAME`), served from public/networks/. */
@@ -84,7 +84,7 @@ export class NetworkController {
     private readonly app: AppStore,
     private readonly loader: Loader,
     private readonly makeWorker: () => Worker = () =>
-      new Worker(new URL('../../workers/network.worker.ts', import.meta.url), { type: 'module', name: 'bskmq-network' }),
+      new Worker(new URL('../worker/network.worker.ts', import.meta.url), { type: 'module', name: 'bskmq-network' }),
   ) {
     this.store = createStore<NetworkState>()(() => ({
       model: null,

@@ -34,7 +34,7 @@ export interface DataSlice {
 }
 
 /**
- * What the results slice holds is exactly what the workers return (src/compute/types.ts):
+ * What the results slice holds is exactly what the workers return (src/worker/types.ts):
  * BS-KMQ's bands as value ranges for shading (null when a band is empty), one method's
  * curve over bits 1–8 (index b − 1), and the suppression sweep.
  */

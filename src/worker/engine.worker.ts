@@ -1,5 +1,5 @@
 /**
- * Thin Comlink shell over the compute engine (src/compute/engine.ts): the only code
+ * Thin Comlink shell over the compute engine (src/worker/engine.ts): the only code
  * that knows it runs in a worker. Big arrays leave by transfer, never by copy.
  */
 import * as Comlink from 'comlink';

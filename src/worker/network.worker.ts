@@ -1,12 +1,12 @@
 /**
- * Thin Comlink shell over the network engine (src/network/engine.ts), with onnxruntime-web's
+ * Thin Comlink shell over the network engine (src/worker/network/engine.ts), with onnxruntime-web's
  * WebAssembly build served from the app's own origin (the CSP allows scripts and wasm from 'self' only).
  */
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/wasm';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import { createNetworkEngine, type Progress } from '../src/network/engine';
-import type { Method, Params } from '../src/core/params';
+import { createNetworkEngine, type Progress } from './network/engine';
+import type { Method, Params } from '../core/params';
 
 ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href };
 // Threads need SharedArrayBuffer, which only a cross-origin-isolated page has.

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-web';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../src/core/quantizer';
-import { ModelError, rewriteModel } from '../../src/network/rewrite';
+import { ModelError, rewriteModel } from '../../src/worker/network/rewrite';
 
 const { onnx } = onnxProto;
 ort.env.wasm.numThreads = 1;

@@ -1,15 +1,15 @@
 /**
  * The network engine: one rewritten ONNX model in one onnxruntime inference session, its inputs, the
  * float activations captured on the calibration part, and PTQ accuracy of any method at any bit width
- * on the evaluation part. Runs in the network worker (workers/network.worker.ts is its Comlink shell)
+ * on the evaluation part. Runs in the network worker (src/worker/network.worker.ts is its Comlink shell)
  * and in Node tests; the onnxruntime module is passed in, so each side brings its own build.
  */
 import type * as Ort from 'onnxruntime-web';
-import { designQuantizer } from '../core/design';
-import { mseOf } from '../core/metrics';
-import type { Method, Params } from '../core/params';
-import { buildPointSet, type PointSet } from '../core/pointset';
-import { bytesSource, openFile, FormatError } from '../core/formats';
+import { designQuantizer } from '../../core/design';
+import { mseOf } from '../../core/metrics';
+import type { Method, Params } from '../../core/params';
+import { buildPointSet, type PointSet } from '../../core/pointset';
+import { bytesSource, openFile, FormatError } from '../../core/formats';
 import { ModelError, rewriteModel, type ActivationSpec, type RewrittenModel } from './rewrite';
 
 export type OrtModule = Pick<typeof Ort, 'InferenceSession' | 'Tensor'>;
