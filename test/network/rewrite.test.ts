@@ -69,12 +69,12 @@ describe('rewriteModel', () => {
     expect(m.input.name).toBe('x');
     expect(m.output).toBe('logits');
     const g = onnx.ModelProto.decode(m.bytes).graph!;
-    const inputs = g.input.map((i) => i.name);
-    const outputs = g.output.map((o) => o.name);
+    const inputs = (g.input ?? []).map((i) => i.name);
+    const outputs = (g.output ?? []).map((o) => o.name);
     for (const a of m.activations) {
       expect(inputs).toEqual(expect.arrayContaining([a.thresholdsInput, a.levelsInput, a.bypassInput]));
       expect(outputs).toContain(a.captureOutput);
-      expect(g.node.filter((n) => n.output.includes(a.name)).map((n) => n.opType)).toEqual(['Where']);
+      expect((g.node ?? []).filter((n) => (n.output ?? []).includes(a.name)).map((n) => n.opType)).toEqual(['Where']);
     }
   });
 

@@ -266,6 +266,7 @@ export async function openSummary(source: ByteSource, plans: TensorPlan[], chunk
     (await planHandle(source, byName.get(name)!, chunkBytes).decode()).data as ArrayLike<number>;
   return {
     format: 'bskmq-summary',
+    notes: [],
     file,
     tensors: tensors.map((t) => ({ ...t, shape: t.shape.slice() })),
     decode: async (tensor) => {
