@@ -18,6 +18,8 @@ export const SMALL_N = 2000;
 
 export type ChartName = (typeof CHARTS)[number];
 
+import type { PtqTable } from '../src/core/network/ptqTable';
+
 /** The `window.bskmq` console API as the specs use it (src/console.ts). */
 interface ConsoleApi {
   getReport(): Promise<Report | null>;
@@ -26,6 +28,7 @@ interface ConsoleApi {
   settled(): Promise<void>;
   /** Test hook: makes a compute worker ('interactive' or 'background') crash, to exercise recovery. */
   crashWorker(role: string): void;
+  getNetworkReport(): Promise<PtqTable | null>;
 }
 declare global {
   interface Window {

@@ -28,7 +28,7 @@ for (const bsInit of ['plusplus', 'random'] as const)
 const BITS = [2, 3, 4, 5, 6, 7, 8];
 
 async function datasets(): Promise<{ name: string; ps: PointSet }[]> {
-  const out = GENERATOR_NAMES.map((g) => ({ name: g, ps: buildExactPointSet(generate(g, {})) }));
+  const out: { name: string; ps: PointSet }[] = GENERATOR_NAMES.map((g) => ({ name: g, ps: buildExactPointSet(generate(g, {})) }));
   const file = 'digits_cnn.npz';
   const bytes = new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'test', 'fixtures', 'activations', file)));
   const opened = await openFile(bytesSource(file, bytes));
