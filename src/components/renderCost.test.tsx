@@ -17,6 +17,8 @@ import { Pipeline } from '../compute/pipeline';
 import { DEFAULT_GENERATOR, GENERATOR_SPECS } from '../compute/generatorCatalog';
 import type { VariationCurveResult } from '../worker/adcEngine';
 import { AppProvider, type AppServices } from '../state/context';
+import { NetworkController } from '../network/controller';
+import { NetworkProvider } from '../network/context';
 import { createAppStore, type AppStore, type ResultsSlice } from '../state/store';
 import { decodeUrlState, type CodecContext } from '../state/urlCodec';
 import { HIST_DATA } from '../charts/testFixtures';
@@ -124,7 +126,18 @@ async function mount(store: AppStore, View: ComponentType): Promise<HTMLElement>
   document.body.append(host);
   root = createRoot(host);
   const services = servicesOf(store);
-  await act(async () => root!.render(<AppProvider services={services}><View /></AppProvider>));
+  const network = new NetworkController(store, services.pipeline, () => {
+    throw new Error('no workers in this test');
+  });
+  await act(async () =>
+    root!.render(
+      <AppProvider services={services}>
+        <NetworkProvider controller={network}>
+          <View />
+        </NetworkProvider>
+      </AppProvider>,
+    ),
+  );
   return host;
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../../src/state/store';
+import { DEFAULT_PARAMS } from '../../src/core/params';
 import { startUrlSync, URL_WRITE_MAX_DELAY_MS, type HistoryWindow } from '../../src/state/urlSync';
 import { decodeUrlState, type CodecContext } from '../../src/state/urlCodec';
 import { GENERATOR_SPECS, DEFAULT_GENERATOR } from '../../src/compute/generatorCatalog';
@@ -97,7 +98,7 @@ describe('urlSync', () => {
     fake.pointer('pointerup');
     expect(fake.entries).toEqual(['', '?v=1&bl=0.05']);
     fake.back();
-    expect(store.getState().params.bandLow).toBe(0.02);
+    expect(store.getState().params.bandLow).toBe(DEFAULT_PARAMS.bandLow);
   });
 
   it('asks to load the data source that Back brings back, and only when it changed', async () => {

@@ -97,7 +97,7 @@ describe('edge cases', () => {
 
   it('bskmq clusters the original set when suppression removes every sample', () => {
     const ps = buildExactPointSet(relu(400, 4));
-    const all = params({ suppressMode: 'percentile', pctLow: 50, pctHigh: 50, suppressWeight: 0, pin: 'none' });
+    const all = params({ suppressMode: 'percentile', pctLow: 50, pctHigh: 50, suppressWeight: 0, pin: 'none', bsInit: 'random' });
     const q = designQuantizer(ps, 'bskmq', 3, all);
     const ref = clusterLevels(ps, 8, 'random', all.seed, all.restarts);
     expect(Array.from(q.levels)).toEqual(Array.from(ref.levels));
@@ -105,7 +105,7 @@ describe('edge cases', () => {
 
   it('bskmq with pin none, no suppression and random seeds is exactly the kmeans baseline', () => {
     const ps = buildExactPointSet(relu(2000, 5));
-    const p = params({ pin: 'none', bandLow: 0, bandHigh: 0, suppressWeight: 1 });
+    const p = params({ pin: 'none', bandLow: 0, bandHigh: 0, suppressWeight: 1, bsInit: 'random' });
     for (const bits of [2, 4]) {
       expect(Array.from(designQuantizer(ps, 'bskmq', bits, p).levels)).toEqual(
         Array.from(designQuantizer(ps, 'kmeans', bits, p).levels),
