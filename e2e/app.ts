@@ -28,6 +28,8 @@ interface ConsoleApi {
   settled(): Promise<void>;
   /** Test hook: makes a compute worker ('interactive' or 'background') crash, to exercise recovery. */
   crashWorker(role: string): void;
+  /** Test hook: the next call of `method` in that worker hangs; every watched call gets `budgetMs`. */
+  stallWorker(role: string, method: string, budgetMs: number): Promise<void>;
   getNetworkReport(): Promise<PtqTable | null>;
 }
 declare global {

@@ -186,3 +186,28 @@ test.describe('compute worker crash', () => {
     expect(await app.statsValues()).toEqual(before.stats);
   });
 });
+
+test.describe('hung compute worker', () => {
+  test('a worker that stops answering is replaced within its budget; the notice names the stage; the other views stay and the next change works', async ({
+    app,
+  }) => {
+    await app.openSmall();
+    const before = await snapshot(app);
+    const histogramBars = await app.countMarks('histogram', 'rect');
+    // The next report never answers, and every watched call is given 2 s.
+    await app.page.evaluate(() => window.bskmq!.stallWorker('interactive', 'report', 2000));
+    await app.stepSlider(app.bits, 'ArrowRight');
+    const notice = app.notice.locator('.notice-error', { hasText: 'The interactive compute worker stopped' });
+    await expect(notice).toContainText('the quantizers did not answer within 2.0 s', { timeout: 10_000 });
+    await expect(notice).toContainText('The other results stay');
+    expect(await app.countMarks('histogram', 'rect')).toBe(histogramBars);
+    expect(await app.statsValues()).toEqual(before.stats);
+    // The replacement holds the data: the next change is designed and drawn.
+    await app.stepSlider(app.bits, 'ArrowRight');
+    await expect(app.bits).toHaveValue('5');
+    await app.waitCurrent();
+    const r5 = await app.report();
+    expect(r5.params.bits).toBe(5);
+    for (const r of r5.results) expect(r.levels, `${r.method} at 5 bits`).toHaveLength(32);
+  });
+});

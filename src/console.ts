@@ -11,6 +11,7 @@ import { DEFAULT_PARAMS, PARAM_KEYS, parseParamValue, paramsToJSON, type ParamKe
 import type { Report } from './core/report';
 import type { Pipeline } from './compute/pipeline';
 import type { WorkerRole } from './compute/client';
+import type { EngineWorkerApi } from './worker/engine.worker';
 import type { AppStore } from './state/store';
 import type { PtqTable } from './core/network/ptqTable';
 
@@ -46,6 +47,8 @@ export interface BskmqConsole {
   getNetworkReport(): Promise<PtqTable | null>;
   /** Test hook: makes a compute worker crash, to exercise recovery. */
   crashWorker(role?: WorkerRole): void;
+  /** Test hook: the next call of `method` in that worker hangs, and the watchdog waits `budgetMs` for any call. */
+  stallWorker(role: WorkerRole, method: keyof EngineWorkerApi, budgetMs: number): Promise<void>;
 }
 
 export function createConsoleApi(store: AppStore, pipeline: Pipeline, network?: NetworkReporter): BskmqConsole {
@@ -88,6 +91,9 @@ export function createConsoleApi(store: AppStore, pipeline: Pipeline, network?: 
     },
     crashWorker(role = 'interactive') {
       pipeline.client.crash(role);
+    },
+    stallWorker(role, method, budgetMs) {
+      return pipeline.client.stall(role, method, budgetMs);
     },
   };
 }

@@ -29,6 +29,7 @@ import type { LayerRow } from '../worker/layersEngine';
 import type { CurvePart, LayersSource } from '../worker/engine';
 import { mergeVariation, splitWidths } from './splitCurve';
 import { SweepRuns } from './sweepRuns';
+import { stageLabel, type StageName } from './stages';
 import type { StepTraceRequest, StepTraceResult } from '../worker/traceEngine';
 import type { AdcSnapResult, VariationCurveResult, VariationRequest } from '../worker/adcEngine';
 
@@ -44,6 +45,37 @@ export class WorkerDiedError extends Error {
   }
 }
 
+/**
+ * Thrown into the one call a worker did not answer within its budget (the watchdog): the worker is
+ * terminated and replaced with its data, and the calls queued behind it get a WorkerDiedError.
+ */
+export class WorkerHungError extends WorkerDiedError {
+  constructor(role: WorkerRole, readonly stage: StageName, readonly budgetMs: number) {
+    super(role, `the ${stageLabel(stage)} did not answer within ${formatSeconds(budgetMs)}`);
+    this.name = 'WorkerHungError';
+  }
+}
+
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+}
+
+/** What every call may take, whatever its work: far above any real answer, so only a hang reaches it. */
+export const WATCHDOG_BASE_MS = 30_000;
+/**
+ * Budget per unit of the slowest design a call can run, the optimum's O(k·m·log2 m) dynamic program
+ * (k = 2^bits codes, m points): a few times what that design takes on a 2-core machine, so a large
+ * exact set at 8 bits is given the minutes it needs and a small one is given up on in seconds.
+ */
+export const WATCHDOG_MS_PER_UNIT = 1e-3;
+
+/** How long a call on `points` points that may design at up to `bits` bits is waited for before its worker counts as hung. */
+export function watchdogBudgetMs(points: number, bits: number): number {
+  const m = Math.max(2, points);
+  return WATCHDOG_BASE_MS + 2 ** bits * m * Math.log2(m) * WATCHDOG_MS_PER_UNIT;
+}
+
 /** How a load is replayed into a fresh worker: everything needed except state kept in the engine. */
 export type LoadRequest =
   | { kind: 'generator'; name: string; options: Record<string, number> }
@@ -51,6 +83,12 @@ export type LoadRequest =
   | { kind: 'url'; url: string; opts: LoadOptions };
 
 export type WorkerFactory = () => Worker;
+
+/** A call under the watchdog: the stage it serves (named in the notice) and how long it may take. */
+interface Watch {
+  stage: StageName;
+  budgetMs: number;
+}
 
 const defaultFactory: WorkerFactory = () =>
   new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'bskmq-engine' });
@@ -61,7 +99,7 @@ class WorkerHandle {
   private dead = false;
   private readonly deathWaiters = new Set<(e: WorkerDiedError) => void>();
 
-  constructor(readonly role: WorkerRole, factory: WorkerFactory, private readonly onDeath: (h: WorkerHandle, cause: string) => void) {
+  constructor(readonly role: WorkerRole, factory: WorkerFactory, private readonly onDeath: (h: WorkerHandle, cause: string, hung: WorkerHungError | null) => void) {
     this.worker = factory();
     this.remote = Comlink.wrap<EngineWorkerApi>(this.worker);
     this.worker.addEventListener('error', (ev) => {
@@ -75,33 +113,52 @@ class WorkerHandle {
     return !this.dead;
   }
 
-  /** Runs a call, rejecting it if the worker dies before it answers. */
-  call<T>(fn: (remote: Comlink.Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
+  /**
+   * Runs a call, rejecting it if the worker dies before it answers. Given a budget (the watchdog),
+   * a call not answered within it rejects with WorkerHungError and the worker is replaced.
+   */
+  call<T>(fn: (remote: Comlink.Remote<EngineWorkerApi>) => Promise<T>, watch?: Watch): Promise<T> {
     if (this.dead) return Promise.reject(new WorkerDiedError(this.role, 'already stopped'));
     return new Promise<T>((resolve, reject) => {
-      const onDeath = (e: WorkerDiedError) => reject(e);
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const settle = () => {
+        this.deathWaiters.delete(onDeath);
+        if (timer !== null) clearTimeout(timer);
+      };
+      const onDeath = (e: WorkerDiedError) => {
+        settle();
+        reject(e);
+      };
       this.deathWaiters.add(onDeath);
+      if (watch !== undefined) {
+        timer = setTimeout(() => {
+          settle();
+          const hung = new WorkerHungError(this.role, watch.stage, watch.budgetMs);
+          reject(hung);
+          this.die(hung.message.slice(hung.message.indexOf('(') + 1, -1), hung);
+        }, watch.budgetMs);
+      }
       fn(this.remote).then(
         (v) => {
-          this.deathWaiters.delete(onDeath);
+          settle();
           resolve(v);
         },
         (e) => {
-          this.deathWaiters.delete(onDeath);
+          settle();
           reject(e);
         },
       );
     });
   }
 
-  die(cause: string): void {
+  die(cause: string, hung: WorkerHungError | null = null): void {
     if (this.dead) return;
     this.dead = true;
     this.worker.terminate();
     const err = new WorkerDiedError(this.role, cause);
     for (const w of this.deathWaiters) w(err);
     this.deathWaiters.clear();
-    this.onDeath(this, cause);
+    this.onDeath(this, cause, hung);
   }
 
   terminate(): void {
@@ -112,8 +169,11 @@ class WorkerHandle {
 }
 
 export interface ComputeClientEvents {
-  /** A worker died and was replaced; `restored` resolves once its data is back (or rejects). */
-  onWorkerRestart?: (role: WorkerRole, cause: string, restored: Promise<void>) => void;
+  /**
+   * A worker died and was replaced; `restored` resolves once its data is back (or rejects). `hung`
+   * is the watchdog's error when the worker was stopped for not answering a call of that stage.
+   */
+  onWorkerRestart?: (role: WorkerRole, cause: string, restored: Promise<void>, hung: WorkerHungError | null) => void;
   /** The optimal error curve changed (a new point, a restart from nothing, done); read `optimalProgress()`. */
   onOptimum?: () => void;
 }
@@ -142,28 +202,38 @@ export class ComputeClient {
 
   constructor(private readonly factory: WorkerFactory = defaultFactory, private readonly events: ComputeClientEvents = {}) {}
 
+  /** Points of the resident point set (the watchdog's budgets scale with it). */
+  private points = 0;
+  /** Test hook: a fixed watchdog budget (see `stall`); null = watchdogBudgetMs. */
+  private budgetOverride: number | null = null;
+
+  /** The watchdog of a call serving `stage` that may design at up to `bits` bits. */
+  private watch(stage: StageName, bits: number): Watch {
+    return { stage, budgetMs: this.budgetOverride ?? watchdogBudgetMs(this.points, bits) };
+  }
+
   private interactiveWorker(): WorkerHandle {
     if (!this.interactive || !this.interactive.alive) {
-      this.interactive = new WorkerHandle('interactive', this.factory, (h, cause) => this.handleDeath(h, cause));
+      this.interactive = new WorkerHandle('interactive', this.factory, (h, cause, hung) => this.handleDeath(h, cause, hung));
     }
     return this.interactive;
   }
 
   private backgroundWorker(): WorkerHandle {
     if (!this.background || !this.background.alive) {
-      this.background = new WorkerHandle('background', this.factory, (h, cause) => this.handleDeath(h, cause));
+      this.background = new WorkerHandle('background', this.factory, (h, cause, hung) => this.handleDeath(h, cause, hung));
     }
     return this.background;
   }
 
   private layersWorker(): WorkerHandle {
     if (!this.layers || !this.layers.alive) {
-      this.layers = new WorkerHandle('layers', this.factory, (h, cause) => this.handleDeath(h, cause));
+      this.layers = new WorkerHandle('layers', this.factory, (h, cause, hung) => this.handleDeath(h, cause, hung));
     }
     return this.layers;
   }
 
-  private handleDeath(handle: WorkerHandle, cause: string): void {
+  private handleDeath(handle: WorkerHandle, cause: string, hung: WorkerHungError | null): void {
     let restored: Promise<void>;
     if (handle.role === 'layers') {
       // Nothing to restore eagerly: the next row opens the file in a new worker.
@@ -179,7 +249,7 @@ export class ComputeClient {
       restored = this.hasData ? this.syncBackground() : Promise.resolve();
     }
     restored.catch(() => undefined);
-    this.events.onWorkerRestart?.(handle.role, cause, restored);
+    this.events.onWorkerRestart?.(handle.role, cause, restored, hung);
   }
 
   private async replayLoad(): Promise<void> {
@@ -239,7 +309,7 @@ export class ComputeClient {
   private async fillOptima(ticket: number): Promise<void> {
     try {
       for (const bits of ALL_BITS) {
-        const [seed] = await this.backgroundWorker().call((r) => r.optima([bits]));
+        const [seed] = await this.backgroundWorker().call((r) => r.optima([bits]), this.watch('optimal', bits));
         if (ticket !== this.optimaTicket) return;
         // By index: a refill after a worker restart rewrites the same values.
         this.optimal.mse[bits - MIN_BITS] = seed.mse;
@@ -271,6 +341,7 @@ export class ComputeClient {
   async load(req: LoadRequest, onProgress?: ProgressCallback): Promise<LoadResult> {
     const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
     const result = await this.interactiveWorker().call((r) => runLoad(r, req, progress));
+    this.points = result.pointSet.points;
     this.lastLoad = req;
     this.lastTensor = null;
     this.hasData = true;
@@ -281,13 +352,14 @@ export class ComputeClient {
   async selectTensor(tensor: string, onProgress?: ProgressCallback): Promise<LoadResult> {
     const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
     const result = await this.interactiveWorker().call((r) => r.selectTensor(tensor, progress));
+    this.points = result.pointSet.points;
     this.lastTensor = tensor;
     void this.syncBackground();
     return result;
   }
 
   report(params: Params, adcGridBits?: number): Promise<ReportResult> {
-    return this.interactiveWorker().call((r) => r.report(params, adcGridBits));
+    return this.interactiveWorker().call((r) => r.report(params, adcGridBits), this.watch('report', params.bits));
   }
 
   /**
@@ -326,12 +398,12 @@ export class ComputeClient {
   }
 
   histogram(req: HistogramRequest): Promise<HistogramData> {
-    return this.interactiveWorker().call((r) => r.histogram(req));
+    return this.interactiveWorker().call((r) => r.histogram(req), this.watch('histogram', 0));
   }
 
   async curves(params: Params, methods: Method[]): Promise<CurveResult[]> {
     await this.backgroundReady;
-    return this.backgroundWorker().call((r) => r.curves(params, methods));
+    return this.backgroundWorker().call((r) => r.curves(params, methods), this.watch('baseCurves', MAX_BITS));
   }
 
   /**
@@ -351,8 +423,8 @@ export class ComputeClient {
   ): Promise<{ curve: CurveResult; variation: VariationCurveResult | null }> {
     await this.backgroundReady;
     const { interactive, background } = splitWidths(params.bits);
-    const bg = this.backgroundWorker().call((r) => r.curvePart(params, method, background, variation));
-    const mine = this.interactiveWorker().call((r) => r.curvePart(params, method, interactive, variation));
+    const bg = this.backgroundWorker().call((r) => r.curvePart(params, method, background, variation), this.watch('bsCurve', MAX_BITS));
+    const mine = this.interactiveWorker().call((r) => r.curvePart(params, method, interactive, variation), this.watch('bsCurve', MAX_BITS));
     const seed = (to: WorkerHandle, part: CurvePart) =>
       void to.call((r) => r.seedDesigns(params, method, part.designs)).catch(() => undefined);
     const parts = await Promise.all([mine, bg]);
@@ -372,7 +444,7 @@ export class ComputeClient {
 
   /** ADC view: snapping of the focused quantizer (fast; the interactive worker). */
   adcSnap(params: Params, gridBits: number): Promise<AdcSnapResult | null> {
-    return this.interactiveWorker().call((r) => r.adcSnap(params, gridBits));
+    return this.interactiveWorker().call((r) => r.adcSnap(params, gridBits), this.watch('adcSnap', params.bits));
   }
 
   /**
@@ -381,7 +453,7 @@ export class ComputeClient {
    */
   async variation(params: Params, req: VariationRequest): Promise<VariationCurveResult[]> {
     await this.backgroundReady;
-    return this.backgroundWorker().call((r) => r.variation(params, req));
+    return this.backgroundWorker().call((r) => r.variation(params, req), this.watch('variation', MAX_BITS));
   }
 
   private traceTicket = 0;
@@ -401,11 +473,11 @@ export class ComputeClient {
     point: async (worker, params, width) => {
       await this.backgroundReady;
       const handle = worker === 0 ? this.backgroundWorker() : this.interactiveWorker();
-      return (await handle.call((r) => r.sweepPoints(params, [width]))).mse[0];
+      return (await handle.call((r) => r.sweepPoints(params, [width]), this.watch('sweep', params.bits))).mse[0];
     },
     references: async (params) => {
       await this.backgroundReady;
-      return this.backgroundWorker().call((r) => r.sweepReferences(params));
+      return this.backgroundWorker().call((r) => r.sweepReferences(params), this.watch('sweep', params.bits));
     },
   });
 
@@ -418,6 +490,16 @@ export class ComputeClient {
   sweep(params: Params, options: { speculative?: boolean } = {}): Promise<SweepResult> {
     const workers: (0 | 1)[] = this.optimal.done ? [0, 1] : [1];
     return this.sweepRuns.sweep(params, { ...options, workers });
+  }
+
+  /**
+   * Test hook: the next call of `method` in that worker never answers (it spins), and every
+   * watched call is given `budgetMs`, so the watchdog's recovery can be exercised in seconds.
+   */
+  stall(role: WorkerRole, method: keyof EngineWorkerApi, budgetMs: number): Promise<void> {
+    this.budgetOverride = budgetMs;
+    const w = role === 'interactive' ? this.interactiveWorker() : role === 'background' ? this.backgroundWorker() : this.layersWorker();
+    return w.remote.stallNext(method);
   }
 
   /** Test hook: makes a worker throw an uncaught error, as a crash would. */

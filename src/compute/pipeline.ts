@@ -18,7 +18,7 @@ import type { AppStore } from '../state/store';
 import { stageLabel, stageRow, type StageName } from './stages';
 import { EMPTY_RESULTS } from '../state/store';
 import type { DataSource, NoticeLevel } from '../state/types';
-import { ComputeClient, WorkerDiedError, type LoadRequest } from './client';
+import { ComputeClient, WorkerDiedError, WorkerHungError, type LoadRequest } from './client';
 import { Stage } from './stage';
 import { LayersJob } from './layersJob';
 import type { CurveResult, HistogramData, HistogramRequest, LoadResult, ReportResult, SweepResult } from '../worker/types';
@@ -130,12 +130,14 @@ export class Pipeline {
       client ??
       new ComputeClient(undefined, {
         onOptimum: () => this.optimumProgress(),
-        onWorkerRestart: (role, cause, restored) => {
-          this.store.getState().notify('error', `The ${role} compute worker stopped (${cause}); restarting it and re-sending the data.`);
+        onWorkerRestart: (role, cause, restored, hung) => {
+          const kept = hung ? ' The other results stay.' : '';
+          this.store.getState().notify('error', `The ${role} compute worker stopped (${cause}); restarting it and re-sending the data.${kept}`);
           restored.then(
             () => {
-              // The layers worker serves the layers batch alone; the other two serve every stage.
-              if (role !== 'layers') for (const s of Object.values(this.stages)) s.invalidate();
+              // The layers worker serves the layers batch alone; the other two serve every stage. The
+              // stage the worker hung on is not asked again until its input changes.
+              if (role !== 'layers') for (const s of Object.values(this.stages)) if (s.name !== hung?.stage) s.invalidate();
               this.layers.invalidate();
               this.schedule();
             },
@@ -154,6 +156,7 @@ export class Pipeline {
         valid,
         onBusy: (b: boolean) => this.store.getState().setBusy(name, b),
         onError: (e: unknown) => this.reportError(name, e),
+        keepKeyOn: (e: unknown) => e instanceof WorkerHungError,
         ...(row.background ? { debounceMs: BACKGROUND_DEBOUNCE_MS, leading: true } : {}),
         ...(waits.length ? { after: () => Promise.all(waits.map((w) => w())).then(() => undefined) } : {}),
       };

@@ -12,6 +12,11 @@ export interface StageOptions<I, O> {
   /** Whether a result computed for `input` still belongs on screen (e.g. same data version). */
   valid?: (input: I) => boolean;
   onError: (error: unknown, input: I) => void;
+  /**
+   * Errors after which the same request is not run again until its input changes (a worker that
+   * hung on it would hang again); after any other error the next request of the same key runs.
+   */
+  keepKeyOn?: (error: unknown) => boolean;
   onBusy?: (busy: boolean) => void;
   /** Wait this long after a request before running it, so a burst of slider input runs once. */
   debounceMs?: number;
@@ -129,7 +134,7 @@ export class Stage<I, O> {
     } catch (e) {
       // Errors of superseded requests are noise; only the newest request reports.
       if (job && job.gen === this.generation) {
-        this.key = null;
+        if (!this.opts.keepKeyOn?.(e)) this.key = null;
         this.opts.onError(e, job.input);
       }
     } finally {

@@ -62,6 +62,10 @@ const api = {
     }),
   adcSnap: (params: Params, gridBits: number) => guard(() => engine.adcSnap(params, gridBits)),
   variation: (params: Params, req: VariationRequest) => guard(() => engine.variation(params, req)),
+  /** Test hook: the next call of `method` never answers (a hang, for the client's watchdog). */
+  stallNext: (method: string) => {
+    stalled = method;
+  },
   /** Test hook: kills this worker with an uncaught error, as a real crash would. */
   crash: () => {
     setTimeout(() => {
@@ -72,4 +76,23 @@ const api = {
 
 export type EngineWorkerApi = typeof api;
 
-Comlink.expose(api);
+let stalled: string | null = null;
+
+/** `api` with the stall hook in front of every method: a stalled method spins until the worker is terminated. */
+function withStallHook<T extends Record<string, (...args: never[]) => unknown>>(methods: T): T {
+  const hooked: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(methods)) {
+    hooked[name] = (...args: never[]) => {
+      if (stalled === name) {
+        stalled = null;
+        for (;;) {
+          // Busy: no message is read again, as in a design that never ends.
+        }
+      }
+      return fn(...args);
+    };
+  }
+  return hooked as T;
+}
+
+Comlink.expose(withStallHook(api));

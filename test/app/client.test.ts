@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { ComputeClient, type WorkerRole } from '../../src/compute/client';
+import { ComputeClient, WorkerHungError, watchdogBudgetMs, WATCHDOG_BASE_MS, type WorkerRole } from '../../src/compute/client';
 import { createEngine, type Engine } from '../../src/worker/engine';
 import { designLayer } from '../../src/worker/layersEngine';
 import { bytesSource, openFile } from '../../src/core/formats';
@@ -25,6 +25,8 @@ interface FakeWorker {
   crash(): void;
   /** While set, layerRow waits for it before designing. */
   gate: Promise<void> | null;
+  /** The next call of this method never answers (the worker shell's stallNext hook). */
+  stalled: string | null;
 }
 
 function fakeWorkers() {
@@ -34,10 +36,11 @@ function fakeWorkers() {
     const { port1, port2 } = new MessageChannel();
     ports.push(port1, port2);
     const engine = createEngine(() => 0);
-    const fake: FakeWorker = { calls: [], crash: () => undefined, gate: null };
+    const fake: FakeWorker = { calls: [], crash: () => undefined, gate: null, stalled: null };
     let queue: Promise<void> = Promise.resolve();
     const served = new Proxy(engine as unknown as Record<string, (...a: unknown[]) => unknown>, {
       get(target, key: string) {
+        if (key === 'stallNext') return (method: string) => void (fake.stalled = method);
         const fn = target[key];
         if (typeof fn !== 'function') return fn;
         // One call at a time, as a worker thread running synchronous designs serves its messages.
@@ -45,6 +48,10 @@ function fakeWorkers() {
           const run = async () => {
             fake.calls.push(key);
             if (key === 'layerRow' && fake.gate) await fake.gate;
+            if (fake.stalled === key) {
+              fake.stalled = null;
+              await new Promise<never>(() => undefined);
+            }
             return fn(...args);
           };
           const result = queue.then(run);
@@ -89,12 +96,18 @@ afterEach(() => {
 function setUp() {
   const workers = fakeWorkers();
   const restarts: WorkerRole[] = [];
-  const client = new ComputeClient(workers.factory, { onWorkerRestart: (role) => restarts.push(role) });
+  const hangs: (WorkerHungError | null)[] = [];
+  const client = new ComputeClient(workers.factory, {
+    onWorkerRestart: (role, _cause, _restored, hung) => {
+      restarts.push(role);
+      hangs.push(hung);
+    },
+  });
   cleanup = () => {
     client.dispose();
     workers.close();
   };
-  return { client, workers, restarts };
+  return { client, workers, restarts, hangs };
 }
 
 async function loadFile(client: ComputeClient) {
@@ -189,5 +202,45 @@ describe('compute client: the layers worker', () => {
     const { client } = setUp();
     await client.load({ kind: 'generator', name: 'relu6', options: { n: 1000 } });
     await expect(client.layerRow('x', params)).rejects.toThrow(/No multi-tensor file is open/);
+  });
+});
+
+describe('compute client: the watchdog', () => {
+  it('gives a call a budget that grows with the optimum\'s work: seconds on a small set, far more at 8 bits on a large exact one', () => {
+    expect(watchdogBudgetMs(1000, 3)).toBeLessThan(WATCHDOG_BASE_MS + 1000);
+    expect(watchdogBudgetMs(4_000_000, 8)).toBeGreaterThan(watchdogBudgetMs(4_000_000, 3));
+    expect(watchdogBudgetMs(4_000_000, 8)).toBeGreaterThan(10 * 60_000);
+    expect(watchdogBudgetMs(65_536, 8)).toBeGreaterThan(watchdogBudgetMs(1000, 8));
+  });
+
+  it('replaces a worker that does not answer within the budget, names the stage, and serves the next call with the same data', async () => {
+    const { client, workers, restarts, hangs } = setUp();
+    await loadFile(client);
+    const before = await client.report(params);
+    await client.stall('interactive', 'histogram', 300);
+    const hist = client.histogram({ bins: 10, domain: null, spikeShare: 0.01 });
+    const error = await hist.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WorkerHungError);
+    expect((error as WorkerHungError).stage).toBe('histogram');
+    expect((error as WorkerHungError).message).toContain('the histogram did not answer within 0.3 s');
+    expect(restarts).toEqual(['interactive']);
+    expect(hangs[0]?.stage).toBe('histogram');
+    // The replacement worker holds the loaded data again: same report, and the histogram answers.
+    const after = await client.report(params);
+    expect(after.report.results.map((r) => r.levels)).toEqual(before.report.results.map((r) => r.levels));
+    expect((await client.histogram({ bins: 10, domain: null, spikeShare: 0.01 })).total).toBe(before.report.input.count);
+    expect(workers.made.filter((w) => w.calls.includes('loadBlob')).length).toBe(2);
+  });
+
+  it('leaves a call that answers within the budget alone', async () => {
+    const { client, restarts } = setUp();
+    await loadFile(client);
+    await client.stall('interactive', 'adcSnap', 5_000);
+    const hist = await client.histogram({ bins: 10, domain: null, spikeShare: 0.01 });
+    expect(hist.counts.length).toBe(10);
+    expect(restarts).toEqual([]);
   });
 });
