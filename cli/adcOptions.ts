@@ -4,21 +4,11 @@
  * `--trials N`) and the minimum-spacing check (`--min-spacing F`), and how a
  * report's results get their `adc` summaries from src/core/adc.ts.
  */
-import {
-  MAX_GRID_BITS,
-  MIN_GRID_BITS,
-  SIGMA_UNITS,
-  adcSummary,
-  quantizerFromLists,
-  type AdcOptions,
-  type AdcSummary,
-  type SigmaUnit,
-} from '../src/core/adc';
-import { resolveBoundaries } from '../src/core/boundaries';
-import type { Params } from '../src/core/params';
-import type { PointSet } from '../src/core/pointset';
-import type { MethodResult, Report } from '../src/core/report';
+import { MAX_GRID_BITS, MIN_GRID_BITS, SIGMA_UNITS, type SigmaUnit } from '../src/core/adc';
+import type { AdcRequest } from '../src/core/reportAdc';
 import { CliError, type FlagSpec, type ParsedArgs } from './args';
+
+export { adcSettings, withAdc, type AdcRequest, type AdcSettings, type ReportWithAdc } from '../src/core/reportAdc';
 
 export const DEFAULT_TRIALS = 1000;
 export const MIN_TRIALS = 1;
@@ -60,31 +50,6 @@ export const ADC_FLAGS: Readonly<Record<string, FlagSpec>> = {
   },
 };
 
-/** What the ADC flags asked for; null fields were not asked for. */
-export interface AdcRequest {
-  grid: number | null;
-  sigma: number | null;
-  sigmaOf: SigmaUnit;
-  trials: number;
-  minSpacing: number | null;
-}
-
-/** The report's top-level `adc`: the ADC settings every result's `adc` was computed with. */
-export interface AdcSettings {
-  grid: number | null;
-  sigma: number | null;
-  sigmaOf: SigmaUnit | null;
-  trials: number | null;
-  seed: number | null;
-  minSpacing: number | null;
-}
-
-/** A report with the ADC summaries: top-level `adc` after `params`, and `adc` on each result. */
-export type ReportWithAdc = Omit<Report, 'results'> & {
-  adc: AdcSettings;
-  results: (MethodResult & { adc: AdcSummary })[];
-};
-
 /** The ADC flags' request, or null when none was given; throws CliError naming a bad value and its range. */
 export function adcRequestFrom(args: ParsedArgs): AdcRequest | null {
   const v = (name: string) => args.values.get(name);
@@ -118,46 +83,4 @@ function optionalNumber(args: ParsedArgs, flag: string, ok: (x: number) => boole
   const x = raw.trim() === '' ? NaN : Number(raw);
   if (!(Number.isFinite(x) && ok(x))) throw new CliError(`--${flag} ${raw}: must be ${allowed}`);
   return x;
-}
-
-/** The top-level `adc` object for a request and the report's seed. */
-export function adcSettings(request: AdcRequest, seed: number): AdcSettings {
-  const mc = request.sigma !== null;
-  return {
-    grid: request.grid,
-    sigma: request.sigma,
-    sigmaOf: mc ? request.sigmaOf : null,
-    trials: mc ? request.trials : null,
-    seed: mc ? seed : null,
-    minSpacing: request.minSpacing,
-  };
-}
-
-/**
- * Adds the ADC summaries to a report designed on `ps`: each result's references are
- * taken from its lists (`quantizerFromLists`), with the ADC bounds [L, U] of `params`.
- * A result whose levels or thresholds hold a null (non-finite) is summarised as `{}`.
- */
-export function withAdc(report: Report, ps: PointSet, params: Params, request: AdcRequest): ReportWithAdc {
-  const bounds = resolveBoundaries(ps, params);
-  const options: AdcOptions = {};
-  if (request.grid !== null) options.grid = request.grid;
-  if (request.sigma !== null) {
-    options.variation = { sigma: request.sigma, sigmaOf: request.sigmaOf, trials: request.trials, seed: params.seed };
-  }
-  if (request.minSpacing !== null) options.minSpacing = { fractionOfRange: request.minSpacing };
-  const results = report.results.map((r) => {
-    const levels = r.levels;
-    const thresholds = r.thresholds;
-    if (levels.some((x) => x === null) || thresholds.some((x) => x === null)) return { ...r, adc: {} };
-    const q = quantizerFromLists({ ...r, levels: levels as number[], thresholds: thresholds as number[] });
-    return { ...r, adc: adcSummary(ps, q, bounds, options) };
-  });
-  return {
-    input: report.input,
-    pointSet: report.pointSet,
-    params: report.params,
-    adc: adcSettings(request, params.seed),
-    results,
-  };
 }

@@ -63,11 +63,17 @@ test.describe('ADC view and exports', () => {
 
     const json = await app.download('export.json');
     expect(json.name).toBe('bskmq_kmeanspp_3b_report.json');
-    expect(JSON.parse(json.bytes.toString('utf8'))).toEqual(report);
+    // The report, plus the ADC analysis the page shows and the recommendation line.
+    const { adc, recommendation, ...exported } = JSON.parse(json.bytes.toString('utf8'));
+    expect(recommendation).toBe(await app.page.getByTestId('recommendation').innerText());
+    expect(adc).toMatchObject({ grid: expect.any(Number) });
+    expect({ ...exported, results: exported.results.map(({ adc: _adc, ...r }: { adc: unknown }) => r) }).toEqual(report);
+    for (const r of exported.results) expect(r.adc).toBeDefined();
 
     const csv = await app.download('export.csv');
     expect(csv.name).toBe('bskmq_kmeanspp_3b_references.csv');
-    const lines = csv.bytes.toString('utf8').trimEnd().split('\n');
+    const [comment, ...lines] = csv.bytes.toString('utf8').trimEnd().split('\n');
+    expect(comment).toBe(`# ${recommendation}`);
     expect(lines[0]).toBe('code,reference,level');
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows.map((r) => Number(r[0]))).toEqual(focus.levels.map((_, j) => j));
@@ -209,4 +215,34 @@ test.describe('ADC view and exports', () => {
       await shootAdc(app, testInfo, `adc-${size.width}x${size.height}-cdf6-dark`);
     });
   }
+});
+
+test.describe('the recommendation line', () => {
+  test('names the lowest-MSE method and the focused method’s gap where BS-KMQ loses; the JSON export carries it and the ADC analysis', async ({
+    app,
+  }) => {
+    await app.open('g=gelu-tail&g.n=20000');
+    // The earlier defaults (a 2 % band, random seeding), with which BS-KMQ is far off the optimum on this generator.
+    await app.page.evaluate(() => window.bskmq!.setParams({ bits: 4, bandLow: 0.02, bandHigh: 0.02, bsInit: 'random' }));
+    await app.waitCurrent();
+    const report = await app.report();
+    const finite = report.results.filter((r) => r.mse !== null);
+    const lowest = Math.min(...finite.map((r) => r.mse!));
+    const bs = finite.find((r) => r.method === 'bskmq')!;
+    expect(bs.mse!).toBeGreaterThan(1.5 * lowest);
+    const line = app.page.getByTestId('recommendation');
+    await expect(line).toContainText('Lowest MSE here:');
+    await expect(line).toContainText('BS-KMQ:');
+    const best = await line.getAttribute('data-best');
+    expect(best).not.toBe('bskmq');
+    const bestMse = finite.find((r) => r.method === best)!.mse!;
+    expect(bestMse / lowest).toBeLessThan(1 + 1e-9);
+    expect(Number(await line.getAttribute('data-ratio'))).toBeCloseTo(bs.mse! / bestMse, 6);
+
+    const { bytes } = await app.download('export.json');
+    const exported = JSON.parse(bytes.toString('utf8'));
+    expect(exported.recommendation).toBe(await line.innerText());
+    expect(exported.adc).toBeDefined();
+    for (const r of exported.results) expect(r.adc).toBeDefined();
+  });
 });

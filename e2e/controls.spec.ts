@@ -105,4 +105,17 @@ test.describe('controls', () => {
     ]);
     expect(reportDifferences(bounded, cliBounded, TOLERANCE)).toEqual([]);
   });
+
+  test('unchecking the focused method moves the focus to the method the charts show', async ({ app }) => {
+    await app.openSmall();
+    await expect(app.focus).toHaveValue('bskmq');
+    await app.page.getByTestId('controls.method.bskmq').uncheck();
+    await app.waitCurrent();
+    const focus = await app.focus.inputValue();
+    expect(focus).not.toBe('bskmq');
+    const report = await app.report();
+    expect(report.params.focus).toBe(focus);
+    expect(report.results.map((r) => r.method)).not.toContain('bskmq');
+    await expect(app.page.getByTestId('adc')).toContainText(`at ${report.params.bits} b`);
+  });
 });

@@ -26,6 +26,7 @@ import {
 import { NumberField, SelectField } from './fields';
 import { formatValue } from './format';
 import { focusedResult } from './ExportMenu';
+import { recommend } from '../core/recommend';
 import './adc.css';
 
 /** Full-precision text for `data-value` (tests and copy-paste read it; the cell shows a rounded value). */
@@ -193,6 +194,8 @@ export function AdcPanel() {
   const at = curve ? curve.bits.indexOf(focus.bits) : -1;
   const minSpacingAbs = adcMinSpacing * (U - L);
 
+  const recommendation = recommend(report.results, focusParam, (m) => METHOD_LABELS[m]);
+
   return (
     <section id="adc" className="panel adc-panel" aria-labelledby="adc-title" data-testid="adc">
       <h2 id="adc-title">
@@ -201,6 +204,11 @@ export function AdcPanel() {
           · {label} at {focus.bits} b · ramp from L = {formatValue(L)} to U = {formatValue(U)}
         </span>
       </h2>
+      {recommendation && (
+        <p className="recommendation" data-testid="recommendation" data-best={recommendation.best} data-ratio={recommendation.ratio}>
+          {recommendation.text}
+        </p>
+      )}
       <div className="adc-grid">
         <figure className="card adc-table-card">
           <figcaption>

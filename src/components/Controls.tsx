@@ -16,6 +16,7 @@ import {
   type Method,
   type ParamKey,
   type Params,
+  focusedAmong,
 } from '../core/params';
 import { METHOD_COLORS, METHOD_LABELS } from '../charts/colors';
 import { useApp, useServices } from '../state/context';
@@ -121,9 +122,12 @@ export function Controls() {
         METHODS.map((m) => [
           m,
           (on: boolean) => {
-            const shown = store.getState().params.methods;
+            const { methods: shown, focus } = store.getState().params;
             const next = on ? METHODS.filter((x) => x === m || shown.includes(x)) : shown.filter((x) => x !== m);
-            if (next.length > 0) store.getState().setParams({ methods: next });
+            if (next.length === 0) return;
+            // Hiding the focused method moves the focus to the one the charts then show.
+            const nextFocus = next.includes(focus) ? focus : focusedAmong(next.map((method) => ({ method })), focus)!.method;
+            store.getState().setParams(nextFocus === focus ? { methods: next } : { methods: next, focus: nextFocus });
           },
         ]),
       ) as Record<Method, (on: boolean) => void>,

@@ -9,7 +9,10 @@ import { quantizerFromLists } from '../core/adc';
 import { exportFileName, numpySnippet, referencesCsv } from '../core/exports';
 import { focusedAmong, type Method } from '../core/params';
 import type { MethodResult, Report } from '../core/report';
-import { serializeChartSvg } from '../charts';
+import { pointSetFromArrays } from '../core/pointset';
+import { recommend } from '../core/recommend';
+import { withAdc } from '../core/reportAdc';
+import { METHOD_LABELS, serializeChartSvg } from '../charts';
 import { downloadBlob, downloadText, svgToPng } from '../lib/download';
 import { useApp, useServices } from '../state/context';
 import { messageOf } from '../compute/pipeline';
@@ -39,6 +42,11 @@ function quantizerOf(r: MethodResult) {
   });
 }
 
+/** The recommendation as a leading `# ` line (pandas: `read_csv(f, comment='#')`; a comment in Python). */
+function csvComment(line: string | null): string {
+  return line ? `# ${line.replace(/[\r\n]+/g, ' ')}\n` : '';
+}
+
 export function ExportMenu() {
   const { store, pipeline } = useServices();
   const hasReport = useApp((s) => s.results.report !== null);
@@ -53,7 +61,8 @@ export function ExportMenu() {
     if (!focus) throw new Error('the report has no method');
     const name = (ext: string, kind?: string) =>
       exportFileName({ tensor: copy.input.tensor, method: focus.method as Method, bits: focus.bits, ext, kind });
-    return { report: copy, focus, name };
+    const line = recommend(copy.results, store.getState().params.focus, (m) => METHOD_LABELS[m])?.text ?? null;
+    return { report: copy, focus, name, line };
   }
 
   async function run(id: string, work: () => Promise<void>) {
@@ -69,18 +78,29 @@ export function ExportMenu() {
 
   const exportJson = () =>
     run('json', async () => {
-      const { report, name } = await current();
-      downloadText(JSON.stringify(report, null, 2) + '\n', name('json', 'report'), 'application/json');
+      const { report, name, line } = await current();
+      // The ADC analysis the page shows (grid, σ, trials, minimum spacing of the ADC view), as the CLI's
+      // `design --grid R --sigma S --sigma-of U --trials N --min-spacing F` adds it, over the same point set.
+      const t = await pipeline.client.pointSetCopy();
+      const ps = pointSetFromArrays(t.mode, t.x, t.w, t.s2, { nonFinite: t.nonFinite, min: t.min, max: t.max });
+      const { display, params } = store.getState();
+      const request = {
+        grid: display.adcGridBits, sigma: display.adcSigma, sigmaOf: display.adcSigmaOf, trials: display.adcTrials,
+        minSpacing: display.adcMinSpacing,
+      };
+      const withAnalysis = { ...withAdc(report, ps, params, request), recommendation: line };
+      downloadText(JSON.stringify(withAnalysis, null, 2) + '\n', name('json', 'report'), 'application/json');
     });
   const exportCsv = () =>
     run('csv', async () => {
-      const { focus, name } = await current();
-      downloadText(referencesCsv(quantizerOf(focus)), name('csv', 'references'), 'text/csv');
+      const { focus, name, line } = await current();
+      downloadText(csvComment(line) + referencesCsv(quantizerOf(focus)), name('csv', 'references'), 'text/csv');
     });
   const exportNumpy = () =>
     run('numpy', async () => {
       const { report, focus, name } = await current();
-      const text = numpySnippet(quantizerOf(focus), { tensor: report.input.tensor, file: report.input.file });
+      const { line } = await current();
+      const text = csvComment(line) + numpySnippet(quantizerOf(focus), { tensor: report.input.tensor, file: report.input.file });
       downloadText(text, name('py', 'numpy'), 'text/x-python');
     });
   const exportChart = (chart: string, kind: 'svg' | 'png') =>

@@ -21,6 +21,7 @@ import type {
   HistogramRequest,
   LoadOptions,
   LoadResult,
+  PointSetTransfer,
   ProgressCallback,
   ReportResult,
   SweepResult,
@@ -443,6 +444,11 @@ export class ComputeClient {
   }
 
   /** ADC view: snapping of the focused quantizer (fast; the interactive worker). */
+  /** A copy of the loaded point set (the JSON export's ADC analysis runs over it on the main thread, once per export). */
+  pointSetCopy(): Promise<PointSetTransfer> {
+    return this.interactiveWorker().call((r) => r.exportPointSet());
+  }
+
   adcSnap(params: Params, gridBits: number): Promise<AdcSnapResult | null> {
     return this.interactiveWorker().call((r) => r.adcSnap(params, gridBits), this.watch('adcSnap', params.bits));
   }
