@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildPointSet, type PointSet } from '../src/core/pointset';
+import { magnitudeIssue } from '../src/core/params';
 import { designReport, inputInfo, type Report } from '../src/core/report';
 import type { OpenedFile, TensorInfo } from '../src/core/formats';
 import { withAdc, type ReportWithAdc } from './adcOptions';
@@ -116,8 +117,10 @@ async function loadPointSet(
 
 /** An empty or all-non-finite tensor has nothing to quantize; a constant one is fine. */
 function requireFiniteSamples(file: string, info: TensorInfo, ps: PointSet): void {
-  if (ps.n > 0) return;
   const where = `${file}: tensor ${JSON.stringify(info.name)} (shape [${info.shape.join(', ')}], ${info.dtype})`;
+  const big = ps.n > 0 ? magnitudeIssue(ps) : null;
+  if (big) throw new CliError(`${where}: ${big}`, 1);
+  if (ps.n > 0) return;
   if (info.count === 0 || ps.nonFinite === 0) throw new CliError(`${where} is empty; expected at least one value`, 1);
   throw new CliError(`${where} has no finite values: all ${ps.nonFinite} are NaN or ±Inf`, 1);
 }

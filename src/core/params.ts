@@ -123,6 +123,22 @@ export function pickParams(p: Readonly<Params>, keys: readonly (keyof Params)[])
   return keys.map((k) => p[k]);
 }
 
+/**
+ * Largest magnitude of a boundary or a sample: below it every range U − L, its square and a sum of
+ * 2^40 such squares stay finite in float64, so no MSE, variance or std overflows to Inf or cancels to 0.
+ */
+export const MAX_MAGNITUDE = 1e140;
+
+/**
+ * Why a point set's values are too large to quantize in float64 (null when they are not): its
+ * squared errors would overflow.
+ */
+export function magnitudeIssue(range: { min: number; max: number }): string | null {
+  const m = Math.max(Math.abs(range.min), Math.abs(range.max));
+  if (!(m > MAX_MAGNITUDE)) return null;
+  return `values reach ${m.toPrecision(3)}, beyond ±${MAX_MAGNITUDE}, where squared errors overflow float64: rescale the data (e.g. divide it by ${(10 ** Math.ceil(Math.log10(m) - 10)).toPrecision(1)})`;
+}
+
 /** A numeric parameter's allowed range; `integer` ones reject fractions. */
 export interface NumericSpec {
   kind: 'number';
@@ -156,8 +172,8 @@ export const PARAM_SPECS: Record<ParamKey, ParamSpec> = {
   pin: { kind: 'enum', values: PIN_MODES },
   spikeMin: { kind: 'number', min: 0, max: 1, integer: false },
   bsInit: { kind: 'enum', values: BS_INITS },
-  low: { kind: 'number', min: -Number.MAX_VALUE, max: Number.MAX_VALUE, integer: false, nullable: true },
-  high: { kind: 'number', min: -Number.MAX_VALUE, max: Number.MAX_VALUE, integer: false, nullable: true },
+  low: { kind: 'number', min: -MAX_MAGNITUDE, max: MAX_MAGNITUDE, integer: false, nullable: true },
+  high: { kind: 'number', min: -MAX_MAGNITUDE, max: MAX_MAGNITUDE, integer: false, nullable: true },
 };
 
 /** One human sentence per parameter: the UI's tooltips and the CLI's help use these. */
@@ -191,7 +207,9 @@ export function describeAllowed(key: ParamKey): string {
   const spec = PARAM_SPECS[key];
   switch (spec.kind) {
     case 'number':
-      if (spec.nullable) return `${key} must be a finite number (or omitted for the data's ${key === 'low' ? 'minimum' : 'maximum'})`;
+      if (spec.nullable) {
+        return `${key} must be a number in ±${spec.max}, where squared errors stay finite (or omitted for the data's ${key === 'low' ? 'minimum' : 'maximum'})`;
+      }
       return `${key} must be ${spec.integer ? 'an integer' : 'a number'} in ${spec.min}–${spec.max}`;
     case 'enum':
       return `${key} must be one of ${spec.values.join(', ')}`;

@@ -7,7 +7,7 @@
  * (a report, a histogram, curves) and, on request, the point set's arrays do.
  */
 import { buildPointSet, pointSetFromArrays, lowerBound, type PointSet } from '../core/pointset';
-import { DEFAULT_PARAMS, MAX_BITS, METHODS, MIN_BITS, focusedAmong, type Method, type Params } from '../core/params';
+import { DEFAULT_PARAMS, MAX_BITS, METHODS, MIN_BITS, focusedAmong, magnitudeIssue, type Method, type Params } from '../core/params';
 
 import { resolveBoundaries } from '../core/boundaries';
 import { computeBands } from '../core/suppression';
@@ -298,6 +298,8 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       ps = buildPointSet(decoded.data);
       info = decoded;
     }
+    const tooLarge = ps.n > 0 ? magnitudeIssue(ps) : null;
+    if (tooLarge) throw new UserFacingError(`Could not use ${file.file}${info.name ? ` (${info.name})` : ''}: ${tooLarge}.`);
     const source: SourceInfo = { file: file.file, tensor: info.name || null, shape: [...info.shape], dtype: info.dtype };
     loaded = { ps, source, cache: new ReportCache(ps), variationMemo: new Map() };
     return {

@@ -225,4 +225,12 @@ describe.concurrent('--help', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: bskmq ${command}`);
   });
+
+  it('refuses values whose squares overflow float64 instead of reporting mse 0, and boundaries whose range overflows', async () => {
+    const big = Float64Array.from([1e300, -1e300, 5e299, 0]);
+    const file = writeBytes('huge.npy', npyHeader([4], '<f8'), new Uint8Array(big.buffer));
+    expect(expectOneLineFailure(await bskmq('design', file, '--bits', '2'))).toMatch(/huge\.npy.*values reach 1\.00e\+300.*overflow float64/);
+    const ok = writeBytes('ok.npy', npyHeader([4], '<f8'), new Uint8Array(Float64Array.from([0, 1, 2, 3]).buffer));
+    expect(expectOneLineFailure(await bskmq('design', ok, '--bits', '2', '--low', '-1e308', '--high', '1e308'))).toMatch(/--low.*±1e\+140/);
+  });
 });
