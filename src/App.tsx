@@ -16,6 +16,7 @@ import { LayersPanel } from './components/LayersPanel';
 import { DropZone } from './components/DropZone';
 import { StepThrough } from './components/StepThrough';
 import { NetworkPanel } from './components/NetworkPanel';
+import { PanelBoundary } from './components/PanelBoundary';
 import { presentationOf } from './state/urlCodec';
 import type { Theme } from './state/types';
 import { STAGE_ORDER } from './compute/stages';
@@ -59,7 +60,9 @@ export function App() {
     return (
       <StatusRoot className="app present">
         <NoticeArea />
-        <StepThrough presentation />
+        <PanelBoundary name="step-through">
+          <StepThrough presentation />
+        </PanelBoundary>
       </StatusRoot>
     );
   }
@@ -69,18 +72,38 @@ export function App() {
       <NoticeArea />
       <div className="layout">
         <aside className="sidebar">
-          <DataPanel />
-          <Controls />
+          <PanelBoundary name="data panel">
+            <DataPanel />
+          </PanelBoundary>
+          <PanelBoundary name="controls">
+            <Controls />
+          </PanelBoundary>
         </aside>
         <main className="main">
-          <StatsStrip />
-          <ChartsPanel />
-          <MetricsTable />
-          <ExportMenu />
-          <AdcPanel />
-          <StepThrough />
-          <LayersPanel />
-          <NetworkPanel />
+          <PanelBoundary name="statistics strip">
+            <StatsStrip />
+          </PanelBoundary>
+          <PanelBoundary name="charts">
+            <ChartsPanel />
+          </PanelBoundary>
+          <PanelBoundary name="metrics table">
+            <MetricsTable />
+          </PanelBoundary>
+          <PanelBoundary name="export menu">
+            <ExportMenu />
+          </PanelBoundary>
+          <PanelBoundary name="ADC view">
+            <AdcPanel />
+          </PanelBoundary>
+          <PanelBoundary name="step-through">
+            <StepThrough />
+          </PanelBoundary>
+          <PanelBoundary name="layers view">
+            <LayersPanel />
+          </PanelBoundary>
+          <PanelBoundary name="network panel">
+            <NetworkPanel />
+          </PanelBoundary>
         </main>
       </div>
       <DropZone />

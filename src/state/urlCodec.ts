@@ -133,6 +133,30 @@ export function defaultUrlState(ctx: CodecContext): UrlState {
   };
 }
 
+/** A lone UTF-16 surrogate: valid in a JavaScript string (a file may name a tensor so), not in a URL. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The tensor's link part: `t=<name>`, or for a name a URL cannot hold (a lone surrogate) `tj=` with the
+ * name as a JSON string, whose `\uXXXX` escapes are plain ASCII and read back to the same name.
+ */
+function tensorPart(name: string): [string, string] {
+  return LONE_SURROGATE.test(name) ? ['tj', JSON.stringify(name)] : ['t', name];
+}
+
+/** The tensor a link names (`t=` or `tj=`); null if none, with an issue for an unreadable `tj=`. */
+function tensorOf(t: string | null, tj: string | null, issues: string[]): string | null {
+  if (tj === null) return t;
+  try {
+    const name: unknown = JSON.parse(tj);
+    if (typeof name === 'string') return name;
+  } catch {
+    // reported below
+  }
+  issues.push('tj (tensor) is not a JSON string; ignored.');
+  return t;
+}
+
 function enc(value: string): string {
   // Commas and colons are legal in a query and keep lists readable.
   return encodeURIComponent(value).replace(/%2C/gi, ',').replace(/%3A/gi, ':');
@@ -172,11 +196,11 @@ export function encodeUrlState(state: UrlState, ctx: CodecContext): string {
     }
   } else if (src.kind === 'url') {
     parts.push(['src', src.url]);
-    if (src.tensor !== null) parts.push(['t', src.tensor]);
+    if (src.tensor !== null) parts.push(tensorPart(src.tensor));
   } else {
     parts.push(['file', src.name]);
     if (src.sha256) parts.push(['sha', src.sha256]);
-    if (src.tensor !== null) parts.push(['t', src.tensor]);
+    if (src.tensor !== null) parts.push(tensorPart(src.tensor));
   }
   for (const key of PARAM_KEYS) {
     const v = state.params[key];
@@ -227,7 +251,7 @@ export function decodeUrlState(search: string, ctx: CodecContext): DecodeResult 
   const srcUrl = get('src');
   const fileName = get('file');
   const sha = get('sha');
-  const tensor = get('t');
+  const tensor = tensorOf(get('t'), get('tj'), issues);
   const genName = get('g');
   if (srcUrl !== null && srcUrl.trim() !== '') {
     state.source = { kind: 'url', url: srcUrl.trim(), tensor };

@@ -149,6 +149,22 @@ describe('urlCodec', () => {
     expect(r.source).toEqual({ kind: 'url', url: 'https://example.org/a.npy', tensor: null });
   });
 
+  it('encodes a tensor name with a lone surrogate as tj= and reads the same name back, without throwing', () => {
+    const s = defaultUrlState(ctx);
+    for (const tensor of ['\ud800x', 'a\udc00', 'ok\ud83d\ude00\ud800']) {
+      const q = encodeUrlState({ ...s, source: { kind: 'file', name: 'x.safetensors', sha256: null, tensor } }, ctx);
+      expect(q).toContain('tj=');
+      expect(() => encodeURI(q)).not.toThrow();
+      const r = decodeUrlState(q, ctx);
+      expect(r.issues).toEqual([]);
+      expect(r.source).toMatchObject({ kind: 'file', tensor });
+    }
+    const plain = encodeUrlState({ ...s, source: { kind: 'file', name: 'x.npz', sha256: null, tensor: 'emoji\ud83d\ude00' } }, ctx);
+    expect(plain).toContain('t=');
+    expect(plain).not.toContain('tj=');
+    expect(decodeUrlState('file=x.npz&tj=%7Bnot', ctx).issues).toEqual(['tj (tensor) is not a JSON string; ignored.']);
+  });
+
   it('writes the ADC view settings as short keys after the display keys, defaults omitted', () => {
     const s = defaultUrlState(ctx);
     const display = { ...s.display, adcGridBits: 5, adcSigma: 0.25, adcSigmaOf: 'step' as const, adcTrials: 50, adcMinSpacing: 0 };
