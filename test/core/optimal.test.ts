@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { designOptimal, designOptimalMany, optimalCuts, optimalMse } from '../../src/core/methods/optimal';
+import { designOptimal, designOptimalMany, optimalCuts, optimalMse, optimalSearch, splice } from '../../src/core/methods/optimal';
+import { designOptimalLayered, layeredOptimalCuts } from '../../src/core/methods/optimalLayered';
 import { buildBinnedPointSet, buildExactPointSet, cellCost, reweightPointSet, type PointSet } from '../../src/core/pointset';
 import { createNormal, createRng } from '../../src/core/rng';
 import { codeOf } from '../../src/core/quantizer';
 import { generate } from '../../src/core/generators';
-import { referenceOptimalCuts } from './optimalReference';
 
 /** Least total cost over every way to cut the m points into k non-empty contiguous cells. */
 function bruteForceCost(ps: PointSet, k: number): number {
@@ -112,19 +112,6 @@ describe('optimal', () => {
     }
   });
 
-  it('finds the same optimum with the O(m)-memory recursion as with the split table', () => {
-    const ps = buildExactPointSet(spikyData(30000, 5));
-    for (const k of [2, 3, 8, 16, 64]) {
-      const table = optimalCuts(ps, k);
-      const recursive = optimalCuts(ps, k, 0);
-      expect(recursive[0]).toBe(0);
-      expect(recursive[k]).toBe(ps.x.length);
-      for (let j = 0; j < k; j++) expect(recursive[j + 1]).toBeGreaterThan(recursive[j]);
-      const a = cutsCost(ps, table), b = cutsCost(ps, recursive);
-      expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-10 * a);
-    }
-  });
-
   it('gives every distinct point its own level and repeats the top one when there are fewer points than codes', () => {
     const q = designOptimal(buildExactPointSet([0, 0, 0, 1, 5, 5]), 3);
     expect(Array.from(q.levels)).toEqual([0, 1, 5, 5, 5, 5, 5, 5]);
@@ -149,6 +136,7 @@ describe('optimal', () => {
   });
 });
 
+
 /** Cuts of a valid partition into k non-empty cells of the m points. */
 function expectValidCuts(cuts: Int32Array, k: number, m: number): void {
   expect(cuts.length).toBe(k + 1);
@@ -157,105 +145,178 @@ function expectValidCuts(cuts: Int32Array, k: number, m: number): void {
   for (let j = 0; j < k; j++) expect(cuts[j + 1]).toBeGreaterThan(cuts[j]);
 }
 
-/** Data sets of a few thousand points with different shapes: the previous DP is fast enough there for k up to 256. */
-function comparisonSets(): { name: string; ps: PointSet }[] {
-  const rng = createRng(21), normal = createNormal(rng);
-  const lognormal = Float64Array.from({ length: 3000 }, () => Math.exp(1.5 * normal()));
-  return [
-    { name: 'uniform', ps: buildExactPointSet(Float64Array.from({ length: 3000 }, () => rng() * 10 - 3)) },
-    { name: 'spiky', ps: buildExactPointSet(spikyData(8000, 9)) },
-    { name: 'lognormal', ps: buildExactPointSet(lognormal) },
-    { name: 'relu6 binned', ps: buildBinnedPointSet(generate('relu6', { n: 200_000, seed: 3 }), 4096) },
-    { name: 'few values', ps: buildExactPointSet(Float64Array.from({ length: 5000 }, () => Math.floor(rng() ** 2 * 700))) },
-    {
-      name: 'reweighted',
-      ps: reweightPointSet(
-        buildExactPointSet(Float64Array.from({ length: 2500 }, () => normal())),
-        Float64Array.from({ length: 2500 }, () => (rng() < 0.1 ? 50 * rng() : rng())),
-      ),
-    },
-  ];
+/** Relative difference of two least costs (0 when both are 0). */
+function relDiff(a: number, b: number): number {
+  return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
 }
 
-const MANY_K = [2, 3, 5, 8, 13, 16, 31, 64, 100, 128, 200, 256];
+/** A weighted point set of `pairs` [value, weight] (weights per distinct value, from its first pair). */
+function weightedSet(pairs: readonly (readonly [number, number])[]): PointSet {
+  const base = buildExactPointSet(pairs.map(([v]) => v));
+  const byValue = new Map<number, number>();
+  for (const [v, w] of pairs) if (!byValue.has(v)) byValue.set(v, w);
+  return reweightPointSet(base, Float64Array.from(base.x, (x, i) => byValue.get(x)! / base.w[i]));
+}
 
-describe('optimal against the previous divide-and-conquer DP', () => {
-  it('reaches the same least cost on uniform, spiky, heavy-tailed, binned, few-valued and reweighted data for k = 2…256', () => {
-    for (const { name, ps } of comparisonSets()) {
-      const m = ps.x.length;
-      for (const k of MANY_K) {
-        if (k >= m) continue;
+/**
+ * Point sets of the shapes the optimum must handle: random reals, spiky (a big share of the weight at one
+ * value, or at both ends), few distinct values, a constant, an even grid (ties: the penalised optimum skips
+ * cell counts there) and binned sets with within-point variance.
+ */
+const shapedSet: fc.Arbitrary<{ shape: string; ps: PointSet }> = fc.oneof(
+  fc
+    .array(fc.tuple(fc.double({ min: -5, max: 5, noNaN: true }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 300 })
+    .map((pairs) => ({ shape: 'random', ps: weightedSet(pairs) })),
+  fc
+    .record({
+      body: fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: 1, maxLength: 300 }),
+      spike: fc.double({ min: 0, max: 3, noNaN: true }),
+      share: fc.double({ min: 0.2, max: 0.95, noNaN: true }),
+      top: fc.boolean(),
+    })
+    .map(({ body, spike, share, top }) => {
+      const spikeCount = Math.max(1, Math.round((share / (1 - share)) * body.length));
+      const values = [...body, ...new Array(spikeCount).fill(spike), ...(top ? new Array(spikeCount >> 2).fill(3) : [])];
+      return { shape: 'spiky', ps: buildExactPointSet(values) };
+    }),
+  fc
+    .array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 200 })
+    .map((v) => ({ shape: 'few values', ps: buildExactPointSet(v.map((x) => x * 0.25)) })),
+  fc.record({ n: fc.integer({ min: 1, max: 50 }), v: fc.double({ min: -2, max: 2, noNaN: true }) }).map(({ n, v }) => ({
+    shape: 'constant',
+    ps: buildExactPointSet(new Array(n).fill(v)),
+  })),
+  fc
+    .record({ m: fc.integer({ min: 2, max: 300 }), step: fc.constantFrom(1, 0.5, 0.1, 3) })
+    .map(({ m, step }) => ({ shape: 'grid', ps: buildExactPointSet(Array.from({ length: m }, (_, i) => i * step)) })),
+  fc
+    .array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 20, maxLength: 2000 })
+    .map((v) => ({ shape: 'binned', ps: buildBinnedPointSet(v, 64) })),
+);
+
+describe('optimal against the layered dynamic program it replaced', () => {
+  it('reaches the same least cost (1e-12 relative) on random, spiky, few-valued, constant, grid and binned sets for every k', () => {
+    fc.assert(
+      fc.property(shapedSet, fc.integer({ min: 1, max: 8 }), ({ shape, ps }, bits) => {
+        const k = 2 ** bits, m = ps.x.length;
+        if (k >= m) {
+          // Fewer points than codes: every point its own level, the same quantizer as before.
+          expect(Array.from(designOptimal(ps, bits).levels)).toEqual(Array.from(designOptimalLayered(ps, bits).levels));
+          return;
+        }
         const cuts = optimalCuts(ps, k);
         expectValidCuts(cuts, k, m);
-        const got = cutsCost(ps, cuts), expected = cutsCost(ps, referenceOptimalCuts(ps, k));
-        expect(Math.abs(got - expected), `${name}, k = ${k}`).toBeLessThanOrEqual(1e-12 * expected + 1e-12);
-      }
-    }
+        const got = cutsCost(ps, cuts), expected = cutsCost(ps, layeredOptimalCuts(ps, k));
+        expect(relDiff(got, expected), `${shape}, m = ${m}, k = ${k}`).toBeLessThanOrEqual(1e-12);
+      }),
+      { seed: 17, numRuns: 400 },
+    );
   });
 
-  it('reaches the same least cost through the O(m)-memory recursion', () => {
-    for (const { name, ps } of comparisonSets().slice(0, 4)) {
-      const m = ps.x.length;
-      for (const k of [2, 7, 64, 256]) {
-        const cuts = optimalCuts(ps, k, 0);
-        expectValidCuts(cuts, k, m);
-        const got = cutsCost(ps, cuts), expected = cutsCost(ps, referenceOptimalCuts(ps, k));
-        expect(Math.abs(got - expected), `${name}, k = ${k}`).toBeLessThanOrEqual(1e-12 * expected + 1e-12);
-      }
-    }
+  it('reaches the same least cost for every k from 2 to m − 1 on small sets of each shape', () => {
+    fc.assert(
+      fc.property(shapedSet, ({ shape, ps }) => {
+        const m = ps.x.length;
+        for (let k = 2; k < Math.min(m, 80); k++) {
+          const got = cutsCost(ps, optimalCuts(ps, k)), expected = cutsCost(ps, layeredOptimalCuts(ps, k));
+          expect(relDiff(got, expected), `${shape}, m = ${m}, k = ${k}`).toBeLessThanOrEqual(1e-12);
+        }
+      }),
+      { seed: 5, numRuns: 60 },
+    );
   });
 
-  it('reaches the same least cost as the previous DP on random weighted point sets with duplicates, for random k', () => {
-    const weighted = fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 1000 })), {
-      minLength: 3,
-      maxLength: 400,
+  it('gives the same levels bit for bit where the optimum is unique (random reals with random weights)', () => {
+    const reals = fc.array(fc.tuple(fc.double({ min: -10, max: 10, noNaN: true }), fc.integer({ min: 1, max: 1000 })), {
+      minLength: 300,
+      maxLength: 3000,
     });
     fc.assert(
-      fc.property(weighted, fc.integer({ min: 2, max: 300 }), (pairs, kRaw) => {
-        const values = pairs.map(([v]) => v / 13);
-        const base = buildExactPointSet(values);
-        const m = base.x.length;
-        const k = 2 + (kRaw % Math.max(1, m - 2));
-        if (k >= m) return;
-        // Weights per distinct value, from the second element of the first pair holding it.
-        const byValue = new Map<number, number>();
-        for (const [v, w] of pairs) if (!byValue.has(v / 13)) byValue.set(v / 13, w);
-        const factor = Float64Array.from(base.x, (x, i) => byValue.get(x)! / base.w[i]);
-        const ps = reweightPointSet(base, factor);
-        const cuts = optimalCuts(ps, k);
-        expectValidCuts(cuts, k, m);
-        const got = cutsCost(ps, cuts), expected = cutsCost(ps, referenceOptimalCuts(ps, k));
-        expect(got).toBeLessThanOrEqual(expected * (1 + 1e-12) + 1e-9);
-        expect(expected).toBeLessThanOrEqual(got * (1 + 1e-12) + 1e-9);
+      fc.property(reals, fc.integer({ min: 1, max: 7 }), (pairs, bits) => {
+        const ps = weightedSet(pairs);
+        if (ps.x.length <= 2 ** bits) return;
+        const a = designOptimal(ps, bits), b = designOptimalLayered(ps, bits);
+        expect(Array.from(a.levels).every((v, j) => Object.is(v, b.levels[j]))).toBe(true);
+        expect(Array.from(a.thresholds).every((v, j) => Object.is(v, b.thresholds[j]))).toBe(true);
       }),
-      { seed: 42, numRuns: 200 },
+      { seed: 23, numRuns: 60 },
+    );
+  });
+
+  it('is exact where the penalised optimum skips k: even grids need the splice of two partitions, and it is optimal', () => {
+    let spliced = 0;
+    for (const m of [4, 5, 8, 9, 16, 33, 100, 128]) {
+      const ps = buildExactPointSet(Array.from({ length: m }, (_, i) => i));
+      for (let k = 2; k < m; k++) {
+        const r = optimalSearch(ps, k);
+        expectValidCuts(r.cuts, k, m);
+        if (r.spliced) spliced++;
+        const got = cutsCost(ps, r.cuts), expected = cutsCost(ps, layeredOptimalCuts(ps, k));
+        expect(relDiff(got, expected), `grid of ${m}, k = ${k}`).toBeLessThanOrEqual(1e-12);
+      }
+    }
+    // m = 4, k = 3: D(2), D(3), D(4) = 1, 0.5, 0 lie on a line, so at λ = 0.5 every count from 2 to 4 ties.
+    expect(spliced).toBeGreaterThan(50);
+  });
+
+  it('uses its coarse first round on large sets and still reaches the same least cost (ReLU6, ReLU-Gaussian, GELU tail)', () => {
+    const cases: { name: string; ps: PointSet }[] = [
+      { name: 'relu6 exact', ps: buildExactPointSet(generate('relu6', { n: 60_000, seed: 2 })) },
+      { name: 'relu-gaussian exact', ps: buildExactPointSet(generate('relu-gaussian', { n: 80_000, seed: 8 })) },
+      { name: 'gelu-tail exact', ps: buildExactPointSet(generate('gelu-tail', { n: 50_000, seed: 1 })) },
+    ];
+    for (const { name, ps } of cases) {
+      expect(ps.x.length).toBeGreaterThan(2 ** 15);
+      for (const bits of [1, 3, 6, 8]) {
+        const k = 2 ** bits;
+        const r = optimalSearch(ps, k);
+        expect(r.coarseSolves, name).toBeGreaterThan(0);
+        expectValidCuts(r.cuts, k, ps.x.length);
+        const got = cutsCost(ps, r.cuts), expected = cutsCost(ps, layeredOptimalCuts(ps, k));
+        expect(relDiff(got, expected), `${name}, k = ${k}`).toBeLessThanOrEqual(1e-12);
+      }
+    }
+  });
+});
+
+describe('splice', () => {
+  it('makes a partition of exactly k cells from one with fewer and one with more, for every k between', () => {
+    const cuts = fc
+      .record({ m: fc.integer({ min: 3, max: 60 }), seedA: fc.integer(), seedB: fc.integer() })
+      .chain(({ m }) =>
+        fc.tuple(
+          fc.constant(m),
+          fc.uniqueArray(fc.integer({ min: 1, max: m - 1 }), { maxLength: m - 1 }),
+          fc.uniqueArray(fc.integer({ min: 1, max: m - 1 }), { maxLength: m - 1 }),
+        ),
+      );
+    fc.assert(
+      fc.property(cuts, ([m, ia, ib]) => {
+        const toCuts = (inner: number[]) => Int32Array.from([0, ...inner.sort((x, y) => x - y), m]);
+        let p = toCuts(ia), q = toCuts(ib);
+        if (p.length > q.length) [p, q] = [q, p];
+        const a = p.length - 1, b = q.length - 1;
+        for (let k = a + 1; k < b; k++) expectValidCuts(splice(p, q, k), k, m);
+      }),
+      { seed: 3, numRuns: 300 },
     );
   });
 });
 
-/** Σ cost of the cells the quantizer's thresholds cut the points into (the optimum's levels are its cell means). */
-function quantizerCost(ps: PointSet, thresholds: Float64Array): number {
-  let s = 0, start = 0;
-  for (const t of thresholds) {
-    let end = start;
-    while (end < ps.x.length && ps.x[end] < t) end++;
-    s += cellCost(ps, start, end);
-    start = end;
-  }
-  return s + cellCost(ps, start, ps.x.length);
-}
-
 describe('designOptimalMany', () => {
-  it('gives the same least cost as designOptimal at each width, in the order asked, from one DP', () => {
-    for (const { name, ps } of comparisonSets().slice(0, 4)) {
+  it('gives designOptimal’s levels at each width to the last digit, in the order asked', () => {
+    const sets = [
+      buildExactPointSet(spikyData(8000, 9)),
+      buildExactPointSet(generate('relu6', { n: 50_000, seed: 4 })),
+      buildBinnedPointSet(generate('gelu-tail', { n: 100_000, seed: 3 })),
+    ];
+    for (const ps of sets) {
       const bitsList = [3, 1, 8, 5, 2, 7];
       const many = designOptimalMany(ps, bitsList);
       expect(many.map((q) => q.bits)).toEqual(bitsList);
       for (const [t, bits] of bitsList.entries()) {
         const single = designOptimal(ps, bits);
-        expect(many[t].levels.length).toBe(2 ** bits);
-        const a = quantizerCost(ps, many[t].thresholds), b = quantizerCost(ps, single.thresholds);
-        expect(Math.abs(a - b), `${name}, ${bits} bits`).toBeLessThanOrEqual(1e-12 * b);
+        expect(Array.from(many[t].levels).every((v, j) => Object.is(v, single.levels[j]))).toBe(true);
       }
     }
   });
