@@ -223,10 +223,18 @@ export class NetworkController {
     this.generation++;
     this.set({ status: 'capturing', progress: { done: 0, total: s.inputs.samples, what: 'capture' }, results: {} });
     const t0 = performance.now();
-    const r = await this.remote().capture(
-      calibration,
-      Comlink.proxy((done: number, total: number) => this.set({ progress: { done, total, what: 'capture' } })),
-    );
+    // Progress calls come over their own message port and may arrive after the result: drop those.
+    let capturing = true;
+    const r = await this.remote()
+      .capture(
+        calibration,
+        Comlink.proxy((done: number, total: number) => {
+          if (capturing) this.set({ progress: { done, total, what: 'capture' } });
+        }),
+      )
+      .finally(() => {
+        capturing = false;
+      });
     const seconds = (performance.now() - t0) / 1000;
     const used = new Set<string>();
     const tensors: Record<string, string> = {};

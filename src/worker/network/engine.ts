@@ -155,7 +155,9 @@ export function createNetworkEngine(ort: OrtModule) {
       try {
         session = await ort.InferenceSession.create(model.bytes, { graphOptimizationLevel: 'all' });
       } catch (e) {
-        throw new ModelError(`${name}: onnxruntime-web cannot run this model: ${e instanceof Error ? e.message : String(e)}`);
+        // onnxruntime's text leads with its error code ("Can't create a session. ERROR_CODE: 6, ERROR_MESSAGE: …").
+        const why = (e instanceof Error ? e.message : String(e)).replace(/^.*?ERROR_MESSAGE:\s*/s, '');
+        throw new ModelError(`${name}: onnxruntime-web cannot run this model: ${why}`);
       }
       const info: ModelInfo = {
         name,
