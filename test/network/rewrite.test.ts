@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import onnxProto from 'onnx-proto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../src/core/quantizer';
 import { ModelError, rewriteModel } from '../../src/worker/network/rewrite';
@@ -51,13 +52,35 @@ describe('rewriteModel', () => {
     expect(captured).toEqual(Array.from(Float32Array.from(x, (v) => Math.max(0, v))));
   });
 
+  it('the unrolled binary search equals levels[number of thresholds ≤ x] for every threshold count 1–255, values on thresholds and ±∞ included', async () => {
+    const bytes = tinyModel('Relu');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 255 }),
+        fc.array(fc.float({ noNaN: true, min: -100, max: 100 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        async (count, extra, seed) => {
+          let r = seed;
+          const rnd = () => ((r = (Math.imul(r, 1103515245) + 12345) >>> 0) / 2 ** 32);
+          // float32 thresholds (what the engine feeds), sorted, with ties.
+          const thresholds = Array.from(Float32Array.from({ length: count }, () => Math.round(rnd() * 100 * 8) / 8)).sort((a, b) => a - b);
+          const levels = Array.from({ length: count + 1 }, (_, i) => i);
+          const x = [...thresholds, ...Array.from(Float32Array.from(extra)), -Infinity, Infinity, thresholds[0] - 1, thresholds[count - 1] + 1];
+          const { y } = await runRewritten(bytes, x, thresholds, levels, false);
+          expect(y).toEqual(x.map((v) => levels[codeOf(Float64Array.from(thresholds), Math.max(0, v))]));
+        },
+      ),
+      { seed: 16, numRuns: 20 },
+    );
+  });
+
   it('passes the float activation through when the bypass flag is set', async () => {
     const x = [-2, 0.25, 3];
     const { y } = await runRewritten(tinyModel('Sigmoid'), x, [0.5], [0, 1], true);
     y.forEach((v, i) => expect(v).toBeCloseTo(1 / (1 + Math.exp(-x[i])), 6));
   });
 
-  it('builds a valid graph for opsets before 13 (ReduceSum axes as an attribute)', async () => {
+  it('builds a valid graph for opsets before 13', async () => {
     const { y } = await runRewritten(tinyModel('Relu', 11), [0.2, 0.8], [0.5], [0.1, 0.9], false);
     expect(y.map((v) => Math.round(v * 10) / 10)).toEqual([0.1, 0.9]);
   });

@@ -62,8 +62,10 @@ export interface AccuracyResult {
 
 export type Progress = (done: number, total: number) => void;
 
-/** Bytes the quantizer's broadcast comparison may take per layer and batch (bool + int32 per element and threshold). */
+/** Bytes the quantizers' intermediates may take per batch. */
 const QUANTIZER_BUDGET = 64 * 1024 * 1024;
+/** Live bytes per activation element in a quantizer step (gathered float, two bools, int32 code and increment). */
+const QUANTIZER_BYTES_PER_ELEMENT = 32;
 const MAX_BATCH = 256;
 
 interface Loaded {
@@ -306,7 +308,7 @@ export function createNetworkEngine(ort: OrtModule) {
         feeds[a.thresholdsInput] = new ort.Tensor('float32', Float32Array.from(d.thresholds.length ? d.thresholds : [Infinity]), [Math.max(1, d.thresholds.length)]);
         feeds[a.levelsInput] = new ort.Tensor('float32', Float32Array.from(d.levels.length > 1 ? d.levels : [d.levels[0], d.levels[0]]), [Math.max(2, d.levels.length)]);
         feeds[a.bypassInput] = new ort.Tensor('bool', new Uint8Array([0]), [1]);
-        bytesPerSample = Math.max(bytesPerSample, cap.perSample.get(a.name)! * Math.max(1, d.thresholds.length) * 5);
+        bytesPerSample = Math.max(bytesPerSample, cap.perSample.get(a.name)! * QUANTIZER_BYTES_PER_ELEMENT);
       }
       const n = inp.info.samples, calib = sampleRange.calibration;
       const predictions = new Int32Array(n);

@@ -5,11 +5,16 @@
  * output for capture. Decoding and encoding go through onnx-proto (the ONNX schema compiled by
  * protobuf.js), never a hand-written parser.
  *
- * The quantizer is `code = ReduceSum(Not(Less(x, thresholds)))` over a broadcast thresholds axis, i.e. the
- * number of thresholds ≤ x (a value on a threshold goes up), then `Gather(levels, code)`; `Where(bypass,
- * x, Q(x))` gives the float value when the layer's bypass flag is set.
+ * The quantizer finds code = the number of thresholds ≤ x (a value on a threshold goes up) by a binary
+ * search unrolled over MAX_BITS steps, elementwise on x's own shape: with the thresholds padded by +∞ to
+ * 2^MAX_BITS − 1 entries, step k (k = 2^(MAX_BITS−1) … 1) adds k to the code when x ≥ thresholds[code + k − 1].
+ * That costs MAX_BITS gathers and comparisons per element whatever the bit width, where comparing x with
+ * every threshold would cost 2^bits. The code is then clamped to the number of thresholds (x = +∞ or NaN
+ * passes the padding) and `Gather(levels, code)` gives the value; `Where(bypass, x, Q(x))` gives the float
+ * value when the layer's bypass flag is set.
  */
 import onnxProto from 'onnx-proto';
+import { MAX_BITS } from '../../core/params';
 
 const { onnx } = onnxProto;
 type ModelProto = InstanceType<typeof onnx.ModelProto>;
@@ -114,13 +119,21 @@ export function rewriteModel(bytes: Uint8Array, fileName: string): RewrittenMode
     throw new ModelError(`${fileName}: the model has no activation node (${ACTIVATION_OPS.join(', ')})`);
   }
 
-  const INT64 = onnx.TensorProto.DataType.INT64;
+  const INT32 = onnx.TensorProto.DataType.INT32;
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   const BOOL = onnx.TensorProto.DataType.BOOL;
-  const column = 'bskmq/column_shape';
-  const axis = 'bskmq/axis1';
-  graph.initializer.push(onnx.TensorProto.create({ name: column, dataType: INT64, dims: [2], int64Data: [-1, 1] }));
-  if (opset >= 13) graph.initializer.push(onnx.TensorProto.create({ name: axis, dataType: INT64, dims: [1], int64Data: [1] }));
+  const PAD = 2 ** MAX_BITS - 1;
+  const padding = 'bskmq/threshold_padding';
+  graph.initializer.push(onnx.TensorProto.create({ name: padding, dataType: FLOAT, dims: [PAD], floatData: new Array(PAD).fill(Infinity) }));
+  const int32 = (v: number) => {
+    const n = `bskmq/i32_${v}`;
+    if (!initNames.has(n)) {
+      initNames.add(n);
+      graph.initializer.push(onnx.TensorProto.create({ name: n, dataType: INT32, dims: [1], int32Data: [v] }));
+    }
+    return n;
+  };
+  const castTo = (to: number) => [{ name: 'to', type: 2, i: to }];
 
   const activations: ActivationSpec[] = [];
   const added: NodeProto[][] = [];
@@ -138,24 +151,39 @@ export function rewriteModel(bytes: Uint8Array, fileName: string): RewrittenMode
       captureOutput: float,
     };
     act.output[0] = float;
-    const reduce =
-      opset >= 13
-        ? node('ReduceSum', [`${p}/ge_i`, axis], [`${p}/code`], `${p}/ReduceSum`, [{ name: 'keepdims', type: 2, i: 0 }])
-        : node('ReduceSum', [`${p}/ge_i`], [`${p}/code`], `${p}/ReduceSum`, [
-            { name: 'axes', type: 7, ints: [1] },
-            { name: 'keepdims', type: 2, i: 0 },
-          ]);
-    added.push([
-      node('Shape', [float], [`${p}/shape`], `${p}/Shape`),
-      node('Reshape', [float, column], [`${p}/col`], `${p}/Reshape`),
-      node('Less', [`${p}/col`, spec.thresholdsInput], [`${p}/lt`], `${p}/Less`),
-      node('Not', [`${p}/lt`], [`${p}/ge`], `${p}/Not`),
-      node('Cast', [`${p}/ge`], [`${p}/ge_i`], `${p}/Cast`, [{ name: 'to', type: 2, i: onnx.TensorProto.DataType.INT32 }]),
-      reduce,
+    const thr = `${p}/thresholds_padded`;
+    const nodes: NodeProto[] = [node('Concat', [spec.thresholdsInput, padding], [thr], `${p}/Pad`, [{ name: 'axis', type: 2, i: 0 }])];
+    let code: string | null = null;
+    for (let step = MAX_BITS - 1; step >= 0; step--) {
+      const k = 2 ** step;
+      const s = `${p}/s${step}`;
+      // The first step compares with one threshold (broadcast); later ones gather per element at code + k − 1.
+      const idx = code === null ? int32(k - 1) : `${s}/idx`;
+      if (code !== null) nodes.push(node('Add', [code, int32(k - 1)], [idx], `${s}/Idx`));
+      nodes.push(
+        node('Gather', [thr, idx], [`${s}/t`], `${s}/Gather`, [{ name: 'axis', type: 2, i: 0 }]),
+        node('Less', [float, `${s}/t`], [`${s}/lt`], `${s}/Less`),
+        node('Not', [`${s}/lt`], [`${s}/ge`], `${s}/Not`),
+        node('Cast', [`${s}/ge`], [`${s}/ge_i`], `${s}/Cast`, castTo(INT32)),
+        node('Mul', [`${s}/ge_i`, int32(k)], [`${s}/inc`], `${s}/Mul`),
+      );
+      if (code === null) code = `${s}/inc`;
+      else {
+        nodes.push(node('Add', [code, `${s}/inc`], [`${s}/code`], `${s}/Add`));
+        code = `${s}/code`;
+      }
+    }
+    // Clamp to the number of thresholds (Min on floats: integer Min needs opset 12).
+    nodes.push(
+      node('Shape', [spec.thresholdsInput], [`${p}/T`], `${p}/T`),
+      node('Cast', [`${p}/T`], [`${p}/Tf`], `${p}/CastT`, castTo(FLOAT)),
+      node('Cast', [code!], [`${p}/code_f`], `${p}/CastCode`, castTo(FLOAT)),
+      node('Min', [`${p}/code_f`, `${p}/Tf`], [`${p}/clamped_f`], `${p}/Clamp`),
+      node('Cast', [`${p}/clamped_f`], [`${p}/code`], `${p}/CastBack`, castTo(INT32)),
       node('Gather', [spec.levelsInput, `${p}/code`], [`${p}/q`], `${p}/Gather`, [{ name: 'axis', type: 2, i: 0 }]),
-      node('Reshape', [`${p}/q`, `${p}/shape`], [`${p}/qs`], `${p}/ReshapeBack`),
-      node('Where', [spec.bypassInput, float, `${p}/qs`], [name], `${p}/Where`),
-    ]);
+      node('Where', [spec.bypassInput, float, `${p}/q`], [name], `${p}/Where`),
+    );
+    added.push(nodes);
     graph.input.push(tensorInfo(spec.thresholdsInput, FLOAT, [`${p}/T`]));
     graph.input.push(tensorInfo(spec.levelsInput, FLOAT, [`${p}/K`]));
     graph.input.push(tensorInfo(spec.bypassInput, BOOL, [1]));
