@@ -19,6 +19,9 @@
  *   tensor). A bits change made about 400 ms after another one, while that change's batch runs,
  *   is timed against the same change made once the batch is done (`whileRunning` vs `idle`).
  *
+ * - Network panel (bench/network.browser.ts): the demo network's accuracy table after a bits change, its whole
+ *   1–8-bit curve, and the capture of a 10 MB model with 256 inputs.
+ *
  * Writes bench/results/browser.json and prints a table. Targets: p95 ≤ 50 ms at 16 M
  * samples; load ≤ 1 s; no task over 50 ms. Exits 0 either way (it measures; it does not gate).
  */
@@ -29,6 +32,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { generate } from '../src/core/generators';
+import { measureNetwork, printNetwork } from './network.browser';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -37,16 +41,17 @@ const BASE = `http://127.0.0.1:${PORT}`;
 /**
  * `--quick`: 16 M samples only, 10 samples per change, no file load and no layers batch (a few
  * minutes less on a shared machine). `--layers`: the layers batch scenario alone (writes
- * browser-layers.json). `--sizes=1M,16M` picks the sizes. BENCH_DIST builds into another folder
+ * browser-layers.json). `--network`: the Network panel's scenarios alone (writes browser-network.json). `--sizes=1M,16M` picks the sizes. BENCH_DIST builds into another folder
  * (parallel runs).
  */
 const QUICK = process.argv.includes('--quick');
-const ONLY_LAYERS = process.argv.includes('--layers');
+const ONLY_NETWORK = process.argv.includes('--network');
+const ONLY_LAYERS = process.argv.includes('--layers') && !ONLY_NETWORK;
 const SIZES_ARG = process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length).split(',');
 const SIZES = [
   { label: '1M', n: 1_000_000 },
   { label: '16M', n: 16_777_216 },
-].filter((s) => !ONLY_LAYERS && (SIZES_ARG ? SIZES_ARG.includes(s.label) : !QUICK || s.label === '16M'));
+].filter((s) => !ONLY_LAYERS && !ONLY_NETWORK && (SIZES_ARG ? SIZES_ARG.includes(s.label) : !QUICK || s.label === '16M'));
 const DIST = process.env.BENCH_DIST ?? 'dist';
 const BAND_SAMPLES = Number(process.env.BENCH_SAMPLES ?? (QUICK ? 10 : 20));
 const WARM_BITS_SAMPLES = BAND_SAMPLES;
@@ -598,7 +603,7 @@ async function main(): Promise<void> {
 
     const loads: { loadedMs: number; readyMs: number; longestTaskMs: number }[] = [];
     let bytes = 0;
-    if (!QUICK && !ONLY_LAYERS) {
+    if (!QUICK && !ONLY_LAYERS && !ONLY_NETWORK) {
       console.log('bench:browser: writing a 64 MiB .npy (16 M float32)…');
       const npy = join(tmp, 'relu6_16M.npy');
       const gen = spawnSync(process.execPath, [join(root, 'bin/bskmq.mjs'), 'generate', 'relu6', '--n', String(16 * 2 ** 20), '-o', npy], {
@@ -616,7 +621,8 @@ async function main(): Promise<void> {
         await ready(page);
       }
     }
-    const layersBatch = !QUICK || ONLY_LAYERS ? await measureLayersBatch(page, tmp) : null;
+    const layersBatch = (!QUICK || ONLY_LAYERS) && !ONLY_NETWORK ? await measureLayersBatch(page, tmp) : null;
+    const network = !QUICK || ONLY_NETWORK ? await measureNetwork(page, BASE, tmp) : null;
     const longTaskSupported = (await page.evaluate('window.__bench.supported')) as boolean;
     await browser.close();
 
@@ -632,6 +638,13 @@ async function main(): Promise<void> {
       node: process.version,
     };
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+    if (ONLY_NETWORK && network) {
+      const out = join(root, 'bench', 'results', 'browser-network.json');
+      writeFileSync(out, JSON.stringify({ ...machine, network }, null, 2) + '\n');
+      printNetwork(network);
+      console.log(`Wrote ${out}`);
+      return;
+    }
     if (ONLY_LAYERS && layersBatch) {
       const out = join(root, 'bench', 'results', 'browser-layers.json');
       writeFileSync(out, JSON.stringify({ ...machine, layersBatch }, null, 2) + '\n');
@@ -657,6 +670,7 @@ async function main(): Promise<void> {
       },
       dragLongTasks: dragResult,
       ...(layersBatch ? { layersBatch } : {}),
+      ...(network ? { network } : {}),
       targets: {
         p95Ms: TARGET_P95_MS,
         loadMs: TARGET_LOAD_MS,
@@ -700,6 +714,7 @@ async function main(): Promise<void> {
       );
     }
     if (layersBatch) printLayersBatch(layersBatch);
+    if (network) printNetwork(network);
     console.log(`Targets: ${JSON.stringify(result.targets)}`);
     console.log(`Wrote ${out}`);
   } finally {

@@ -153,7 +153,7 @@ export function NetworkPanel() {
             <thead>
               <tr>
                 <th scope="col">method</th><th scope="col">accuracy at {bits} b</th><th scope="col">Δ vs float</th>
-                <th scope="col">bits needed</th><th scope="col">ramp steps</th><th scope="col">SAR cycles</th>
+                <th scope="col">bits needed</th><th scope="col">ramp steps (2^b)</th><th scope="col">SAR cycles (b)</th>
               </tr>
             </thead>
             <tbody>
