@@ -6,6 +6,7 @@ Writes bench/results/torch.json.
 """
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -29,19 +30,49 @@ def best(f, repeat=5):
     return min(ts)
 
 
-def overhead(model, batches):
+def loadavg():
+    return open("/proc/loadavg").read().split()[:3]
+
+
+def overhead(model, batches, repeat=9):
+    """Plain vs recorded forward passes, interleaved, median of `repeat` (wall and CPU seconds).
+
+    The recorded time includes rec.summaries(), which waits for every pending summary step, so
+    deferred or background work is counted. Both run at the same torch.get_num_threads().
+    """
+
     def plain():
         with torch.no_grad():
             for b in batches:
                 model(b)
 
-    def recorded():
-        with torch.no_grad(), Recorder(model):
+    def recorded(background):
+        with torch.no_grad(), Recorder(model, background=background) as rec:
             for b in batches:
                 model(b)
+            rec.summaries()
 
-    p, r = best(plain), best(recorded)
-    return {"plainSeconds": p, "recordedSeconds": r, "ratio": r / p}
+    runs = {"plain": plain, "sync": lambda: recorded(False), "background": lambda: recorded(True)}
+    wall = {k: [] for k in runs}
+    cpu = {k: [] for k in runs}
+    for f in runs.values():
+        f()
+    load = loadavg()
+    for _ in range(repeat):
+        for k, f in runs.items():
+            t, c = time.perf_counter(), time.process_time()
+            f()
+            wall[k].append(time.perf_counter() - t)
+            cpu[k].append(time.process_time() - c)
+    med = lambda xs: statistics.median(xs)  # noqa: E731
+    out = {"loadavg": load, "loadavgAfter": loadavg(), "repeats": repeat}
+    for k in runs:
+        out[f"{k}WallSeconds"] = med(wall[k])
+        out[f"{k}CpuSeconds"] = med(cpu[k])
+    for k in ("sync", "background"):
+        out[f"{k}WallRatio"] = out[f"{k}WallSeconds"] / out["plainWallSeconds"]
+        out[f"{k}CpuRatio"] = out[f"{k}CpuSeconds"] / out["plainCpuSeconds"]
+    return out
 
 
 class ConvNet(nn.Module):
@@ -60,14 +91,14 @@ class ConvNet(nn.Module):
 
 def main():
     torch.manual_seed(0)
-    out = {"loadavg": open("/proc/loadavg").read().split()[:3], "threads": torch.get_num_threads()}
+    out = {"loadavg": loadavg(), "threads": torch.get_num_threads(), "cpus": len(os.sched_getaffinity(0))}
     xtr, ytr, calib, xte, yte = digits.load_data()
     model = digits.train(xtr, ytr)
     out["digitsRecording"] = overhead(model, digits.batches(calib))
     for ch in (16, 64):
         net = ConvNet(ch).eval()
         n = 1048576 // (ch * 64 * 64)
-        bs = [torch.randn(n, 3, 64, 64) for _ in range(2)]
+        bs = [torch.randn(n, 3, 64, 64) for _ in range(4)]
         out[f"conv{ch}Recording"] = dict(overhead(net, bs), elementsPerActivation=n * ch * 64 * 64)
     x = torch.relu(torch.randn(1 << 20))
     out["summarize1MSeconds"] = best(lambda: summarize(x))
@@ -87,7 +118,7 @@ def main():
         t = time.perf_counter()
         digits.main(["--out", tmp])
         out["digitsExampleSeconds"] = time.perf_counter() - t
-    out["loadavgAfter"] = open("/proc/loadavg").read().split()[:3]
+    out["loadavgAfter"] = loadavg()
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", "torch.json"), "w") as f:
         json.dump(out, f, indent=2)

@@ -18,6 +18,7 @@ scalars (min, max, counts) reach the host.
 from __future__ import annotations
 
 import math
+import threading
 from fractions import Fraction
 from typing import Optional, Tuple
 
@@ -25,8 +26,37 @@ import torch
 
 #: Most bins a summary keeps (the window between its lowest and highest bin).
 MAX_BINS = 1 << 16
+#: Samples binned per step: bounds the per-thread scratch buffers (about 24 bytes a sample).
+SLICE = 1 << 18
 #: Smallest bin exponent (the width of the finest bin is 2**-1074, the smallest double).
 MIN_EXPONENT = -1074
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(device: torch.device, dtype: torch.dtype, role: str, n: int) -> torch.Tensor:
+    """A reusable buffer of at least n elements for this thread, so slices do not allocate."""
+    bufs = getattr(_SCRATCH, "bufs", None)
+    if bufs is None:
+        bufs = _SCRATCH.bufs = {}
+    key = (device, dtype, role)
+    b = bufs.get(key)
+    if b is None or b.numel() < n:
+        b = bufs[key] = torch.empty(n, dtype=dtype, device=device)
+    return b
+
+
+def _count_equal(x: torch.Tensor, values) -> list:
+    """How many elements of `x` equal each of `values`, exactly, in one pass over slices."""
+    wd = x.dtype if x.dtype in (torch.float32, torch.float64) else torch.float64
+    q = _scratch(x.device, wd, "q", min(x.numel(), SLICE))
+    acc = [[] for _ in values]
+    for i in range(0, x.numel(), SLICE):
+        xs = x[i : i + SLICE]
+        for a, v in zip(acc, values):
+            a.append(torch.eq(xs, v, out=q[: xs.numel()]).sum().to(torch.float64))
+    return [int(c) for c in torch.stack([torch.stack(a).sum() for a in acc]).tolist()]
 
 
 def _two_sum(a: torch.Tensor, b: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -44,6 +74,15 @@ def _scale(x: torch.Tensor, k: int) -> torch.Tensor:
     return x * math.ldexp(1.0, k)
 
 
+def _scale_(x: torch.Tensor, k: int) -> torch.Tensor:
+    """x *= 2**k in place (two steps when 2**k alone would overflow or underflow a double)."""
+    if k > 1000:
+        return x.mul_(math.ldexp(1.0, k - 600)).mul_(math.ldexp(1.0, 600))
+    if k < -1000:
+        return x.mul_(math.ldexp(1.0, k + 600)).mul_(math.ldexp(1.0, -600))
+    return x.mul_(math.ldexp(1.0, k))
+
+
 class _Compensated:
     """A float64 array held as hi + lo, so that sums of many parts keep full precision."""
 
@@ -57,6 +96,18 @@ class _Compensated:
         s, err = _two_sum(self.hi, v)
         self.hi = s
         self.lo = self.lo + err
+
+    def add_at(self, sl: slice, v: torch.Tensor) -> None:
+        """hi + lo += v on bins `sl`, in place (TwoSum into scratch buffers; `v` is consumed)."""
+        hi, lo = self.hi[sl], self.lo[sl]
+        n = hi.numel()
+        s = torch.add(hi, v, out=_scratch(hi.device, torch.float64, "two_sum_s", n)[:n])
+        bb = torch.sub(s, hi, out=_scratch(hi.device, torch.float64, "two_sum_b", n)[:n])
+        a = torch.sub(s, bb, out=_scratch(hi.device, torch.float64, "two_sum_a", n)[:n])
+        torch.sub(hi, a, out=a)
+        v.sub_(bb)
+        lo.add_(a.add_(v))
+        hi.copy_(s)
 
     def value(self) -> torch.Tensor:
         return self.hi + self.lo
@@ -207,21 +258,123 @@ class Summary:
         last = math.floor(math.ldexp(hi, -e))
         self._rebin(e, first, last - first + 1)
 
-    def _add_values(self, x: torch.Tensor, keep: Optional[torch.Tensor]) -> None:
-        """Adds finite float64 samples `x` (those where `keep`) to the bins of the current window."""
-        t = _scale(x, -self.exponent)  # exact: a power-of-two scaling
-        f = torch.floor(t)
-        idx = f.to(torch.int64) - self.offset
-        d = (t - f) * self.width  # exact: x minus its bin's left edge
-        bins = self.bins
-        if keep is not None:
-            idx = torch.where(keep, idx, torch.full_like(idx, bins))
-        counts = torch.bincount(idx, minlength=bins + 1)[:bins]
-        s = torch.bincount(idx, weights=d, minlength=bins + 1)[:bins]
-        ss = torch.bincount(idx, weights=d * d, minlength=bins + 1)[:bins]
-        self.counts += counts
-        self._sum.add_(s)
-        self._sumsq.add_(ss)
+    def _bins_of(self, x: torch.Tensor, mn: float, mx: float):
+        """(first bin, counts, Σv, Σv²) of finite samples `x` in [mn, mx], v = (x − edge) / width.
+
+        One floor per sample gives both its bin and its deviation from the bin's left edge, in units
+        of the bin width: v = t − floor(t) with t = x / width, exact in the tensor's own precision
+        (a power-of-two scaling, then the fraction of a float) except just below zero, where
+        t + 1 would round; there v = t is kept, measured from the right edge 0, and the bin's sums
+        are moved to its left edge afterwards. Far from zero (bin indices beyond 2**22, where every
+        float32 sample is an integer multiple of the width) t is first shifted by the first bin,
+        exactly. Float32 is kept unless the width leaves float32's exponent range; the sums are
+        accumulated in float64. Slices of at most SLICE samples reuse per-thread scratch buffers.
+        """
+        e = self.exponent
+        first = math.floor(math.ldexp(mn, -e))
+        last = math.floor(math.ldexp(mx, -e))
+        nb = last - first + 1
+        wd = torch.float32 if (x.dtype == torch.float32 and -126 <= e <= 126) else torch.float64
+        shift = max(abs(first), abs(last)) >= (1 << 22)
+        below_zero = first <= -1 <= last
+        n = x.numel()
+        m = min(n, SLICE)
+        t_buf = _scratch(x.device, wd, "t", m)
+        f_buf = _scratch(x.device, wd, "f", m)
+        k_buf = _scratch(x.device, torch.int32, "k", m)
+        v_buf = t_buf if wd == torch.float64 else _scratch(x.device, torch.float64, "v", m)
+        # Comparisons write 0/1 into a float buffer and are summed there: exact below 2**24 per
+        # slice, and much faster than summing a bool tensor.
+        q_buf = _scratch(x.device, wd, "q", m)
+        has_zero = mn <= 0 <= mx
+        zeros = []
+        counts = s = ss = None
+        for i in range(0, n, SLICE):
+            xs = x[i : i + SLICE]
+            j = xs.numel()
+            t, f, k, v = t_buf[:j], f_buf[:j], k_buf[:j], v_buf[:j]
+            if abs(e) > 1000:
+                t.copy_(_scale(xs.to(wd), -e))
+            elif xs.dtype == wd:
+                torch.mul(xs, math.ldexp(1.0, -e), out=t)
+            else:
+                t.copy_(xs)
+                t.mul_(math.ldexp(1.0, -e))
+            if shift:
+                # Every sample is within 2**17 of `first` and of the same sign: exact (Sterbenz).
+                t.sub_(first)
+                torch.floor(t, out=f)
+                k.copy_(f)
+            elif first >= 0:
+                # Non-negative: truncation is the floor, and frac() the deviation.
+                k.copy_(t)
+                if first:
+                    k.sub_(first)
+                t.frac_()
+                f = None
+            else:
+                torch.floor(t, out=f)
+                k.copy_(f)
+                k.sub_(first)
+                if below_zero:
+                    q = q_buf[:j]
+                    torch.eq(f, -1, out=q)
+                    f.add_(q)
+            if has_zero:
+                zeros.append(torch.eq(xs, 0, out=q_buf[:j]).sum())
+            if f is not None:
+                t.sub_(f)
+            if v is not t:
+                v.copy_(t)
+            c = torch.bincount(k, minlength=nb)
+            s1 = torch.bincount(k, weights=v, minlength=nb)
+            s2 = torch.bincount(k, weights=v.mul_(v), minlength=nb)
+            if counts is None:
+                counts, s, ss = c, s1, s2
+            else:
+                counts += c
+                s += s1
+                ss += s2
+        if below_zero:
+            j = -1 - first
+            c = counts[j : j + 1].to(torch.float64)
+            ss[j : j + 1] += 2 * s[j : j + 1] + c
+            s[j : j + 1] += c
+        zero = torch.stack(zeros).sum() if zeros else None
+        return first, counts, s, ss, zero
+
+    def _count_spikes(self, x, mn, mx, first, counts, s, zero):
+        """(zeros, samples equal to mn, samples equal to mx) of finite `x`, exact.
+
+        A pass over the samples is spent only when the bins cannot tell: the max is the only
+        sample of its bin, or lies on a bin edge (then its bin [mx, mx + width) holds only it);
+        likewise the min, or every sample of its bin sits on the edge (their deviations sum to 0).
+        """
+        e = self.exponent
+        on_edge = [math.floor(math.ldexp(v, -e)) == math.ldexp(v, -e) for v in (mn, mx)]
+        probe = [counts[0], counts[-1], s[0], zero if zero is not None else counts[0]]
+        ends0, ends1, s_first, n_zero = torch.stack([p.to(torch.float64) for p in probe]).tolist()
+        ends0, ends1 = int(ends0), int(ends1)
+        n_zero = int(n_zero) if zero is not None else 0
+        n_mn = n_mx = None
+        if mn == 0:
+            n_mn = n_zero
+        elif ends0 == 1:
+            n_mn = 1
+        elif on_edge[0] and first != -1 and s_first == 0:
+            n_mn = ends0
+        if mx == mn:
+            n_mx = n_mn
+        elif mx == 0:
+            n_mx = n_zero
+        elif ends1 == 1 or on_edge[1]:
+            n_mx = ends1
+        ask = [v for v, known in ((mn, n_mn), (mx, n_mx)) if known is None]
+        if ask:
+            got = dict(zip(ask, _count_equal(x, ask)))
+            n_mn = got.get(mn, n_mn) if n_mn is None else n_mn
+            n_mx = n_mn if mx == mn else (got.get(mx) if n_mx is None else n_mx)
+        return n_zero, n_mn, n_mx
 
     def add(self, tensor: torch.Tensor) -> "Summary":
         """Adds every element of `tensor` (any float dtype) on the tensor's own device."""
@@ -242,9 +395,7 @@ class Summary:
         n = x.numel()
         if n == 0:
             return self
-        mn_t, mx_t = torch.aminmax(x)
-        mn, mx = float(mn_t), float(mx_t)
-        finite = None
+        mn, mx = torch.stack(list(torch.aminmax(x))).tolist()
         if not (math.isfinite(mn) and math.isfinite(mx)):
             nan = torch.isnan(x)
             pinf = x == math.inf
@@ -252,23 +403,22 @@ class Summary:
             self.nan += int(nan.sum())
             self.posinf += int(pinf.sum())
             self.neginf += int(ninf.sum())
-            finite = ~(nan | pinf | ninf)
-            if not bool(finite.any()):
+            x = x[~(nan | pinf | ninf)]
+            if x.numel() == 0:
                 self.count += n
                 return self
-            xf = x[finite]
-            mn_t, mx_t = torch.aminmax(xf)
-            mn, mx = float(mn_t), float(mx_t)
-        # Comparisons in the tensor's own dtype: mn and mx are its elements, so they are exact.
-        n_zero = int(torch.count_nonzero(x == 0))
-        n_mn = n_zero if mn == 0 else int(torch.count_nonzero(x == mn_t))
-        n_mx = n_mn if mx == mn else (n_zero if mx == 0 else int(torch.count_nonzero(x == mx_t)))
+            mn, mx = torch.stack(list(torch.aminmax(x))).tolist()
         lo, hi = min(self.min, mn), max(self.max, mx)
         self._fit(lo, hi)
-        x64 = x.to(torch.float64)
-        if finite is not None:
-            x64 = torch.where(finite, x64, torch.zeros_like(x64))
-        self._add_values(x64, finite)
+        first, counts, s, ss, zero = self._bins_of(x, mn, mx)
+        n_zero, n_mn, n_mx = self._count_spikes(x, mn, mx, first, counts, s, zero)
+        e = self.exponent
+        _scale_(s, e)
+        _scale_(_scale_(ss, e), e)
+        sl = slice(first - self.offset, first - self.offset + counts.numel())
+        self.counts[sl] += counts
+        self._sum.add_at(sl, s)
+        self._sumsq.add_at(sl, ss)
         self.count += n
         self.zeros += n_zero
         self.at_min = (self.at_min if self.min == lo else 0) + (n_mn if mn == lo else 0)

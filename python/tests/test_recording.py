@@ -150,3 +150,43 @@ def test_a_two_process_gloo_recording_equals_the_single_process_one(tmp_path):
         same(r1[name], r0[name])
     # Every rank ends with the very same bytes.
     assert (tmp_path / "rank0.npz").read_bytes() == (tmp_path / "rank1.npz").read_bytes()
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_buffered_and_background_recording_equal_summarize_of_the_outputs(background):
+    net, bs = Net(), batches(30) + [torch.randn(9000, 8, generator=torch.Generator().manual_seed(5))]
+    with torch.no_grad(), Recorder(net, background=background) as rec:
+        for b in bs:
+            net(b)
+    with torch.no_grad():
+        raw = torch.cat([net.act1(net.fc1(b)) for b in bs])
+    s = rec.summaries()["act1"]
+    same(s, summarize(raw))
+    assert s.shape == (9000, 32)
+
+
+def test_background_recording_sees_each_output_as_it_was_not_as_changed_later():
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.act = nn.ReLU()
+
+        def forward(self, x):
+            y = self.act(x)
+            y.mul_(0)
+            return y
+
+    m, x = M(), torch.randn(70000)
+    with torch.no_grad(), Recorder(m, background=True) as rec:
+        m(x)
+        m(x[:100])
+    same(rec.summaries()["act"], summarize(torch.cat([torch.relu(x), torch.relu(x[:100])])))
+
+
+def test_nan_in_background_recording_is_an_error_naming_the_module():
+    net = Net()
+    x = torch.randn(4, 8)
+    x[0, 0] = float("nan")
+    with pytest.raises(ValueError, match=r"module 'act1' \(ReLU\) returned \d+ NaN/Inf values"):
+        with torch.no_grad(), Recorder(net, background=True):
+            net(x)

@@ -149,3 +149,64 @@ def test_a_plain_npz_is_not_a_summary_file(tmp_path):
     np.savez(p, x=np.zeros(3))
     with pytest.raises(SummaryFileError, match=r"plain\.npz: not a bskmq summary file"):
         load_summaries(p)
+
+
+def _reference_bins(a: np.ndarray, exponent: int, offset: int, bins: int):
+    """Counts and Σ(x − edge), Σ(x − edge)² per bin, in numpy's extended precision, bin by bin."""
+    w = np.longdouble(2.0) ** exponent
+    al = a.astype(np.longdouble)
+    idx = np.floor(al / w).astype(np.int64) - offset
+    d = al - (idx + offset).astype(np.longdouble) * w
+    counts = np.bincount(idx, minlength=bins)
+    s = np.zeros(bins, dtype=np.longdouble)
+    ss = np.zeros(bins, dtype=np.longdouble)
+    np.add.at(s, idx, d)
+    np.add.at(ss, idx, d * d)
+    return counts, s.astype(np.float64), ss.astype(np.float64)
+
+
+def _awkward(kind: str) -> torch.Tensor:
+    g = torch.Generator().manual_seed(11)
+    z = torch.randn(30000, generator=g)
+    if kind == "tiny negatives":
+        # Just below zero, where x + width would round: the bin right of the first negative edge.
+        x = torch.nn.functional.gelu(z * 2)
+        x[:6] = torch.tensor([-1e-30, -1e-20, -2.0**-140, -1e-8, 1e-30, 0.0])
+        return x
+    if kind == "far from zero":
+        return 1000.0 + z * 1e-3
+    if kind == "float64":
+        return torch.nn.functional.gelu(z.double() * 3)
+    if kind == "subnormal range":
+        return z * 1e-40
+    if kind == "huge range":
+        return z * 1e30
+    if kind == "repeated extremes":
+        x = torch.tanh(z)
+        x[:7] = x.min()
+        x[7:12] = x.max()
+        return x
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize(
+    "kind", ["tiny negatives", "far from zero", "float64", "subnormal range", "huge range", "repeated extremes"]
+)
+def test_bins_and_spikes_equal_an_extended_precision_reference_on_awkward_samples(kind):
+    x = _awkward(kind)
+    s = Summary()
+    for part in torch.tensor_split(x, [1000, 17000]):
+        s.add(part)
+    st = s.to_state()
+    a = x.to(torch.float64).numpy()
+    counts, ref_s, ref_ss = _reference_bins(a, st["binExponent"], st["binOffset"], len(st["counts"]))
+    assert np.array_equal(st["counts"], counts)
+    for got, want in ((st["sum"], ref_s), (st["sumsq"], ref_ss)):
+        scale = max(np.abs(want).max(initial=0.0), 1e-300)
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-13 * scale)
+    assert (s.min, s.max) == (a.min(), a.max())
+    assert (s.zeros, s.at_min, s.at_max) == (
+        np.count_nonzero(a == 0),
+        np.count_nonzero(a == a.min()),
+        np.count_nonzero(a == a.max()),
+    )
