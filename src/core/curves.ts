@@ -5,7 +5,7 @@
 import { resolveBoundaries } from './boundaries';
 import { designQuantizer } from './design';
 import { bitsEquivalent, evaluate, linearMseByBits, mseOf, sqnrDbOf } from './metrics';
-import { designOptimal } from './methods/optimal';
+import { designOptimal, optimalDesigner } from './methods/optimal';
 import { MAX_BITS, MIN_BITS, type Method, type Params } from './params';
 import type { PointSet } from './pointset';
 import { sumOfSquares } from './pointset';
@@ -45,14 +45,16 @@ export function freshDesigns(ps: PointSet, now: Clock = Date.now): DesignSource 
     const out = work();
     return [out, (now() - t0) / 1000];
   };
+  // One designer for every width: the widths share the positive point set and the solvers' buffers.
+  let optimum: ((bits: number) => Quantizer) | null = null;
   return {
     design(method, bits, params) {
       const [quantizer, seconds] = timed(() => designQuantizer(ps, method, bits, params));
       return { quantizer, seconds };
     },
     optimum(bits) {
-      const [ref, seconds] = timed(() => optimalReference(ps, bits));
-      return { ...ref, seconds };
+      const [quantizer, seconds] = timed(() => (optimum ??= optimalDesigner(ps))(bits));
+      return { quantizer, mse: mseOf(ps, quantizer), seconds };
     },
     linearMseByBits: (L, U) => linearMseByBits(ps, L, U),
     energy: () => sumOfSquares(ps),

@@ -1,5 +1,5 @@
 /**
- * Reference for tests and bench/optimal.bench.ts: the divide-and-conquer DP that
+ * Reference for tests: the divide-and-conquer DP that
  * `optimal` used before SMAWK (O(k·m·log m); monotone minima per layer, with the
  * previous layer's split as a lower bound), kept verbatim so the faster
  * algorithm can be checked against it and timed before/after.

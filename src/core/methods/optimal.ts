@@ -53,15 +53,25 @@ export function designOptimal(ps: PointSet, bits: number): Quantizer {
  * buffers.
  */
 export function designOptimalMany(ps: PointSet, bitsList: readonly number[]): Quantizer[] {
-  const ks = bitsList.map(codesOf);
+  const design = optimalDesigner(ps);
+  return bitsList.map((bits) => design(bits));
+}
+
+/**
+ * `designOptimal(ps, ·)` as a function of the bits that keeps the positive
+ * point set and the solvers' buffers between calls, for a caller asking for one
+ * width at a time (the same levels as `designOptimal`, to the last digit).
+ */
+export function optimalDesigner(ps: PointSet): (bits: number) => Quantizer {
   const pos = positivePoints(ps);
   const m = pos.x.length;
   let search: OptimalSearcher | null = null;
-  return bitsList.map((bits, t) => {
-    if (m <= ks[t]) return optimalQuantizer(pos, bits, null);
+  return (bits) => {
+    const k = codesOf(bits);
+    if (m <= k) return optimalQuantizer(pos, bits, null);
     search ??= new OptimalSearcher(pos);
-    return optimalQuantizer(pos, bits, search.search(ks[t]).cuts);
-  });
+    return optimalQuantizer(pos, bits, search.search(k).cuts);
+  };
 }
 
 /**
