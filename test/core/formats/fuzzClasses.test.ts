@@ -9,6 +9,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { bytesSource, FormatError, openFile } from '../../../src/core/formats';
 import { LENGTH_OPCODES } from '../../../src/core/formats/pickle';
+import { decodeUtf8 } from '../../../src/core/formats/utf8';
 import { MAX_TENSORS } from '../../../src/core/formats/validate';
 import { DEFAULT_PARAMS, MAX_MAGNITUDE, magnitudeIssue } from '../../../src/core/params';
 import { buildPointSet } from '../../../src/core/pointset';
@@ -205,6 +206,15 @@ describe('many tensors', () => {
       { seed: SEED, numRuns: 4 },
     );
   }, 120_000);
+
+  it('header text decodes to the string that was encoded (any code points), in blocks, whatever its length', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 30_000 }), (text) => {
+        expect(decodeUtf8(new TextEncoder().encode(text))).toBe(text);
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+  });
 
   it('a .pt whose pickle refers to one tensor more times than the cap → one short line', async () => {
     // {'t0': T, 't1': BINGET T, …}: the memo makes every key a path to the same tensor.
