@@ -17,6 +17,7 @@ const SCRIPTS = [
   { file: 'core.bench.ts', required: true },
   { file: 'formats.bench.ts', required: false },
   { file: 'optimal.bench.ts', required: false },
+  { file: 'hostile.bench.ts', required: false },
 ];
 
 let failed = 0;

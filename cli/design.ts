@@ -6,14 +6,17 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildPointSet, type PointSet } from '../src/core/pointset';
 import { magnitudeIssue } from '../src/core/params';
+import { freshDesigns } from '../src/core/curves';
 import { designReport, inputInfo, type Report } from '../src/core/report';
 import type { OpenedFile, TensorInfo } from '../src/core/formats';
 import { withAdc, type ReportWithAdc } from './adcOptions';
+import { escapeControls } from '../src/core/formats/errors';
 import { formatError } from './errors';
 import { CliError, formatFlags, parseArgs } from './args';
 import { DESIGN_FLAGS, designOptionsFrom, type DesignOptions } from './designOptions';
 import { STREAM_THRESHOLD_ENV, checkTensor, withInput } from './input';
 import { formatJson } from './json';
+import { withProgress } from './progress';
 
 export const DESIGN_HELP = `Usage: bskmq design FILE [options]
 
@@ -23,6 +26,8 @@ mse, rmse, nmse, sqnrDb, mseInterior, mseBoundary, vsOptimal, levelsUsed, entrop
 Tensors above the streaming threshold (256 MiB; environment variable ${STREAM_THRESHOLD_ENV} in bytes) are read
 in chunks into a binned point set. With several --bits, the report's params.bits is the first of them.
 input.file is FILE's base name (as the app's export names an uploaded file), so the two compare key by key.
+When stderr is a terminal, a progress line (bit-width, method, step, elapsed time) is shown there, with a note when
+the exact optimum is the slow part (--binned avoids it); in a pipe or a file stderr gets only problems.
 
 --all-tensors designs for every tensor of FILE, one at a time, and prints one object instead:
   {"file": NAME, "format": "npz", "tensors": [REPORT, REPORT, …]}
@@ -65,7 +70,12 @@ function tensorReport(
 ): Report | ReportWithAdc {
   const source = { file: basename(file), tensor: info.name, shape: info.shape, dtype: info.dtype };
   const input = inputInfo(pointSet, source, options.params);
-  const report = designReport(pointSet, input, options.params, options.bitsList, () => performance.now());
+  const now = () => performance.now();
+  const label = escapeControls(`${basename(file)}${info.name ? ` ${JSON.stringify(info.name)}` : ''}`);
+  const { methods } = options.params;
+  const progress = withProgress(freshDesigns(pointSet, now), pointSet, label, options.bitsList, methods, process.stderr, now);
+  const report = designReport(pointSet, input, options.params, options.bitsList, progress.designs);
+  progress.done();
   return options.adc ? withAdc(report, pointSet, options.params, options.adc) : report;
 }
 

@@ -81,7 +81,10 @@ test.describe('remote files', () => {
   });
 
   test('a ?src= server that refuses the connection shows a notice naming the URL', async ({ app }) => {
-    await app.open(`src=${encodeURIComponent('http://127.0.0.1:9/activations.npy')}`, { expectReady: false });
+    // Another origin than the page's: the download is asked about first.
+    await app.page.goto(`/?src=${encodeURIComponent('http://127.0.0.1:9/activations.npy')}`);
+    await app.page.getByTestId('remote-consent.accept').click();
+    await app.waitSettled();
     await expect(app.notice.locator('.notice-error')).toContainText('http://127.0.0.1:9/activations.npy');
   });
 

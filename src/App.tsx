@@ -17,6 +17,7 @@ import { DropZone } from './components/DropZone';
 import { StepThrough } from './components/StepThrough';
 import { NetworkPanel } from './components/NetworkPanel';
 import { PanelBoundary } from './components/PanelBoundary';
+import { RemoteConsentDialog } from './components/RemoteConsentDialog';
 import { presentationOf } from './state/urlCodec';
 import type { Theme } from './state/types';
 import { STAGE_ORDER } from './compute/stages';
@@ -60,6 +61,7 @@ export function App() {
     return (
       <StatusRoot className="app present">
         <NoticeArea />
+        <RemoteConsentDialog />
         <PanelBoundary name="step-through">
           <StepThrough presentation />
         </PanelBoundary>
@@ -70,6 +72,7 @@ export function App() {
     <StatusRoot className="app">
       <Header />
       <NoticeArea />
+      <RemoteConsentDialog />
       <div className="layout">
         <aside className="sidebar">
           <PanelBoundary name="data panel">

@@ -7,7 +7,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { AppProvider, type AppServices } from './state/context';
 import { createAppStore } from './state/store';
-import { decodeUrlState, networkOf, type CodecContext } from './state/urlCodec';
+import { decodeUrlState, generatorDefaults, networkOf, type CodecContext } from './state/urlCodec';
+import { RemoteConsent } from './state/remoteConsent';
 import { NetworkController } from './network/controller';
 import { NetworkProvider } from './network/context';
 import { startUrlSync, type UrlSync } from './state/urlSync';
@@ -28,6 +29,20 @@ const noAnim =
 document.documentElement.dataset.anim = noAnim ? 'off' : 'on';
 
 const pipeline = new Pipeline(store);
+const remoteConsent = new RemoteConsent(() => window.location.href, storageOrNull());
+pipeline.askRemote = (url) => remoteConsent.ask(url);
+pipeline.remoteDeclined = (source) => {
+  const st = store.getState();
+  const from = new URL(source.url, window.location.href).origin;
+  if (st.data.dataVersion > 0) {
+    st.notify('info', `Not downloaded: ${source.url} (from ${from}). The data already loaded stays.`);
+    return;
+  }
+  // Nothing loaded yet (the page opened on the link): show the default data instead of an empty page.
+  st.notify('info', `Not downloaded: ${source.url} (from ${from}). Showing the built-in ${DEFAULT_GENERATOR} data instead.`);
+  const spec = GENERATOR_SPECS.find((g) => g.name === DEFAULT_GENERATOR);
+  if (spec) void pipeline.loadSource({ kind: 'generator', name: spec.name, options: generatorDefaults(spec) });
+};
 const persistence = createBrowserSession({ store, pipeline, ctx: codec });
 const network = new NetworkController(store, pipeline);
 installConsoleApi(createConsoleApi(store, pipeline, network));
@@ -53,6 +68,7 @@ const services: AppServices = {
   generators: GENERATOR_SPECS,
   persistence,
   flushUrl: () => urlSync?.flush(),
+  remoteConsent,
 };
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
@@ -63,3 +79,12 @@ createRoot(document.getElementById('root') as HTMLElement).render(
     </AppProvider>
   </StrictMode>,
 );
+
+/** localStorage, or null where the browser refuses it (then every foreign origin is asked about). */
+function storageOrNull(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}

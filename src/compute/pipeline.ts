@@ -414,7 +414,7 @@ export class Pipeline {
       case 'generator':
         return this.runLoad({ kind: 'generator', name: source.name, options: source.options }, source);
       case 'url':
-        return this.runLoad({ kind: 'url', url: source.url, opts: { tensor: source.tensor, hash: true } }, source);
+        return this.loadRemote(source);
       case 'file': {
         const cur = st.data.source;
         const sameFile = cur.kind === 'file' && cur.name === source.name && cur.sha256 === source.sha256 && this.dataVersion > 0;
@@ -435,6 +435,24 @@ export class Pipeline {
         return Promise.resolve();
       }
     }
+  }
+
+  /**
+   * Asked before a `?src=` URL is fetched (true = fetch); absent = fetch without asking.
+   * On false `remoteDeclined` runs instead and the data already loaded stays.
+   */
+  askRemote?: (url: string) => Promise<boolean>;
+  remoteDeclined?: (source: Extract<DataSource, { kind: 'url' }>) => void;
+
+  private async loadRemote(source: Extract<DataSource, { kind: 'url' }>): Promise<void> {
+    const ticket = this.loadTicket;
+    if (this.askRemote && !(await this.askRemote(source.url))) {
+      // A load started while the question was open has replaced this one.
+      if (ticket === this.loadTicket) this.remoteDeclined?.(source);
+      return;
+    }
+    if (ticket !== this.loadTicket) return;
+    return this.runLoad({ kind: 'url', url: source.url, opts: { tensor: source.tensor, hash: true } }, source);
   }
 
   /** Files loaded in this page, by name and hash, so Back/Forward to an earlier upload reloads it without asking. */

@@ -9,6 +9,7 @@ import type { Pipeline } from '../compute/pipeline';
 import type { CodecContext } from './urlCodec';
 import type { GeneratorSpec } from './types';
 import type { SessionPersistence } from '../persist/session';
+import type { RemoteConsent } from './remoteConsent';
 
 export interface AppServices {
   store: AppStore;
@@ -19,6 +20,8 @@ export interface AppServices {
   persistence?: SessionPersistence;
   /** Writes the address-bar changes the URL sync still holds back (src/state/urlSync.ts); absent in tests without it. */
   flushUrl?: () => void;
+  /** Asks before a `?src=` link downloads from another origin (src/state/remoteConsent.ts); absent in tests without it. */
+  remoteConsent?: RemoteConsent;
 }
 
 const ServicesContext = createContext<AppServices | null>(null);

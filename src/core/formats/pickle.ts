@@ -134,8 +134,9 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks): unknown {
   const u64 = (): number => {
     need(8, 'argument of');
     const v = view.getUint32(pos, true) + view.getUint32(pos + 4, true) * 2 ** 32;
+    // Past 2^53 a number is inexact: name the exact value (a negative one written as unsigned shows as 2^64 − n).
+    if (v > Number.MAX_SAFE_INTEGER) fail(`length ${view.getBigUint64(pos, true)} runs past the end of the pickle (${end - pos - 8} bytes left)`);
     pos += 8;
-    // Past 2^53 the value is inexact, but any such length is far past the end and refused.
     return v;
   };
   const take = (n: number): Uint8Array => {

@@ -1,12 +1,19 @@
 /**
- * Byte → string decoding without TextDecoder (not in the core's ES2022 typings). Headers are small,
- * so a plain loop is fast enough.
+ * Byte → string decoding without TextDecoder (not in the core's ES2022 typings).
  */
 
 /** Decodes UTF-8; malformed sequences become U+FFFD rather than throwing. */
 export function decodeUtf8(bytes: Uint8Array): string {
-  let out = '';
+  // Code units collect in a fixed buffer turned into a string per block: appending one
+  // character at a time to a string builds a rope that costs gigabytes on a large header.
+  const BLOCK = 8192;
+  const units = new Uint16Array(BLOCK + 2);
   const parts: string[] = [];
+  let u = 0;
+  const flush = (): void => {
+    parts.push(String.fromCharCode.apply(null, units.subarray(0, u) as unknown as number[]));
+    u = 0;
+  };
   const n = bytes.length;
   let i = 0;
   while (i < n) {
@@ -30,14 +37,16 @@ export function decodeUtf8(bytes: Uint8Array): string {
       len = 4;
       if (cp < 0x10000 || cp > 0x10ffff) cp = 0xfffd;
     }
-    out += String.fromCodePoint(cp);
-    i += len;
-    if (out.length > 8192) {
-      parts.push(out);
-      out = '';
+    if (cp < 0x10000) units[u++] = cp;
+    else {
+      cp -= 0x10000;
+      units[u++] = 0xd800 + (cp >> 10);
+      units[u++] = 0xdc00 + (cp & 0x3ff);
     }
+    i += len;
+    if (u >= BLOCK) flush();
   }
-  parts.push(out);
+  flush();
   return parts.join('');
 }
 
