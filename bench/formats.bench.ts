@@ -1,5 +1,5 @@
 /**
- * Formats benchmark (issue 3; SPEC §10 "Load"): parse throughput of 64 MB .npy, .npz (deflated),
+ * Formats benchmark (the load target of the README's Benchmarks table): parse throughput of 64 MB .npy, .npz (deflated),
  * .safetensors and .pt files of 16 M float32 ReLU activations, read through the CLI's node
  * ByteSource — decode() (open + decode to a typed array) and stream() (two chunked passes into a
  * 2^16-bin point set). Throughput is decoded float32 megabytes (10^6 bytes) per second, so the

@@ -1,7 +1,7 @@
 /**
  * A researcher moves the bits and the BS-KMQ suppression controls: the levels, the
  * metrics and every chart follow, and what the page computed is what the command line
- * computes for the same file and parameters (SPEC §11: "compare key by key").
+ * computes for the same file and parameters (docs/definitions.md, The report: "compare key by key").
  */
 import type { Report } from '../src/core/report';
 import { reportDifferences } from './compareReports';

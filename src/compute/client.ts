@@ -1,5 +1,5 @@
 /**
- * The one object on the main thread that owns the compute workers (SPEC §9).
+ * The one object on the main thread that owns the compute workers (docs/architecture.md).
  *
  * Three workers, started lazily:
  * - `interactive` loads the data and answers the stages a slider drag waits for
