@@ -20,7 +20,7 @@ test.describe('controls', () => {
   test('bits and the suppression controls change levels, metrics and charts; the result equals `bskmq design`', async ({ app }) => {
     await app.openSmall();
     await app.uploadAndWait(fixture('relu_10k.npy'));
-    const r3 = await app.report();
+    await app.report();
     const row3 = await app.tableRow('bskmq');
     const charts3 = await app.chartMarkup();
 

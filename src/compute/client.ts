@@ -14,7 +14,7 @@
  */
 import * as Comlink from 'comlink';
 import type { EngineWorkerApi } from '../worker/engine.worker';
-import { MAX_BITS, METHODS, MIN_BITS, type Method, type Params } from '../core/params';
+import { MAX_BITS, MIN_BITS, type Method, type Params } from '../core/params';
 import type {
   CurveResult,
   HistogramData,
