@@ -2,7 +2,7 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
- * The page's Content-Security-Policy (issue 4, security). No `unsafe-eval` anywhere (only
+ * The page's Content-Security-Policy. No `unsafe-eval` anywhere (only
  * `wasm-unsafe-eval`, which permits compiling WebAssembly and nothing else).
  * Scripts and workers come from the app's own origin only; `connect-src` allows any
  * http(s) origin because `?src=<url>` downloads a remote file (CORS still applies);

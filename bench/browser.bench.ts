@@ -1,5 +1,5 @@
 /**
- * `npm run bench:browser`: the interactive targets of SPEC §10, measured in Debian's
+ * `npm run bench:browser`: the interactive targets of the README's Benchmarks table, measured in Debian's
  * Chromium against the built app (`vite build`, then `vite preview` on its own port).
  *
  * - Latency from a bits change and from a band change to the views updated, on 1 M and

@@ -1,5 +1,5 @@
 /**
- * Core benchmark (issue 2, item 6; SPEC §10): point-set builds, every method at
+ * Core benchmark (the README's Benchmarks table): point-set builds, every method at
  * bits 1–8, the Lloyd-based methods with either Lloyd kernel, `optimal` at 8 bits on a
  * 65 536-point binned set, and the command line end to end on a 10 M-sample .npy. Writes bench/results/core.json and
  * prints a table. Timings are medians of a few runs; slow cases run once.
@@ -143,7 +143,7 @@ function runCli(args: string[]): { seconds: number; stdout: string } {
   return { seconds, stdout: r.stdout };
 }
 
-// Targets of issue 2: build of 10 M ≤ 2 s; any method but optimal at any bits on the 10 M set ≤ 20 ms;
+// Targets (the README's Benchmarks table): build of 10 M ≤ 2 s; any method but optimal at any bits on the 10 M set ≤ 20 ms;
 // optimal at 8 bits on 65 536 points ≤ 1 s; all methods × bits 1–8 through the CLI ≤ 10 s.
 interface TargetRow { name: string; value: number; unit: 's' | 'ms'; target: number; pass: boolean; note: string }
 function check(name: string, value: number, unit: 's' | 'ms', target: number, note = ''): TargetRow {

@@ -1,5 +1,5 @@
 /**
- * Formats benchmark (issue 3; SPEC §10 "Load"): parse throughput of 64 MB .npy, .npz (deflated),
+ * Formats benchmark (the load target of the README's Benchmarks table): parse throughput of 64 MB .npy, .npz (deflated),
  * .safetensors and .pt files of 16 M float32 ReLU activations, read through the CLI's node
  * ByteSource — decode() (open + decode to a typed array) and stream() (two chunked passes into a
  * 2^16-bin point set). Throughput is decoded float32 megabytes (10^6 bytes) per second, so the
@@ -15,10 +15,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { zipSync } from 'fflate';
 import { nodeSource } from '../cli/nodeSource';
 import { openFile, type OpenOptions } from '../src/core/formats';
 import { createNormal, createRng } from '../src/core/rng';
+import { npy as npyBytes, npz, safetensors, torchDict } from '../test/support/encoders';
 
 const here = fileURLToPath(import.meta.url);
 const root = join(dirname(here), '..');
@@ -35,58 +35,6 @@ function activations(count: number, seed: number): Float32Array {
     out[i] = v > 0 ? v : 0;
   }
   return out;
-}
-
-function npyBytes(data: Float32Array): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${data.length},), }`;
-  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
-  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
-}
-
-function safetensorsBytes(data: Float32Array): Uint8Array {
-  let json = JSON.stringify({ acts: { dtype: 'F32', shape: [data.length], data_offsets: [0, data.byteLength] } });
-  json += ' '.repeat((8 - (json.length % 8)) % 8);
-  const out = new Uint8Array(8 + json.length + data.byteLength);
-  new DataView(out.buffer).setUint32(0, json.length, true);
-  for (let i = 0; i < json.length; i++) out[8 + i] = json.charCodeAt(i);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 8 + json.length);
-  return out;
-}
-
-/** What torch.save({'acts': t}) writes: a pickle of _rebuild_tensor_v2 and a stored storage member. */
-function torchBytes(data: Float32Array): Uint8Array {
-  const p: number[] = [0x80, 2, 0x7d, 0x28];
-  const str = (s: string): void => {
-    p.push(0x58, s.length, 0, 0, 0, ...Array.from(s, (c) => c.charCodeAt(0)));
-  };
-  const int = (v: number): void => {
-    p.push(0x4a, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
-  };
-  const global = (m: string, n: string): void => {
-    p.push(0x63, ...Array.from(`${m}\n${n}\n`, (c) => c.charCodeAt(0)));
-  };
-  str('acts');
-  global('torch._utils', '_rebuild_tensor_v2');
-  p.push(0x28, 0x28);
-  str('storage');
-  global('torch', 'FloatStorage');
-  str('0');
-  str('cpu');
-  int(data.length);
-  p.push(0x74, 0x51);
-  int(0);
-  int(data.length);
-  p.push(0x85);
-  int(1);
-  p.push(0x85, 0x89, 0x7d, 0x74, 0x52, 0x75, 0x2e);
-  return zipSync(
-    { 'archive/data.pkl': new Uint8Array(p), 'archive/data/0': new Uint8Array(data.buffer, data.byteOffset, data.byteLength) },
-    { level: 0 },
-  );
 }
 
 interface Row {
@@ -201,9 +149,9 @@ async function main(): Promise<void> {
     const npy = npyBytes(data);
     const files: [string, string, Uint8Array | (() => Uint8Array)][] = [
       ['npy', 'acts.npy', npy],
-      ['npz (deflated)', 'acts.npz', () => zipSync({ 'acts.npy': npy }, { level: 6 })],
-      ['safetensors', 'acts.safetensors', () => safetensorsBytes(data)],
-      ['pt (zip, stored)', 'acts.pt', () => torchBytes(data)],
+      ['npz (deflated)', 'acts.npz', () => npz({ acts: data }, { deflate: true })],
+      ['safetensors', 'acts.safetensors', () => safetensors({ acts: data })],
+      ['pt (zip, stored)', 'acts.pt', () => torchDict('acts', data)],
     ];
     const rows: Row[] = [];
     for (const [format, name, make] of files) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Quality check of SPEC §10 against scikit-learn: "kmeanspp never worse than
+"""Quality check against scikit-learn (a target of the README's Benchmarks table): "kmeanspp never worse than
 scikit-learn's KMeans (k-means++, same number of restarts)".
 
 For a few generated data sets (written with `bskmq generate`), at bits 1–8,

@@ -1,5 +1,5 @@
 /**
- * The ADC flags of `bskmq design` (issue 5, item 1): reference-grid snapping
+ * The ADC flags of `bskmq design`: reference-grid snapping
  * (`--grid R`), reference variation by Monte Carlo (`--sigma S`, `--sigma-of`,
  * `--trials N`) and the minimum-spacing check (`--min-spacing F`), and how a
  * report's results get their `adc` summaries from src/core/adc.ts.

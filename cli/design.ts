@@ -1,6 +1,6 @@
 /**
  * `bskmq design FILE`: every requested quantizer at every requested bit-width,
- * printed as the one JSON report of SPEC §11 (the same schema as the app's export).
+ * printed as the one JSON report of docs/definitions.md, The report (the same schema as the app's export).
  */
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';

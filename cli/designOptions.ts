@@ -1,5 +1,5 @@
 /**
- * The flags of `bskmq design` (SPEC §11) and their translation into the core's
+ * The flags of `bskmq design` (docs/definitions.md, The report) and their translation into the core's
  * options contract. Names, ranges and help come from src/core/params.ts, so the
  * command line accepts exactly what the app and the URL accept.
  */
@@ -20,7 +20,7 @@ import { RAW_FLAGS, rawOptionFrom, type RawOption } from './rawOptions';
 import { ADC_FLAGS, adcRequestFrom, type AdcRequest } from './adcOptions';
 
 /**
- * The Params keys settable from the command line, in the order of SPEC §11: all but
+ * The Params keys settable from the command line, in the order of docs/definitions.md, The report: all but
  * `bits` (handled as a list) and `focus` (a display choice of the app).
  */
 const PARAM_FLAGS = PARAM_KEYS.filter((key) => key !== 'bits' && key !== 'focus');

@@ -1,6 +1,6 @@
 /**
  * Turns anything a command throws into the one stderr line and the exit code
- * the command line promises (SPEC §11): usage problems exit 2, problems with
+ * the command line promises (docs/definitions.md, The report): usage problems exit 2, problems with
  * an input file exit 1, and an unexpected failure is still one line.
  */
 import { FormatError } from '../src/core/formats/errors';

@@ -1,5 +1,5 @@
 /**
- * `bskmq generate NAME -o FILE.npy`: a built-in generator's samples (SPEC §6) as
+ * `bskmq generate NAME -o FILE.npy`: a built-in generator's samples as
  * a float32 .npy file. Flags are the generator's parameters from the core's
  * registry in kebab-case (`--zero-share` for `zeroShare`), so the command line
  * and the app offer exactly the same generators and ranges.

@@ -18,7 +18,7 @@ import type { RawOption } from './rawOptions';
 export const STREAM_THRESHOLD_ENV = 'BSKMQ_STREAM_THRESHOLD';
 
 /**
- * Opens `path` with every format parser of SPEC §8 (`raw` forces headerless binary), runs `use`
+ * Opens `path` with every format parser of docs/definitions.md, Input formats (`raw` forces headerless binary), runs `use`
  * on it and closes the file, also when `use` throws. Messages name the file as the user typed it.
  */
 export async function withInput<T>(

@@ -1,7 +1,7 @@
 /**
  * JSON text for the command line's reports: objects indented for reading,
  * arrays of numbers or strings kept on one line (a 256-level array stays one
- * line), non-finite numbers written as `null` (SPEC §11, as JSON.stringify does).
+ * line), non-finite numbers written as `null` (docs/definitions.md, The report, as JSON.stringify does).
  */
 
 /** Pretty JSON with inline primitive arrays; typed arrays are written as arrays. */

@@ -1,5 +1,5 @@
 /**
- * `bskmq`: the command line over the core (SPEC §11).
+ * `bskmq`: the command line over the core (docs/definitions.md, The report).
  *
  * stdout carries only the command's JSON (or help text when asked for); every
  * problem is one line on stderr and a non-zero exit code, so scripts can rely

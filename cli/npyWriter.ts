@@ -6,9 +6,9 @@ import { openSync, writeSync, closeSync } from 'node:fs';
 import { endianness } from 'node:os';
 
 /** Bytes of the magic string, version, header length and the header itself, padded as NumPy pads it. */
-export function npyHeader(shape: readonly number[], descr = '<f4'): Uint8Array {
+export function npyHeader(shape: readonly number[], descr = '<f4', fortran = false): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  const dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
   // The data start must be 64-byte aligned (NEP 1 as NumPy ≥ 1.x writes it); the header ends in '\n'.
   const prefix = 10;
   const total = Math.ceil((prefix + dict.length + 1) / 64) * 64;

@@ -1,6 +1,6 @@
 /**
  * `--raw-dtype` and `--byte-order`: how to read a headerless binary file
- * (SPEC §8). The dtype itself is validated by the format parsers, which know
+ * (docs/definitions.md, Input formats). The dtype itself is validated by the format parsers, which know
  * the full list; here only the flags' shape is checked.
  */
 import { CliError, type FlagSpec, type ParsedArgs } from './args';

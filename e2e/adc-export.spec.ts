@@ -1,5 +1,5 @@
 /**
- * The ADC view and the exports (issue 5, items 1 and 3), end to end on the built app:
+ * The ADC view and the exports, end to end on the built app:
  * every export is downloaded and parsed (the JSON equals getReport(), the CSV's references
  * equal the ADC table's, the NumPy snippet's thresholds equal the JSON's), grid snapping
  * with a small R reports merged codes, σ = 0 gives the unperturbed MSE, and screenshots

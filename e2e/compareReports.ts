@@ -1,5 +1,5 @@
 /**
- * Key-by-key comparison of two reports in the command line's JSON schema (SPEC §11):
+ * Key-by-key comparison of two reports in the command line's JSON schema (docs/definitions.md, The report):
  * numbers within a relative tolerance, everything else exactly. Returns one line per
  * difference (empty when the reports agree), so a failing test names every mismatch.
  */

@@ -1,7 +1,7 @@
 /**
  * A researcher moves the bits and the BS-KMQ suppression controls: the levels, the
  * metrics and every chart follow, and what the page computed is what the command line
- * computes for the same file and parameters (SPEC §11: "compare key by key").
+ * computes for the same file and parameters (docs/definitions.md, The report: "compare key by key").
  */
 import type { Report } from '../src/core/report';
 import { reportDifferences } from './compareReports';
@@ -20,7 +20,7 @@ test.describe('controls', () => {
   test('bits and the suppression controls change levels, metrics and charts; the result equals `bskmq design`', async ({ app }) => {
     await app.openSmall();
     await app.uploadAndWait(fixture('relu_10k.npy'));
-    const r3 = await app.report();
+    await app.report();
     const row3 = await app.tableRow('bskmq');
     const charts3 = await app.chartMarkup();
 

@@ -4,8 +4,8 @@
  * prints, sorts by any column, follows the bits, and a click focuses a tensor.
  */
 import { resolve } from 'node:path';
-import { zipSync } from 'fflate';
 import type { Report } from '../src/core/report';
+import { npz } from '../test/support/encoders';
 import { LayersView, type LayersRow } from './layersView';
 import { cliDesign, expect, fixture, manifest, REPO, test } from './fixtures';
 
@@ -51,18 +51,6 @@ function differences(rows: LayersRow[], batch: Batch): string[] {
       if (!near(got, want)) out.push(`${name} ${col}: app ${got} vs cli ${want}`);
     }
   }
-  return out;
-}
-
-function npy(values: Float32Array): Uint8Array {
-  const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${values.length},), }`;
-  const padded = header.padEnd(Math.ceil((10 + header.length + 1) / 64) * 64 - 10 - 1) + '\n';
-  const head = new Uint8Array(10 + padded.length);
-  head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length & 0xff, padded.length >> 8]);
-  head.set(new TextEncoder().encode(padded), 10);
-  const out = new Uint8Array(head.length + values.byteLength);
-  out.set(head);
-  out.set(new Uint8Array(values.buffer), head.length);
   return out;
 }
 
@@ -155,7 +143,7 @@ test.describe('the layers view', () => {
   test('a tensor with no finite values shows its error and the others are designed', async ({ app, page }) => {
     const layers = new LayersView(page);
     const good = Float32Array.from({ length: 500 }, (_, i) => Math.max(0, Math.sin(i * 1.7) * 2));
-    const buffer = Buffer.from(zipSync({ 'good.npy': npy(good), 'nan.npy': npy(new Float32Array(8).fill(NaN)) }));
+    const buffer = Buffer.from(npz({ good, nan: new Float32Array(8).fill(NaN) }, { deflate: true }));
     await app.uploadAndWait({ name: 'mixed.npz', mimeType: 'application/octet-stream', buffer });
     await layers.waitDone();
     const rows = await layers.read();

@@ -1,5 +1,5 @@
 /**
- * The last session comes back after a reload (issue 5, item 5): the uploaded file, its
+ * The last session comes back after a reload: the uploaded file, its
  * tensor and the parameters, from this browser's IndexedDB; "Forget this data" deletes
  * them; a shared link wins over what is stored. Each test starts with empty storage
  * (Playwright gives every test a fresh browser context).

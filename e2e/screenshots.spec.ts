@@ -1,7 +1,7 @@
 /**
  * Screenshots of the default view at both target sizes, light and dark, saved under
  * test-results/screenshots/ (ignored by git) and attached to the report, for a person
- * to look at (issue 4: "screenshots at both sizes attached and looked at").
+ * to look at.
  * The checks here catch what a screenshot would show broken: a chart wider than its
  * card, a flat chart, a page that scrolls sideways.
  */

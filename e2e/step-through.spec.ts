@@ -1,5 +1,5 @@
 /**
- * The K-means step-through (issue 5, item 2): its last frame is the method's designed quantizer,
+ * The K-means step-through: its last frame is the method's designed quantizer,
  * stepping redraws the levels, the presentation link hides the controls; screenshots at both sizes.
  */
 import { resolve } from 'node:path';

@@ -1,7 +1,7 @@
 /**
- * The console API for researchers and tests (issue 4, item 7), installed as `window.bskmq`.
+ * The console API for researchers and tests, installed as `window.bskmq`.
  *
- *   await bskmq.getReport()          // the current report, the CLI's `design` JSON schema (SPEC §11)
+ *   await bskmq.getReport()          // the current report, the CLI's `design` JSON schema (docs/definitions.md, The report)
  *   bskmq.setParams({ bits: 4 })     // long parameter names, validated exactly as a URL's values
  *   bskmq.getParams()                // the current parameter slice
  *   await bskmq.settled()            // every view's computation finished
@@ -30,7 +30,7 @@ export interface BskmqConsole {
    */
   getReport(): Promise<Report | null>;
   /**
-   * Applies parameters by their long names (SPEC §7) over the current ones. A value is
+   * Applies parameters by their long names (docs/definitions.md, Shareable state) over the current ones. A value is
    * checked as it would be in a URL: an invalid value or unknown key is reported in the
    * notice area and returned; an invalid value falls back to that parameter's default.
    */

@@ -1,5 +1,5 @@
 /**
- * The ADC view of the focused method (issue 5, item 1): its reference table, the
+ * The ADC view of the focused method: its reference table, the
  * references as the staircase of a ramp ADC built from unit steps with grid snapping
  * (MSE before and after, merged codes), reference-variation Monte Carlo of every
  * method against bits, and warnings for references closer than a minimum spacing.

@@ -1,6 +1,6 @@
 /**
- * The parameter controls (issue 4, item 2): bits, methods shown, focus, every BS-KMQ
- * setting of SPEC §4 (labelled as our reading of the paper), seed and restarts,
+ * The parameter controls: bits, methods shown, focus, every BS-KMQ
+ * setting of docs/definitions.md, Quantizers (labelled as our reading of the paper), seed and restarts,
  * and the boundaries. Each writes the long parameter name to the store.
  */
 import { memo, useCallback, useMemo, type ReactNode } from 'react';
@@ -171,7 +171,7 @@ export function Controls() {
       </fieldset>
 
       <fieldset className="bs-settings">
-        <legend title="The paper's exact suppression rule is not public; these settings cover its plausible readings (SPEC §4).">
+        <legend title="The paper's exact suppression rule is not public; these settings cover its plausible readings.">
           BS-KMQ settings <span className="muted">(our reading of the paper)</span>
         </legend>
         <SelectField

@@ -1,5 +1,5 @@
 /**
- * Where the samples come from (issue 4, item 1): the built-in generators with their
+ * Where the samples come from: the built-in generators with their
  * options, a file picker (drag and drop works over the whole page, see DropZone), the
  * tensor picker of a multi-tensor file, and a progress bar while a file loads.
  * File and tensor names are rendered as text only.

@@ -1,5 +1,5 @@
 /**
- * Exports (issue 5, item 3): the report as JSON (exactly `window.bskmq.getReport()`, the
+ * Exports: the report as JSON (exactly `window.bskmq.getReport()`, the
  * command line's schema), the focused quantizer's references and levels as CSV and as a
  * NumPy snippet, and every chart as SVG and PNG. File names carry the tensor, method and
  * bits. Everything is made in the page and saved through a blob: URL.

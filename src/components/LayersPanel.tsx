@@ -1,5 +1,5 @@
 /**
- * The per-layer batch view (issue 5, item 4): for a multi-tensor file, one row per
+ * The per-layer batch view: for a multi-tensor file, one row per
  * tensor (`data-tensor`) with its shape, spike shares at L and U, every method's MSE at
  * the current bits and BS-KMQ's linear bits-equivalent. Headers sort; a row focuses
  * its tensor, as the tensor picker does. Rows arrive tensor by tensor from the worker

@@ -1,5 +1,5 @@
 /**
- * The metrics table (SPEC §5): one row per method with `data-method`, the focused
+ * The metrics table (docs/definitions.md, Metrics): one row per method with `data-method`, the focused
  * one highlighted; a row's method button focuses it.
  */
 import type { Method } from '../core/params';

@@ -1,6 +1,6 @@
 /**
- * What this browser remembers of the session, and the "Forget this data" button
- * (issue 5, item 5). The session logic is src/persist/session.ts.
+ * What this browser remembers of the session, and the "Forget this data" button.
+ * The session logic is src/persist/session.ts.
  */
 import { useState, useSyncExternalStore } from 'react';
 import { useServices } from '../state/context';

@@ -1,4 +1,4 @@
-/** The statistics strip (SPEC §6): n, non-finite count, min, max, mean, std, spike shares at L and U. */
+/** The statistics strip (docs/definitions.md, Curves and statistics): n, non-finite count, min, max, mean, std, spike shares at L and U. */
 import { useApp } from '../state/context';
 import { formatCount, formatShare, formatValue } from './format';
 

@@ -1,13 +1,13 @@
 /**
- * The K-means step-through (issue 5, item 2): seeding and every Lloyd iteration of `kmeans`,
+ * The K-means step-through: seeding and every Lloyd iteration of `kmeans`,
  * `kmeanspp` or `bskmq` over the histogram, with play, pause, step and scrub; an MSE-per-frame plot;
  * for BS-KMQ a side-by-side run without suppression in sync; and a presentation mode (`present=step`:
  * large type, controls hidden, keyboard stepping).
  *
  * The trace is computed in the worker (core's traceDesign via the compute client, latest wins); its
  * last frame is the designed quantizer. It is asked for only while the panel is on screen or within a
- * screen of it: a trace costs the interactive worker ~30 ms at 3 bits and ~250 ms at 8 bits on a
- * million exact samples, which a slider change made elsewhere on the page would otherwise wait for.
+ * screen of it: at high bits on a large exact set a trace keeps the interactive worker busy for long
+ * enough that a slider change made elsewhere on the page would otherwise wait for it.
  * Stepping is plain state, so it is deterministic; playing is a timer that only advances the step, and
  * with animations off (`anim=0`, prefers-reduced-motion) levels jump instead of gliding.
  */

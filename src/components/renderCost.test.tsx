@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 /**
  * What a slider change costs the main thread: a stage starting or ending, or one worker result
- * arriving, must re-render only the views that show it (issue 4's redraw budget). Chart renders
+ * arriving, must re-render only the views that show it (the redraw budget of a slider change). Chart renders
  * are counted through useContainerWidth, which every chart calls once per render; its ref then
  * names the chart by its test id.
  */

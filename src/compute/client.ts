@@ -1,5 +1,5 @@
 /**
- * The one object on the main thread that owns the compute workers (SPEC §9).
+ * The one object on the main thread that owns the compute workers (docs/architecture.md).
  *
  * Three workers, started lazily:
  * - `interactive` loads the data and answers the stages a slider drag waits for
@@ -14,7 +14,7 @@
  */
 import * as Comlink from 'comlink';
 import type { EngineWorkerApi } from '../worker/engine.worker';
-import { MAX_BITS, METHODS, MIN_BITS, type Method, type Params } from '../core/params';
+import { MAX_BITS, MIN_BITS, type Method, type Params } from '../core/params';
 import type {
   CurveResult,
   HistogramData,
@@ -189,9 +189,8 @@ export interface OptimalProgress {
 }
 
 export class ComputeClient {
-  private interactive: WorkerHandle | null = null;
-  private background: WorkerHandle | null = null;
-  private layers: WorkerHandle | null = null;
+  /** The live worker of each role (absent until first used, or after it died). */
+  private readonly handles: Partial<Record<WorkerRole, WorkerHandle>> = {};
   /** The load whose file the layers worker has open (or is opening): reopened after every new load. */
   private layersOpen: { load: LoadRequest; ready: Promise<void> } | null = null;
   /** Resolves when the background worker holds the current point set. */
@@ -213,40 +212,24 @@ export class ComputeClient {
     return { stage, budgetMs: this.budgetOverride ?? watchdogBudgetMs(this.points, bits) };
   }
 
-  private interactiveWorker(): WorkerHandle {
-    if (!this.interactive || !this.interactive.alive) {
-      this.interactive = new WorkerHandle('interactive', this.factory, (h, cause, hung) => this.handleDeath(h, cause, hung));
-    }
-    return this.interactive;
-  }
-
-  private backgroundWorker(): WorkerHandle {
-    if (!this.background || !this.background.alive) {
-      this.background = new WorkerHandle('background', this.factory, (h, cause, hung) => this.handleDeath(h, cause, hung));
-    }
-    return this.background;
-  }
-
-  private layersWorker(): WorkerHandle {
-    if (!this.layers || !this.layers.alive) {
-      this.layers = new WorkerHandle('layers', this.factory, (h, cause, hung) => this.handleDeath(h, cause, hung));
-    }
-    return this.layers;
+  /** The worker of `role`, started on first use and after a death. */
+  private worker(role: WorkerRole): WorkerHandle {
+    const h = this.handles[role];
+    if (h?.alive) return h;
+    return (this.handles[role] = new WorkerHandle(role, this.factory, (d, cause, hung) => this.handleDeath(d, cause, hung)));
   }
 
   private handleDeath(handle: WorkerHandle, cause: string, hung: WorkerHungError | null): void {
     let restored: Promise<void>;
+    delete this.handles[handle.role];
     if (handle.role === 'layers') {
       // Nothing to restore eagerly: the next row opens the file in a new worker.
-      this.layers = null;
       this.layersOpen = null;
       restored = Promise.resolve();
     } else if (handle.role === 'interactive') {
-      this.interactive = null;
       // The new interactive worker has no optima: seed it again (the background worker has them cached).
       restored = this.hasData ? this.replayLoad().then(() => void this.fillOptima(++this.optimaTicket)) : Promise.resolve();
     } else {
-      this.background = null;
       restored = this.hasData ? this.syncBackground() : Promise.resolve();
     }
     restored.catch(() => undefined);
@@ -256,7 +239,7 @@ export class ComputeClient {
   private async replayLoad(): Promise<void> {
     const req = this.lastLoad;
     if (!req) return;
-    const w = this.interactiveWorker();
+    const w = this.worker('interactive');
     await w.call((r) => runLoad(r, req));
     if (this.lastTensor !== null) {
       const tensor = this.lastTensor;
@@ -271,8 +254,8 @@ export class ComputeClient {
    */
   private syncBackground(): Promise<void> {
     const ready = (async () => {
-      const t = await this.interactiveWorker().call((r) => r.exportPointSet());
-      await this.backgroundWorker().call((r) => r.importPointSet(Comlink.transfer(t, [t.x.buffer, t.w.buffer, t.s2.buffer])));
+      const t = await this.worker('interactive').call((r) => r.exportPointSet());
+      await this.worker('background').call((r) => r.importPointSet(Comlink.transfer(t, [t.x.buffer, t.w.buffer, t.s2.buffer])));
     })();
     this.backgroundReady = ready.catch(() => undefined);
     const ticket = ++this.optimaTicket;
@@ -312,7 +295,7 @@ export class ComputeClient {
       // One base for the call, plus each width's share.
       const budgetMs =
         this.budgetOverride ?? ALL_BITS.reduce((s, b) => s + watchdogBudgetMs(this.points, b) - WATCHDOG_BASE_MS, WATCHDOG_BASE_MS);
-      const seeds = await this.backgroundWorker().call((r) => r.optima([...ALL_BITS]), { stage: 'optimal', budgetMs });
+      const seeds = await this.worker('background').call((r) => r.optima([...ALL_BITS]), { stage: 'optimal', budgetMs });
       if (ticket !== this.optimaTicket) return;
       for (const seed of seeds) {
         // By index: a refill after a worker restart rewrites the same values.
@@ -323,7 +306,7 @@ export class ComputeClient {
       this.sweepRuns.recruitAll();
       this.events.onOptimum?.();
       const buffers = seeds.flatMap((seed) => [seed.levels.buffer, seed.thresholds.buffer]);
-      await this.interactiveWorker().call((r) => r.seedOptima(Comlink.transfer(seeds, buffers)));
+      await this.worker('interactive').call((r) => r.seedOptima(Comlink.transfer(seeds, buffers)));
     } catch (e) {
       // A dead worker restarts the fill (syncBackground); anything else ends it here.
       if (ticket === this.optimaTicket && !(e instanceof WorkerDiedError)) {
@@ -335,8 +318,8 @@ export class ComputeClient {
 
   /** Starts designing neighbouring bit widths in the interactive worker (cancelled by the next report). */
   prefetch(params: Params): void {
-    if (!this.interactive?.alive) return;
-    this.interactive.call((r) => r.prefetch(params)).catch(() => undefined);
+    if (!this.handles.interactive?.alive) return;
+    this.handles.interactive.call((r) => r.prefetch(params)).catch(() => undefined);
   }
 
   /**
@@ -345,7 +328,7 @@ export class ComputeClient {
    */
   async load(req: LoadRequest, onProgress?: ProgressCallback): Promise<LoadResult> {
     const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
-    const result = await this.interactiveWorker().call((r) => runLoad(r, req, progress));
+    const result = await this.worker('interactive').call((r) => runLoad(r, req, progress));
     this.points = result.pointSet.points;
     this.lastLoad = req;
     this.lastTensor = null;
@@ -356,7 +339,7 @@ export class ComputeClient {
 
   async selectTensor(tensor: string, onProgress?: ProgressCallback): Promise<LoadResult> {
     const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
-    const result = await this.interactiveWorker().call((r) => r.selectTensor(tensor, progress));
+    const result = await this.worker('interactive').call((r) => r.selectTensor(tensor, progress));
     this.points = result.pointSet.points;
     this.lastTensor = tensor;
     void this.syncBackground();
@@ -364,7 +347,7 @@ export class ComputeClient {
   }
 
   report(params: Params, adcGridBits?: number): Promise<ReportResult> {
-    return this.interactiveWorker().call((r) => r.report(params, adcGridBits), this.watch('report', params.bits));
+    return this.worker('interactive').call((r) => r.report(params, adcGridBits), this.watch('report', params.bits));
   }
 
   /**
@@ -375,7 +358,7 @@ export class ComputeClient {
   async layerRow(tensor: string, params: Params): Promise<LayerRow> {
     const load = this.lastLoad;
     if (load === null || load.kind === 'generator') throw new Error('No multi-tensor file is open.');
-    const worker = this.layersWorker();
+    const worker = this.worker('layers');
     if (this.layersOpen === null || this.layersOpen.load !== load) this.layersOpen = this.openLayersFile(worker, load);
     await this.layersOpen.ready;
     return worker.call((r) => r.layerRow(tensor, params));
@@ -388,7 +371,7 @@ export class ComputeClient {
       const source: LayersSource | null =
         load.kind === 'blob'
           ? { blob: load.blob, name: load.name, opts: load.opts }
-          : await this.interactiveWorker().call(async (r) => {
+          : await this.worker('interactive').call(async (r) => {
             const held = await r.sourceBlob();
             return held && { ...held, opts: load.opts };
           });
@@ -403,12 +386,12 @@ export class ComputeClient {
   }
 
   histogram(req: HistogramRequest): Promise<HistogramData> {
-    return this.interactiveWorker().call((r) => r.histogram(req), this.watch('histogram', 0));
+    return this.worker('interactive').call((r) => r.histogram(req), this.watch('histogram', 0));
   }
 
   async curves(params: Params, methods: Method[]): Promise<CurveResult[]> {
     await this.backgroundReady;
-    return this.backgroundWorker().call((r) => r.curves(params, methods), this.watch('baseCurves', MAX_BITS));
+    return this.worker('background').call((r) => r.curves(params, methods), this.watch('baseCurves', MAX_BITS));
   }
 
   /**
@@ -428,13 +411,13 @@ export class ComputeClient {
   ): Promise<{ curve: CurveResult; variation: VariationCurveResult | null }> {
     await this.backgroundReady;
     const { interactive, background } = splitWidths(params.bits);
-    const bg = this.backgroundWorker().call((r) => r.curvePart(params, method, background, variation), this.watch('bsCurve', MAX_BITS));
-    const mine = this.interactiveWorker().call((r) => r.curvePart(params, method, interactive, variation), this.watch('bsCurve', MAX_BITS));
+    const bg = this.worker('background').call((r) => r.curvePart(params, method, background, variation), this.watch('bsCurve', MAX_BITS));
+    const mine = this.worker('interactive').call((r) => r.curvePart(params, method, interactive, variation), this.watch('bsCurve', MAX_BITS));
     const seed = (to: WorkerHandle, part: CurvePart) =>
       void to.call((r) => r.seedDesigns(params, method, part.designs)).catch(() => undefined);
     const parts = await Promise.all([mine, bg]);
-    seed(this.backgroundWorker(), parts[0]);
-    seed(this.interactiveWorker(), parts[1]);
+    seed(this.worker('background'), parts[0]);
+    seed(this.worker('interactive'), parts[1]);
     const mse = new Array<number>(ALL_BITS.length);
     const sqnrDb = new Array<number>(ALL_BITS.length);
     for (const part of parts) {
@@ -447,14 +430,13 @@ export class ComputeClient {
     return { curve: { method, mse, sqnrDb }, variation: variation === null ? null : mergeVariation(variationParts) };
   }
 
-  /** ADC view: snapping of the focused quantizer (fast; the interactive worker). */
   /** A copy of the loaded point set (the JSON export's ADC analysis runs over it on the main thread, once per export). */
   pointSetCopy(): Promise<PointSetTransfer> {
-    return this.interactiveWorker().call((r) => r.exportPointSet());
+    return this.worker('interactive').call((r) => r.exportPointSet());
   }
 
   adcSnap(params: Params, gridBits: number): Promise<AdcSnapResult | null> {
-    return this.interactiveWorker().call((r) => r.adcSnap(params, gridBits), this.watch('adcSnap', params.bits));
+    return this.worker('interactive').call((r) => r.adcSnap(params, gridBits), this.watch('adcSnap', params.bits));
   }
 
   /**
@@ -463,7 +445,7 @@ export class ComputeClient {
    */
   async variation(params: Params, req: VariationRequest): Promise<VariationCurveResult[]> {
     await this.backgroundReady;
-    return this.backgroundWorker().call((r) => r.variation(params, req), this.watch('variation', MAX_BITS));
+    return this.worker('background').call((r) => r.variation(params, req), this.watch('variation', MAX_BITS));
   }
 
   private traceTicket = 0;
@@ -474,7 +456,7 @@ export class ComputeClient {
    */
   async trace(req: StepTraceRequest): Promise<StepTraceResult | null> {
     const ticket = ++this.traceTicket;
-    const result = await this.interactiveWorker().call((r) => r.trace(req));
+    const result = await this.worker('interactive').call((r) => r.trace(req));
     return ticket === this.traceTicket ? result : null;
   }
 
@@ -482,12 +464,12 @@ export class ComputeClient {
   private readonly sweepRuns = new SweepRuns({
     point: async (worker, params, width) => {
       await this.backgroundReady;
-      const handle = worker === 0 ? this.backgroundWorker() : this.interactiveWorker();
+      const handle = worker === 0 ? this.worker('background') : this.worker('interactive');
       return (await handle.call((r) => r.sweepPoints(params, [width]), this.watch('sweep', params.bits))).mse[0];
     },
     references: async (params) => {
       await this.backgroundReady;
-      return this.backgroundWorker().call((r) => r.sweepReferences(params), this.watch('sweep', params.bits));
+      return this.worker('background').call((r) => r.sweepReferences(params), this.watch('sweep', params.bits));
     },
   });
 
@@ -508,21 +490,19 @@ export class ComputeClient {
    */
   stall(role: WorkerRole, method: keyof EngineWorkerApi, budgetMs: number): Promise<void> {
     this.budgetOverride = budgetMs;
-    const w = role === 'interactive' ? this.interactiveWorker() : role === 'background' ? this.backgroundWorker() : this.layersWorker();
-    return w.remote.stallNext(method);
+    return this.worker(role).remote.stallNext(method);
   }
 
   /** Test hook: makes a worker throw an uncaught error, as a crash would. */
   crash(role: WorkerRole = 'interactive'): void {
-    const w = role === 'interactive' ? this.interactive : role === 'background' ? this.background : this.layers;
-    void w?.remote.crash();
+    void this.handles[role]?.remote.crash();
   }
 
   dispose(): void {
-    this.interactive?.terminate();
-    this.background?.terminate();
-    this.layers?.terminate();
-    this.interactive = this.background = this.layers = null;
+    for (const role of Object.keys(this.handles) as WorkerRole[]) {
+      this.handles[role]?.terminate();
+      delete this.handles[role];
+    }
     this.layersOpen = null;
   }
 }

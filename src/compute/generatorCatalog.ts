@@ -5,7 +5,7 @@
 import { GENERATORS, GENERATOR_NAMES } from '../core/generators';
 import type { GeneratorSpec } from '../state/types';
 
-/** The generator the page opens on (issue 4, item 6). */
+/** The generator the page opens on. */
 export const DEFAULT_GENERATOR = 'relu6';
 
 const PARAM_LABELS: Record<string, string> = {

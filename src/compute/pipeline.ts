@@ -483,7 +483,7 @@ export class Pipeline {
   }
 
   /**
-   * How files are read as raw binary (SPEC §8: a user-chosen dtype and byte order);
+   * How files are read as raw binary (docs/definitions.md, Input formats: a user-chosen dtype and byte order);
    * null = recognise the format. Set by the data panel; applies to picked and dropped files.
    */
   rawOptions: { dtype: string; byteOrder: 'little' | 'big' } | null = null;

@@ -1,5 +1,5 @@
 /**
- * The ADC side of a designed quantizer (issue 5, item 1): the reference table, the
+ * The ADC side of a designed quantizer: the reference table, the
  * ramp staircase that realizes the references, reference-grid snapping, reference
  * variation by Monte Carlo, and a minimum-spacing check.
  *
@@ -9,7 +9,7 @@
  * are no longer the midpoints of the levels, and the MSE is that of the moved
  * references with the designed levels, always on the original point set
  * (`mseOf` of metrics.ts, which takes any sorted thresholds: code(x) = number of
- * thresholds ≤ x, SPEC §2).
+ * thresholds ≤ x, docs/definitions.md, Vocabulary).
  */
 import { cellBounds, cellBoundsNear, mseOf, squaredErrorOfCells } from './metrics';
 import { METHODS, type Method } from './params';
@@ -17,7 +17,7 @@ import type { PointSet } from './pointset';
 import type { Quantizer } from './quantizer';
 import { createNormal, createRng, deriveSeed } from './rng';
 
-/** The value range of the ADC's input, `R = U − L` (SPEC §2, §4). */
+/** The value range of the ADC's input, `R = U − L` (docs/definitions.md). */
 export interface AdcBounds {
   L: number;
   U: number;

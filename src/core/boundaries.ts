@@ -1,12 +1,12 @@
 /**
- * The quantizer's boundaries L and U (SPEC §2): the data's finite min and max
+ * The quantizer's boundaries L and U (docs/definitions.md, Vocabulary): the data's finite min and max
  * unless the user sets them (a known clamp value, for example).
  */
 import type { Params } from './params';
 import type { PointSet } from './pointset';
 
 /**
- * `L = params.low ?? ps.min`, `U = params.high ?? ps.max` (SPEC §2).
+ * `L = params.low ?? ps.min`, `U = params.high ?? ps.max` (docs/definitions.md, Vocabulary).
  *
  * When a user-set boundary crosses the other one (`low` above the data's max,
  * say) the two are swapped, so that `R = U − L ≥ 0` for every method. On a point

@@ -1,5 +1,5 @@
 /**
- * The two sweeps of SPEC §6: error against bits (1–8) for every method, and
+ * The two sweeps of docs/definitions.md, Curves and statistics: error against bits (1–8) for every method, and
  * BS-KMQ's error against the width of its suppression bands.
  */
 import { resolveBoundaries } from './boundaries';

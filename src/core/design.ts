@@ -1,5 +1,5 @@
 /**
- * One entry point for every quantizer of SPEC §4.
+ * One entry point for every quantizer of docs/definitions.md, Quantizers.
  */
 import type { Method, Params } from './params';
 import type { PointSet } from './pointset';

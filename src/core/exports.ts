@@ -1,5 +1,5 @@
 /**
- * Text exports of a designed quantizer (issue 5, item 3): a CSV of references and
+ * Text exports of a designed quantizer: a CSV of references and
  * levels, a NumPy snippet that applies the quantizer, and file names that carry the
  * tensor, method and bits. Numbers are written in their shortest round-trip form
  * (`String(number)`, which JavaScript, Python and NumPy all parse back to the same
@@ -52,7 +52,7 @@ export interface SnippetContext {
  * Python source that applies the quantizer with NumPy: `thresholds` and `levels` as
  * float64 arrays (exact), `quantize_codes(x)` = `np.searchsorted(thresholds, x,
  * side='right')` (the number of thresholds t ≤ x: a value equal to a threshold goes
- * to the upper code, as in SPEC §2) and `quantize(x)` = `levels[quantize_codes(x)]`.
+ * to the upper code, as in docs/definitions.md, Vocabulary) and `quantize(x)` = `levels[quantize_codes(x)]`.
  * Inputs are converted to float64 first so every comparison matches this app's.
  * NaN inputs differ: NumPy sorts NaN last and gives it the top code.
  */

@@ -1,5 +1,5 @@
 /**
- * Seeded synthetic activations (SPEC §6): the built-in data sources of the app
+ * Seeded synthetic activations: the built-in data sources of the app
  * and of `bskmq generate`. Each generator is described by a registry entry whose
  * parameter list (name, default, range, help) the UI and the CLI build their
  * controls and flags from; `generate` validates against the same entries.

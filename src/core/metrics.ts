@@ -1,5 +1,5 @@
 /**
- * Quality of a designed quantizer (SPEC §5), always on the original point set.
+ * Quality of a designed quantizer (docs/definitions.md, Metrics), always on the original point set.
  *
  * A quantizer's cells are contiguous runs of the sorted points: cell j is
  * points [b_j, b_{j+1}) with b_j = lowerBound(t_j) (a value equal to a threshold
@@ -103,7 +103,7 @@ export function mseOf(ps: PointSet, q: Pick<Quantizer, 'levels' | 'thresholds'>)
   return ps.n > 0 ? squaredError(ps, q) / ps.n : NaN;
 }
 
-/** Every metric of SPEC §5 for one quantizer. */
+/** Every metric of docs/definitions.md, Metrics for one quantizer. */
 export function evaluate(ps: PointSet, q: Quantizer, ctx: EvaluateContext): Metrics {
   const k = q.levels.length;
   const m = ps.x.length;

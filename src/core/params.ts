@@ -1,5 +1,5 @@
 /**
- * The one options contract of BS-KMQ Explorer (SPEC §4, §7, §11).
+ * The one options contract of BS-KMQ Explorer (docs/definitions.md).
  *
  * The UI, the URL codec, the workers, the command line and the exported JSON
  * all import the names, defaults and ranges from here, so a parameter means the

@@ -1,5 +1,5 @@
 /**
- * Weighted point sets (SPEC §3): the one data abstraction every quantizer runs on.
+ * Weighted point sets (docs/definitions.md, Point sets): the one data abstraction every quantizer runs on.
  *
  * A point set is the sorted distinct values `x`, their weights `w` (sample
  * counts), the squared deviations of the samples each point stands for `s2`
@@ -89,7 +89,7 @@ export function size(ps: PointSet): number {
   return ps.x.length;
 }
 
-/** Index of the first point with `x ≥ t`: a value equal to a threshold goes to the upper code (SPEC §2). */
+/** Index of the first point with `x ≥ t`: a value equal to a threshold goes to the upper code (docs/definitions.md, Vocabulary). */
 export function lowerBound(ps: PointSet, t: number): number {
   const x = ps.x;
   let lo = 0, hi = x.length;
@@ -411,7 +411,7 @@ export class BinnedAccumulator {
 /**
  * Samples per call of the passes of `buildBinnedPointSet`. Why blocks: over a whole 16 M-sample array
  * each pass is one call with one long loop, and Chromium's V8 sometimes ran the third such load in
- * code several times slower (a 64 MiB .npy parsed in 700–900 ms instead of 300–400). Short calls are
+ * code several times slower. Short calls are
  * optimised the ordinary way and stay so. Same order of additions, so the same sums.
  */
 const BUILD_BLOCK = 1 << 20;
@@ -445,7 +445,7 @@ export interface BuildOptions {
   bins?: number;
 }
 
-/** The point set the product uses for an array of samples (SPEC §3). */
+/** The point set the product uses for an array of samples (docs/definitions.md, Point sets). */
 export function buildPointSet(values: NumericArray, options: BuildOptions = {}): PointSet {
   const mode = options.mode ?? 'auto';
   const exact = mode === 'exact' || (mode === 'auto' && values.length <= (options.exactLimit ?? EXACT_LIMIT));

@@ -1,5 +1,5 @@
 /**
- * A quantizer (SPEC §2): `k = 2^bits` levels and `k − 1` thresholds (the ADC's
+ * A quantizer (docs/definitions.md, Vocabulary): `k = 2^bits` levels and `k − 1` thresholds (the ADC's
  * references). `code(x)` is the number of thresholds `t ≤ x`, so a value equal
  * to a threshold goes to the upper code.
  */

@@ -1,5 +1,5 @@
 /**
- * The JSON report of SPEC §11: what `bskmq design` prints and what the app
+ * The JSON report of docs/definitions.md, The report: what `bskmq design` prints and what the app
  * exports, so a result from either compares key by key.
  *
  * Every number is JSON-safe: non-finite values (NaN, ±Infinity — sqnrDb of an
@@ -16,7 +16,7 @@ import type { Quantizer } from './quantizer';
 import { inputStats } from './stats';
 import { computeBands } from './suppression';
 
-/** The report's `input`: where the data came from and its statistics (SPEC §6 strip). */
+/** The report's `input`: where the data came from and its statistics (the statistics strip of docs/definitions.md). */
 export interface InputInfo {
   file: string | null;
   tensor: string | null;
@@ -34,7 +34,7 @@ export interface InputInfo {
   spikeHigh: number | null;
 }
 
-/** One method at one bit width. Key order is SPEC §11's, with `bitsEquivalent` added before `seconds`. */
+/** One method at one bit width. Key order as in docs/definitions.md (The report), with `bitsEquivalent` added before `seconds`. */
 export interface MethodResult {
   method: Method;
   bits: number;
@@ -93,7 +93,7 @@ export function inputInfo(
   };
 }
 
-/** One entry of the report's `results` (SPEC §11): the quantizer's lists and its metrics, non-finite numbers as null. */
+/** One entry of the report's `results` (docs/definitions.md, The report): the quantizer's lists and its metrics, non-finite numbers as null. */
 export function methodResult(method: Method, bits: number, q: Quantizer, m: Metrics, seconds: number): MethodResult {
   return {
     method,

@@ -1,5 +1,5 @@
 /**
- * The statistics strip of SPEC §6 (n, non-finite count, min, max, mean, std,
+ * The statistics strip of docs/definitions.md, Curves and statistics (n, non-finite count, min, max, mean, std,
  * spike shares at the boundaries), read off a point set in O(log m).
  */
 import { lowerBound, moments, type PointSet } from './pointset';

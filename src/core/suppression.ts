@@ -1,5 +1,5 @@
 /**
- * BS-KMQ's boundary suppression (SPEC §4): which samples lie in the low and high
+ * BS-KMQ's boundary suppression (docs/definitions.md, Quantizers): which samples lie in the low and high
  * bands, and the reweighted point set BS-KMQ clusters on.
  *
  * Bands are described in rank terms — contiguous runs of the sorted points, with
@@ -63,7 +63,7 @@ function pointAtWeight(cw: Float64Array, v: number): number {
 }
 
 /**
- * The bands of SPEC §4 on the original point set.
+ * The bands of docs/definitions.md, Quantizers on the original point set.
  *
  * - `band` mode: the low band is every point with `x ≤ L + bandLow·R` (so `bandLow = 0` is exactly the value L,
  *   and samples below a user-set L, which the ADC clamps to L, belong to it); the high band is every point with

@@ -1,5 +1,5 @@
 /**
- * Persistence of the last session (issue 5, item 5): the loaded data and the parameter
+ * Persistence of the last session: the loaded data and the parameter
  * and display slices come back after a reload, and "Forget this data" deletes them.
  * Everything stays in this browser (IndexedDB); nothing is uploaded anywhere.
  *

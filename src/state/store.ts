@@ -1,5 +1,5 @@
 /**
- * The app's one Zustand vanilla store, made of typed slices (SPEC §9):
+ * The app's one Zustand vanilla store, made of typed slices (docs/architecture.md):
  * params (core's Params), data (where the samples came from and what they are),
  * display (how results are drawn), results (what the workers computed), notices.
  *

@@ -1,6 +1,6 @@
 /**
  * The URL as an explicit, versioned codec of the parameter, data-source and display
- * slices (SPEC §7). Pure: no window, no store.
+ * slices (docs/definitions.md, Shareable state). Pure: no window, no store.
  *
  * - Short stable keys, fixed order (KEY_ORDER), defaults omitted, `v` = codec version.
  * - Numbers are written with `String(n)`, the shortest text that reads back to the same

@@ -1,17 +1,14 @@
 /**
- * Keeps the address bar and the store in step (SPEC §7):
+ * Keeps the address bar and the store in step (docs/definitions.md, Shareable state):
  * - a committed change pushes a history entry; while a slider is dragged, the first
  *   change of the gesture pushes and the rest replace it, so Back undoes the whole drag;
  * - a data-source refinement by a load (a file's hash, the tensor picked) replaces;
  * - Back/Forward decode the URL and apply it, reloading data only if the source changed.
  *
  * History writes wait until the views are redrawn: they are queued and written once no compute
- * stage is busy, or URL_WRITE_MAX_DELAY_MS after the change at the latest. A history write is
- * not free: measured on 16 M samples in Chromium, each pushState cost about 4 ms of the browser
- * process's CPU (the same-document navigation it commits) and about 4 ms of the page's main
- * thread, on 2 cores that the workers need right after a change (a band change took 53–60 ms p50
- * with the writes at once, 45 ms without any). The queue
- * keeps every push an entry of its own and folds a replace into the write before it, so the
+ * stage is busy, or URL_WRITE_MAX_DELAY_MS after the change at the latest, because a history
+ * write is not free: each pushState commits a same-document navigation that costs the browser
+ * process and the page's main thread CPU the workers need right after a change. The queue keeps every push an entry of its own and folds a replace into the write before it, so the
  * history is the same as if each change were written at once. Copy link and leaving the page
  * write the queue first (`flush`); Back/Forward drop it (the page then shows the popped entry).
  */

@@ -1,5 +1,5 @@
 /**
- * The ADC view's computations that need the point set (issue 5, item 1), for the
+ * The ADC view's computations that need the point set, for the
  * compute engine to run inside a worker: reference-grid snapping of the focused
  * quantizer, and reference-variation Monte Carlo of every method at bits 1–8.
  *

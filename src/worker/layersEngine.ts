@@ -1,5 +1,5 @@
 /**
- * The per-layer batch view's computation (issue 5, item 4): one tensor of the open
+ * The per-layer batch view's computation: one tensor of the open
  * file designed at the current bits, reduced to one row of the layers table.
  *
  * Pure module (no Comlink, no DOM): the engine calls it with the file it already has

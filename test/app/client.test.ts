@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ComputeClient, WorkerHungError, watchdogBudgetMs, WATCHDOG_BASE_MS, type WorkerRole } from '../../src/compute/client';
-import { createEngine, type Engine } from '../../src/worker/engine';
+import { createEngine } from '../../src/worker/engine';
 import { designLayer } from '../../src/worker/layersEngine';
 import { bytesSource, openFile } from '../../src/core/formats';
 import { DEFAULT_PARAMS, type Params } from '../../src/core/params';

@@ -5,23 +5,10 @@ import { buildPointSet } from '../../src/core/pointset';
 import { designReport, inputInfo } from '../../src/core/report';
 import { generate, resolveGeneratorOptions } from '../../src/core/generators';
 import { errorCurves, suppressionSweep } from '../../src/core/curves';
+import { npy } from '../support/encoders';
 
 const params: Params = { ...DEFAULT_PARAMS, methods: [...DEFAULT_PARAMS.methods] };
 const small = { n: 20_000, seed: 3 };
-
-/** A minimal .npy (v1.0, little-endian float32, C order) of `values`. */
-function npyBytes(values: number[]): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${values.length},), }`;
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + values.length * 4);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  const body = new DataView(out.buffer, 10 + header.length);
-  values.forEach((v, i) => body.setFloat32(i * 4, v, true));
-  return out;
-}
 
 describe('compute engine', () => {
   it("report() equals core's designReport for the same data and params (all but seconds)", async () => {
@@ -86,7 +73,7 @@ describe('compute engine', () => {
 
   it('loads a .npy blob, names the file, and hashes it with SHA-256', async () => {
     const engine = createEngine();
-    const bytes = npyBytes([0, 0, 1, 2, 3, 6, 6, 6]);
+    const bytes = npy(Float32Array.from([0, 0, 1, 2, 3, 6, 6, 6]));
     const r = await engine.loadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), 'acts.npy', { hash: true });
     expect(r.input.file).toBe('acts.npy');
     expect(r.input.count).toBe(8);

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/worker/engine';
 import { designLayer, layerMethods, type LayerRow } from '../../src/worker/layersEngine';
@@ -14,18 +13,10 @@ import { bytesSource, openFile } from '../../src/core/formats';
 import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
 import { buildPointSet } from '../../src/core/pointset';
 import { designReport, inputInfo } from '../../src/core/report';
-import { npyHeader } from '../../cli/npyWriter';
+import { npz } from '../support/encoders';
 
 const NPZ = resolve(__dirname, '../fixtures/formats/deflated.npz');
 const params: Params = { ...DEFAULT_PARAMS, methods: ['linear', 'kmeanspp', 'optimal'], bits: 3, restarts: 2 };
-
-function npy(values: Float32Array): Uint8Array {
-  const header = npyHeader([values.length]);
-  const out = new Uint8Array(header.length + values.byteLength);
-  out.set(header);
-  out.set(new Uint8Array(values.buffer), header.length);
-  return out;
-}
 
 describe('designLayer', () => {
   it("gives a tensor's spike shares, every method's MSE and BS-KMQ's bits-equivalent from designReport", async () => {
@@ -51,7 +42,7 @@ describe('designLayer', () => {
   });
 
   it('returns a row with an error for a tensor with no finite values or no values, and rejects an unknown name', async () => {
-    const zip = zipSync({ 'nan.npy': npy(new Float32Array(4).fill(NaN)), 'empty.npy': npy(new Float32Array(0)) });
+    const zip = npz({ nan: new Float32Array(4).fill(NaN), empty: new Float32Array(0) }, { deflate: true });
     const file = await openFile(bytesSource('bad.npz', zip));
     const nan = await designLayer(file, 'nan', params);
     expect(nan.error).toMatch(/tensor "nan" .* has no finite values: all 4 are NaN or ±Inf/);

@@ -91,7 +91,7 @@ describe.concurrent('bskmq generate → design', () => {
     }
   });
 
-  it('prints a report whose keys are exactly those of SPEC §11', async () => {
+  it('prints a report whose keys are exactly those of the report schema (docs/definitions.md)', async () => {
     const r = await bskmq('design', 'small.npy', '--bits', '3', '--methods', 'linear,bskmq');
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);

@@ -7,9 +7,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npyHeader, writeNpyFloat32 } from '../../cli/npyWriter';
+import { writeNpyFloat32 } from '../../cli/npyWriter';
+import { npz } from '../support/encoders';
 
 const BIN = resolve(__dirname, '../../bin/bskmq.mjs');
 const FORMATS = resolve(__dirname, '../fixtures/formats');
@@ -42,14 +42,6 @@ async function failure(...args: string[]): Promise<string> {
   return r.stderr.trim();
 }
 
-function npy(values: Float32Array): Uint8Array {
-  const header = npyHeader([values.length]);
-  const out = new Uint8Array(header.length + values.byteLength);
-  out.set(header);
-  out.set(new Uint8Array(values.buffer), header.length);
-  return out;
-}
-
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bskmq-batch-test-'));
   const relu = new Float32Array(3000);
@@ -58,12 +50,7 @@ beforeAll(() => {
   const other = relu.map((v, i) => v * 0.5 + (i % 7) * 0.01);
   // Two good tensors around two that cannot be designed: all NaN, empty. (A complex member fails the whole
   // npz already when it is listed, so it cannot stand in for a tensor-level failure.)
-  const zip = zipSync({
-    'a.npy': npy(relu),
-    'nan.npy': npy(new Float32Array(5).fill(NaN)),
-    'empty.npy': npy(new Float32Array(0)),
-    'b.npy': npy(other),
-  });
+  const zip = npz({ a: relu, nan: new Float32Array(5).fill(NaN), empty: new Float32Array(0), b: other }, { deflate: true });
   writeFileSync(join(dir, 'mixed.npz'), zip);
 });
 

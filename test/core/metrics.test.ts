@@ -19,7 +19,7 @@ interface Naive {
   entropyBits: number;
 }
 
-/** Every metric sample by sample; bands straight from SPEC §4 (percentile bands split the straddling sample). */
+/** Every metric sample by sample; bands straight from docs/definitions.md, Quantizers (percentile bands split the straddling sample). */
 function naiveMetrics(samples: number[], q: Quantizer, params: Params, L: number, U: number): Naive {
   const sorted = [...samples].sort((a, b) => a - b);
   const n = sorted.length, k = q.levels.length, R = U - L;

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * SPEC §9: src/core is pure TypeScript that the app, the workers, the CLI and the
+ * src/core is pure TypeScript that the app, the workers, the CLI and the
  * tests all run. tsconfig.core.json already rejects DOM and node globals; this
  * guards the imports a type checker cannot see as wrong.
  */

@@ -22,7 +22,7 @@ describe('report', () => {
   const ps = buildExactPointSet(data);
   const params: Params = { ...DEFAULT_PARAMS, methods: [...DEFAULT_PARAMS.methods] };
 
-  it('has exactly the keys of SPEC §11 (plus bitsEquivalent), in order', () => {
+  it('has exactly the keys of the report schema (plus bitsEquivalent), in order', () => {
     const r = designReport(ps, inputInfo(ps, SOURCE, params), params, [2, 3]);
     expect(Object.keys(r)).toEqual(['input', 'pointSet', 'params', 'results']);
     expect(Object.keys(r.input)).toEqual(INPUT_KEYS);

@@ -83,7 +83,6 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
     dataStart = (r.kind === 'bytes' ? r.offset : await zipDataOffset(source, r.entry)) + plan.base;
     return dataStart;
   }
-  const deflated = plan.region.kind === 'zip' && plan.region.entry.method !== 0;
   // Zip members are read whole, through their CRC-32 check; plain byte ranges directly.
   const zipped = plan.region.kind === 'zip';
   if (plan.region.kind === 'zip' && plan.region.entry.method !== 0 && plan.region.entry.method !== 8) {

@@ -1,5 +1,5 @@
 /**
- * Input formats of SPEC §8: .npy, .npz, .safetensors, PyTorch zip checkpoints, text (CSV, TSV,
+ * Input formats of docs/definitions.md, Input formats: .npy, .npz, .safetensors, PyTorch zip checkpoints, text (CSV, TSV,
  * whitespace, JSON) and raw binary, listed without decoding, decoded on demand, or streamed into a
  * binned point set.
  */

@@ -76,7 +76,7 @@ function makeOpened(
 }
 
 /**
- * Opens a file of any supported format (SPEC §8) and lists its tensors without decoding their data.
+ * Opens a file of any supported format (docs/definitions.md, Input formats) and lists its tensors without decoding their data.
  * Throws FormatError for anything malformed or unsupported; never anything else.
  */
 export async function openFile(source: ByteSource, options: OpenOptions = {}): Promise<OpenedFile> {

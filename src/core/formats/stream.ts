@@ -5,7 +5,7 @@
 import { BinnedAccumulator, DEFAULT_BINS, emptyPointSet, scanRange, type PointSet } from '../pointset';
 import type { StreamOptions, TensorHandle } from './types';
 
-/** Streams a tensor through its chunks into a binned point set (SPEC §3, binned mode). */
+/** Streams a tensor through its chunks into a binned point set (docs/definitions.md, Point sets, binned mode). */
 export async function streamToPointSet(handle: TensorHandle, opts: StreamOptions = {}): Promise<PointSet> {
   const bins = opts.bins ?? DEFAULT_BINS;
   const total = 2 * handle.chunkTotal;

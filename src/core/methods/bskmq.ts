@@ -1,5 +1,5 @@
 /**
- * The `bskmq` quantizer (SPEC §4): boundary-suppressed K-means with pinned
+ * The `bskmq` quantizer (docs/definitions.md, Quantizers): boundary-suppressed K-means with pinned
  * boundary levels. The paper's exact rule is not public; the settings (bands,
  * suppression weight, pins, seeding) cover its plausible readings.
  */
@@ -38,7 +38,7 @@ export function bskmqPins(ps: PointSet, params: Pick<Params, 'pin' | 'spikeMin'>
  *    the pinned levels fixed but taking part in the nearest-level assignment; `restarts` runs;
  * 4. sorted levels, thresholds at midpoints.
  *
- * Choices where SPEC §4 leaves room:
+ * Choices where docs/definitions.md, Quantizers leaves room:
  * - Restarts are compared by their cost on the suppressed set — the objective the clustering minimises —
  *   not on the original data, so restarts do not quietly optimise what suppression deliberately ignores.
  * - When suppression leaves no weight (every sample in a band with `suppressWeight = 0`), the free levels

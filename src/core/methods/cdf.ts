@@ -1,5 +1,5 @@
 /**
- * The `cdf` quantizer (SPEC §4): thresholds at the weighted quantiles, levels at
+ * The `cdf` quantizer (docs/definitions.md, Quantizers): thresholds at the weighted quantiles, levels at
  * the cell means. On a spike several thresholds coincide and their codes are
  * wasted — the failure BS-KMQ addresses, kept visible on purpose.
  */

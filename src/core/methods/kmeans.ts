@@ -1,5 +1,5 @@
 /**
- * Weighted 1-D K-means on a point set (SPEC §4): the shared Lloyd iteration
+ * Weighted 1-D K-means on a point set (docs/definitions.md, Quantizers): the shared Lloyd iteration
  * (also used by `lloydmax` and `bskmq`), Forgy and greedy k-means++ seeding, and
  * the restart driver behind `kmeans`, `kmeanspp` and `bskmq`.
  *
@@ -21,7 +21,7 @@ import { cellCostAt, lowerBound, lowerBoundNear, type PointSet } from '../points
 import { midpoints, type Quantizer } from '../quantizer';
 import { wasmLloyd } from '../wasm/lloydKernel';
 
-/** Lloyd iterations stop after this many updates at the latest (SPEC §4). */
+/** Lloyd iterations stop after this many updates at the latest (docs/definitions.md, Quantizers). */
 export const MAX_ITERATIONS = 1000;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The `linear` quantizer (SPEC §4): k evenly spaced levels from L to U.
+ * The `linear` quantizer (docs/definitions.md, Quantizers): k evenly spaced levels from L to U.
  */
 import { midpoints, type Quantizer } from '../quantizer';
 

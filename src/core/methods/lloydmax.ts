@@ -1,5 +1,5 @@
 /**
- * The `lloydmax` quantizer (SPEC §4): Lloyd's iteration from the linear levels.
+ * The `lloydmax` quantizer (docs/definitions.md, Quantizers): Lloyd's iteration from the linear levels.
  * Deterministic: no random draws.
  */
 import type { PointSet } from '../pointset';

@@ -1,5 +1,5 @@
 /**
- * `optimal` (SPEC §4): the minimum-MSE quantizer with `k = 2^bits` cells on a
+ * `optimal` (docs/definitions.md, Quantizers): the minimum-MSE quantizer with `k = 2^bits` cells on a
  * weighted point set. Its cells are contiguous runs of the sorted points, so it
  * is a shortest path with exactly k edges over the points (1-D k-means is
  * solvable exactly: Wu & Rokne 1989; Wang & Song, Ckmeans.1d.dp, 2011).

@@ -283,7 +283,8 @@ class LayerSolver {
   private scanRow(i: number, from: number, to: number): number {
     const q = this.q;
     const cwi = q[3 * i], csi = q[3 * i + 1];
-    let bestW = cwi - q[3 * from], bestS = csi - q[3 * from + 1];
+    const bestS = csi - q[3 * from + 1];
+    let bestW = cwi - q[3 * from];
     let bestB = q[3 * from + 2], bestSS = bestS * bestS, bestL = from;
     for (let l = from + 1; l <= to; l++) {
       const o = 3 * l;

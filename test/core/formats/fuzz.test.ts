@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesSource, FormatError, openFile, type ByteSource, type OpenOptions } from '../../../src/core/formats';
-import { fixtureBytes, manifest, torchZip } from './helpers';
+import { fixtureBytes, manifest } from './helpers';
+import { npyWithHeader, safetensorsRaw, torchZip } from '../../support/encoders';
 
 /**
  * Every parser, fed broken input, must either return a consistent result or throw a FormatError
@@ -127,16 +128,6 @@ describe('fuzzing every parser', () => {
 /** Dimensions that are either honest-sized or absurd, so both sides of every check are hit. */
 const dim = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1e6, max: 1e13 }), fc.integer({ min: -5, max: -1 }));
 
-function npyFile(descr: string, shape: number[], fortran: boolean, payload: number): Uint8Array {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
-  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + payload);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
-  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  return out;
-}
-
 describe('headers that lie are rejected before allocating', () => {
   it('.npy: any shape and dtype → exactly the declared count, or a FormatError when the bytes are short', async () => {
     await fc.assert(
@@ -146,7 +137,7 @@ describe('headers that lie are rejected before allocating', () => {
         fc.boolean(),
         fc.integer({ min: 0, max: 400 }),
         async (descr, shape, fortran, payload) => {
-          const bytes = npyFile(descr, shape, fortran, payload);
+          const bytes = npyWithHeader(descr, shape, fortran, payload);
           const outcome = await exercise('lie.npy', bytes);
           const count = shape.reduce((a, b) => a * b, 1);
           const itemSize = ({ '<f4': 4, '>f8': 8, '<f2': 2, '|u1': 1, '<i8': 8, '|b1': 1 } as Record<string, number>)[descr];
@@ -168,11 +159,7 @@ describe('headers that lie are rejected before allocating', () => {
         offset,
         fc.integer({ min: 0, max: 80 }),
         async (dtype, shape, begin, end, payload) => {
-          let json = JSON.stringify({ t: { dtype, shape, data_offsets: [begin, end] }, __metadata__: { a: 'b' } });
-          json += ' '.repeat((8 - (json.length % 8)) % 8);
-          const bytes = new Uint8Array(8 + json.length + payload);
-          new DataView(bytes.buffer).setUint32(0, json.length, true);
-          for (let i = 0; i < json.length; i++) bytes[8 + i] = json.charCodeAt(i);
+          const bytes = safetensorsRaw({ t: { dtype, shape, data_offsets: [begin, end] }, __metadata__: { a: 'b' } }, payload);
           const outcome = await exercise('lie.safetensors', bytes);
           const count = shape.reduce((a, b) => a * b, 1);
           const size = ({ F32: 4, F16: 2, BF16: 2, I64: 8, U8: 1 } as Record<string, number>)[String(dtype)];

@@ -6,7 +6,8 @@ import { decodeElements } from '../../../src/core/formats/dtype';
 import { cStrides, gather, isDense, storageExtent } from '../../../src/core/formats/layout';
 import { parsePyLiteral } from '../../../src/core/formats/pyliteral';
 import { decodeUtf8 } from '../../../src/core/formats/utf8';
-import { fixtureBytes, torchZip } from './helpers';
+import { fixtureBytes } from './helpers';
+import { torchZip } from '../../support/encoders';
 
 const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 const u16le = (...v: number[]): Uint8Array => new Uint8Array(new Uint16Array(v).buffer);

@@ -215,7 +215,7 @@ export function naiveCluster(
   return best as NaiveQuantizer;
 }
 
-/** Per-sample in-band share of the sorted samples (SPEC §4 bands, low band winning where they meet). */
+/** Per-sample in-band share of the sorted samples (docs/definitions.md, Quantizers bands, low band winning where they meet). */
 export function naiveBandShare(samples: number[], params: Params, L: number, U: number): number[] {
   const n = samples.length;
   if (params.suppressMode === 'band') {
