@@ -13,7 +13,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, stat
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Zip, ZipDeflate, ZipPassThrough, zipSync } from 'fflate';
+import { Zip, ZipDeflate, zipSync } from 'fflate';
 import { LENGTH_OPCODES } from '../src/core/formats/pickle';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

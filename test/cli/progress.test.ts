@@ -62,7 +62,8 @@ describe('design progress', () => {
     const stream = fakeStream(true);
     run(binned, stream, 1500, 100);
     const text = stream.text();
-    expect(text).toMatch(/^\rdesigning a\.npy: \d bits?, \w[\w ]*\(\d+\/12, \d+\.\d s\)\x1b\[K/);
+    // The line ends with ESC [K (erase to the end of the line).
+    expect(text).toMatch(new RegExp(String.raw`^\rdesigning a\.npy: \d bits?, \w[\w ]*\(\d+/12, \d+\.\d s\)` + '\u001b' + String.raw`\[K`));
     expect(text).toContain('3 bits, bskmq (12/12,');
     expect(text).not.toContain('\n');
     expect(text.endsWith('\r\x1b[K')).toBe(true);
