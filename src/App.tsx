@@ -17,6 +17,7 @@ import { DropZone } from './components/DropZone';
 import { StepThrough } from './components/StepThrough';
 import { NetworkPanel } from './components/NetworkPanel';
 import { PanelBoundary } from './components/PanelBoundary';
+import { Intro } from './components/Intro';
 import { presentationOf } from './state/urlCodec';
 import type { Theme } from './state/types';
 import { STAGE_ORDER } from './compute/stages';
@@ -70,6 +71,7 @@ export function App() {
     <StatusRoot className="app">
       <Header />
       <NoticeArea />
+      <Intro />
       <div className="layout">
         <aside className="sidebar">
           <PanelBoundary name="data panel">

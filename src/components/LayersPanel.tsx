@@ -22,6 +22,7 @@ import { messageOf } from '../compute/pipeline';
 import { downloadText } from '../lib/download';
 import { useApp, useServices } from '../state/context';
 import { formatCount, formatShare, formatValue } from './format';
+import { WithTip } from './fields';
 
 interface Column {
   key: string;
@@ -217,18 +218,27 @@ export function LayersPanel() {
       </h2>
       <div className="export-row" role="group" aria-label="Export every tensor">
         <span className="muted">Every tensor, every method:</span>
-        <button type="button" data-testid="layers.export.json" disabled={exportDisabled} onClick={() => void runExport('json')}
-          title="One JSON report per tensor (levels, references and every metric), as the command line's design --all-tensors writes">
+        <WithTip text="One JSON report per tensor (levels, references and every metric), as the command-line tool writes for every tensor">
+          {(tip) => (
+            <button aria-describedby={tip} type="button" data-testid="layers.export.json" disabled={exportDisabled} onClick={() => void runExport('json')}>
           JSON
         </button>
-        <button type="button" data-testid="layers.export.csv" disabled={exportDisabled} onClick={() => void runExport('csv')}
-          title="One row per tensor, method and code: tensor, method, code, reference (threshold), level">
+          )}
+        </WithTip>
+        <WithTip text="One row per tensor, method and code: tensor, method, code, reference (threshold), level">
+          {(tip) => (
+            <button aria-describedby={tip} type="button" data-testid="layers.export.csv" disabled={exportDisabled} onClick={() => void runExport('csv')}>
           CSV
         </button>
-        <button type="button" data-testid="layers.export.numpy" disabled={exportDisabled} onClick={() => void runExport('numpy')}
-          title="Python: QUANTIZERS[tensor][method] with thresholds and levels as float64 arrays, and quantize(x, tensor)">
+          )}
+        </WithTip>
+        <WithTip text="Python: QUANTIZERS[tensor][method] with thresholds and levels as float64 arrays, and quantize(x, tensor)">
+          {(tip) => (
+            <button aria-describedby={tip} type="button" data-testid="layers.export.numpy" disabled={exportDisabled} onClick={() => void runExport('numpy')}>
           NumPy
         </button>
+          )}
+        </WithTip>
       </div>
       {running && (
         <div className="progress" role="status" aria-live="polite">
@@ -267,15 +277,19 @@ export function LayersPanel() {
                 </button>
               </th>
               {columns.map((c) => (
-                <th scope="col" key={c.key} title={c.help} aria-sort={ariaSort(c.key)} className="sortable"
-                  data-method={c.method}>
-                  <button type="button" className="sort-button" data-sort={c.key} onClick={() => toggle(c.key)}>
-                    {c.method && (
-                      <span className="swatch" style={{ background: METHOD_COLORS[c.method] }} aria-hidden="true" />
+                <th scope="col" key={c.key} aria-sort={ariaSort(c.key)} className="sortable" data-method={c.method}>
+                  <WithTip text={c.help}>
+                    {(tip) => (
+                      <button type="button" className="sort-button" data-sort={c.key} aria-describedby={tip}
+                        onClick={() => toggle(c.key)}>
+                        {c.method && (
+                          <span className="swatch" style={{ background: METHOD_COLORS[c.method] }} aria-hidden="true" />
+                        )}
+                        {c.label}
+                        {sortMark(sort, c.key)}
+                      </button>
                     )}
-                    {c.label}
-                    {sortMark(sort, c.key)}
-                  </button>
+                  </WithTip>
                 </th>
               ))}
             </tr>
@@ -294,11 +308,10 @@ export function LayersPanel() {
                   onClick={() => focusTensor(r.tensor)}
                 >
                   <th scope="row">
-                    <button
+                        <button title="Focus this tensor"
                       type="button"
                       className="method-button mono"
                       aria-pressed={isCurrent}
-                      title="Focus this tensor"
                       onClick={(e) => {
                         e.stopPropagation();
                         focusTensor(r.tensor);
