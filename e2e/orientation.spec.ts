@@ -95,4 +95,32 @@ test.describe('orientation', () => {
       expect(text, `the page shows "${jargon}"`).not.toContain(jargon);
     }
   });
+
+  test('at 1280×720 the sidebar has no scroll area of its own; the BS-KMQ settings are reached by the page scroll', async ({
+    app,
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await app.openSmall();
+    const scrollers = await page.locator('.sidebar').evaluate((aside) =>
+      [aside, ...Array.from(aside.querySelectorAll('*'))]
+        .filter((el) => {
+          const { overflowY } = getComputedStyle(el);
+          return (overflowY === 'auto' || overflowY === 'scroll') && el.scrollHeight > el.clientHeight;
+        })
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+    );
+    expect(scrollers, 'elements of the sidebar that scroll on their own').toEqual([]);
+    const aside = await page.locator('.sidebar').evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    expect(aside.scroll).toBeLessThanOrEqual(aside.client);
+
+    // The page scroll brings the band control into view, and it works from there.
+    await app.bandLow.scrollIntoViewIfNeeded();
+    await expect(app.bandLow).toBeInViewport({ ratio: 1 });
+    await app.stepSlider(app.bandLow, 'ArrowRight');
+    expect((await app.report()).params.bandLow).toBeGreaterThan(0);
+    // Scrolled down to the charts' end, the settings are still in view (the sidebar sticks at its bottom).
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect(app.bandLow).toBeInViewport({ ratio: 1 });
+  });
 });

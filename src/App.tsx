@@ -1,7 +1,8 @@
 /**
  * The page: controls on the left, charts on the right, the metrics table below.
  */
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, type CSSProperties, type ReactNode } from 'react';
+import { useElementHeight } from './components/useElementHeight';
 import { useApp } from './state/context';
 import { Header } from './components/Header';
 import { NoticeArea } from './components/NoticeArea';
@@ -53,6 +54,20 @@ function StatusRoot({ className, children }: { className: string; children: Reac
   );
 }
 
+/**
+ * The left column, with no scroll area of its own: it scrolls with the page and then stays in
+ * view. Taller than the window, it sticks once its bottom is in view (a negative `top` from its
+ * measured height), so every setting is reachable by the page's own scroll.
+ */
+function Sidebar({ children }: { children: ReactNode }) {
+  const [ref, height] = useElementHeight<HTMLElement>(0);
+  return (
+    <aside className="sidebar" ref={ref} style={{ '--sidebar-h': `${height}px` } as CSSProperties}>
+      {children}
+    </aside>
+  );
+}
+
 export function App() {
   const theme = useApp((s) => s.display.theme);
   useThemeAttribute(theme);
@@ -73,14 +88,14 @@ export function App() {
       <NoticeArea />
       <Intro />
       <div className="layout">
-        <aside className="sidebar">
+        <Sidebar>
           <PanelBoundary name="data panel">
             <DataPanel />
           </PanelBoundary>
           <PanelBoundary name="controls">
             <Controls />
           </PanelBoundary>
-        </aside>
+        </Sidebar>
         <main className="main">
           <PanelBoundary name="statistics strip">
             <StatsStrip />
