@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { buildPointSet, type PointSet } from '../src/core/pointset';
 import { magnitudeIssue } from '../src/core/params';
 import { freshDesigns } from '../src/core/curves';
-import { designReport, inputInfo, type Report } from '../src/core/report';
+import { designReport, inputInfo, type AllTensorsReport, type Report, type TensorFailure } from '../src/core/report';
 import type { OpenedFile, TensorInfo } from '../src/core/formats';
 import { withAdc, type ReportWithAdc } from './adcOptions';
 import { escapeControls } from '../src/core/formats/errors';
@@ -79,17 +79,11 @@ function tensorReport(
   return options.adc ? withAdc(report, pointSet, options.params, options.adc) : report;
 }
 
-/** A tensor `--all-tensors` could not design: what it is and why, in place of its report. */
-export interface TensorFailure {
-  input: { file: string; tensor: string; shape: number[]; dtype: string; count: number };
-  error: string;
-}
-
 /** `--all-tensors`: every tensor's report in file order, each decoded (or streamed) and released in turn. */
 async function designAll(
   opened: OpenedFile,
   options: DesignOptions,
-): Promise<{ file: string; format: string; tensors: (Report | ReportWithAdc | TensorFailure)[] }> {
+): Promise<AllTensorsReport<Report | ReportWithAdc>> {
   checkTensor(opened, undefined);
   const tensors: (Report | ReportWithAdc | TensorFailure)[] = [];
   for (const t of opened.tensors) {

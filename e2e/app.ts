@@ -173,6 +173,26 @@ export class ExplorerPage {
   }
 
   /** Steps a range slider with the keyboard. */
+  /** The first-visit line and its dismiss button. */
+  get intro(): Locator {
+    return this.page.getByTestId('intro');
+  }
+
+  /**
+   * Moves keyboard focus onto `target` with the Tab key (from the element before it), as a
+   * keyboard user gets there, and returns the text of the tooltip it is described by.
+   */
+  async tabTo(target: Locator): Promise<Locator> {
+    await target.focus();
+    await this.page.keyboard.press('Shift+Tab');
+    await this.page.keyboard.press('Tab');
+    await expect(target).toBeFocused();
+    const ids = (await target.getAttribute('aria-describedby')) ?? '';
+    const tipId = ids.split(' ').find((id) => id !== '');
+    expect(tipId, 'the focused element is described by a tooltip').toBeDefined();
+    return this.page.locator(`[id="${tipId}"][role="tooltip"]`);
+  }
+
   async stepSlider(slider: Locator, key: 'ArrowRight' | 'ArrowLeft', times = 1): Promise<void> {
     await slider.focus();
     for (let i = 0; i < times; i++) await slider.press(key);

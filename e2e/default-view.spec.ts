@@ -65,7 +65,7 @@ test.describe('default view', () => {
     const policy = await app.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(policy).not.toContain("'unsafe-eval'");
-    await expect(app.page.getByTestId('table.kernel')).toHaveText(/Lloyd in WebAssembly/);
+    await expect(app.page.getByTestId('table.kernel')).toHaveAttribute('data-kernel', 'wasm');
   });
 
   test('getReport() equals `bskmq design` on the same generated samples', async ({ app }, testInfo) => {

@@ -3,7 +3,9 @@
  * the layers view lists every tensor with the numbers `bskmq design --all-tensors`
  * prints, sorts by any column, follows the bits, and a click focuses a tensor.
  */
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { reportDifferences } from './compareReports';
 import type { Report } from '../src/core/report';
 import { npz } from '../test/support/encoders';
 import { LayersView, type LayersRow } from './layersView';
@@ -151,6 +153,89 @@ test.describe('the layers view', () => {
     expect(rows[0].error).toBeNull();
     expect(rows[0].values['mse.bskmq']).toBeGreaterThan(0);
     expect(rows[1].error).toMatch(/no finite values/);
+  });
+
+  test('exports every tensor at once: the JSON equals `design --all-tensors`, the CSV and NumPy dict hold the same references; the table marks the best method and × optimal; a row click shows the charts', async ({
+    app,
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const layers = new LayersView(page);
+    await app.uploadAndWait(fixture('deflated.npz'));
+    const shown = ['linear', 'cdf', 'kmeanspp', 'bskmq', 'optimal'];
+    await app.setParams({ bits: 3, methods: shown });
+    await layers.waitDone();
+    const cli = cliBatch(fixture('deflated.npz'), ['--bits', '3', '--methods', shown.join(',')]);
+
+    const json = await layers.download('json');
+    expect(json.name).toBe('bskmq_deflated.npz_layers_3b.json');
+    const exported = JSON.parse(json.text) as Batch;
+    expect(reportDifferences(exported, cli, { rel: 1e-12, ignore: ['seconds'] })).toEqual([]);
+
+    // CSV: one row per tensor, method and code, with the JSON's exact references and levels.
+    const csv = await layers.download('csv');
+    const lines = csv.text.trimEnd().split('\n');
+    expect(lines[0]).toBe('tensor,method,code,reference,level');
+    const expectedRows: string[] = [];
+    for (const entry of cli.tensors) {
+      if ('error' in entry) continue;
+      for (const r of entry.results) {
+        r.levels.forEach((level, j) => {
+          const ref = j === 0 ? '' : String(r.thresholds[j - 1]);
+          expectedRows.push(`${entry.input.tensor},${r.method},${j},${ref},${String(level)}`);
+        });
+      }
+    }
+    expect(lines.slice(1).map((l) => l.split(',').map((x, i) => (i >= 3 && x !== '' ? String(Number(x)) : x)).join(','))).toEqual(
+      expectedRows,
+    );
+
+    // NumPy: run by Python, QUANTIZERS[tensor][method] holds the same arrays and quantize() applies them.
+    const numpy = await layers.download('numpy');
+    expect(numpy.name).toBe('bskmq_deflated.npz_layers_3b.py');
+    const run = spawnSync('/usr/bin/python3', ['-c', `${numpy.text}
+import json
+out = {t: {m: {k: v.tolist() for k, v in q.items()} for m, q in ms.items()} for t, ms in QUANTIZERS.items()}
+print(json.dumps({"q": out, "x": quantize([0.0, 0.3, 1.0, 9.0], "x").tolist()}))
+`], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const py = JSON.parse(run.stdout) as { q: Record<string, Record<string, { thresholds: number[]; levels: number[] }>>; x: number[] };
+    const designed = cli.tensors.filter((t): t is Report => !('error' in t));
+    expect(Object.keys(py.q)).toEqual(designed.map((t) => t.input.tensor));
+    for (const t of designed) {
+      for (const r of t.results) expect(py.q[t.input.tensor!][r.method]).toEqual({ thresholds: r.thresholds, levels: r.levels });
+    }
+    const bsX = designed.find((t) => t.input.tensor === 'x')!.results.find((r) => r.method === 'bskmq')!;
+    const codeOf = (v: number) => bsX.thresholds.filter((t) => t! <= v).length;
+    expect(py.x).toEqual([0, 0.3, 1, 9].map((v) => bsX.levels[codeOf(v)]));
+
+    // The table: × optimal is the focused method's vsOptimal, ★ marks the heuristic with the lowest MSE.
+    const rows = await layers.read();
+    for (const t of designed) {
+      const row = rows.find((r) => r.tensor === t.input.tensor)!;
+      const bs = t.results.find((r) => r.method === 'bskmq')!;
+      expect(row.values.vsOptimal).toBeCloseTo(bs.vsOptimal!, 12);
+      const heuristics = t.results.filter((r) => r.method !== 'optimal');
+      const lowest = Math.min(...heuristics.map((r) => r.mse!));
+      const tied = heuristics.filter((r) => Math.abs(r.mse! - lowest) <= 1e-9 * Math.abs(lowest)).map((r) => r.method);
+      expect(await layers.bestMethods(t.input.tensor!)).toEqual(tied);
+    }
+    // Focusing another method changes the column, not the batch.
+    await app.focus.selectOption('kmeanspp');
+    await app.waitCurrent();
+    const kpp = designed[0].results.find((r) => r.method === 'kmeanspp')!;
+    await expect(layers.row(designed[0].input.tensor!).locator('td[data-col="vsOptimal"]')).toHaveAttribute(
+      'data-value',
+      String(kpp.vsOptimal),
+    );
+    await expect(layers.panel).toHaveAttribute('data-state', 'done');
+
+    // A row click focuses its tensor and scrolls the charts into view.
+    await layers.panel.scrollIntoViewIfNeeded();
+    await expect(page.locator('#levels')).not.toBeInViewport();
+    await layers.clickRow('w');
+    await expect(app.tensorPicker).toHaveValue('w');
+    await expect(page.locator('#levels')).toBeInViewport();
   });
 
   test('is not shown for single-tensor data', async ({ app, page }) => {

@@ -1,9 +1,11 @@
 /**
  * Page object of the per-layer batch view (src/components/LayersPanel.tsx), next to
  * ExplorerPage: the layers table's rows (`data-tensor`), their cells' full-precision
- * numbers (`data-col` → `data-value`), sorting by a header and focusing a row.
+ * numbers (`data-col` → `data-value`), the method marked best per row, sorting by a header,
+ * focusing a row, and the exports of every tensor at once.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 
 /** One row of the layers table: its tensor and each column's number (null where empty). */
 export interface LayersRow {
@@ -75,5 +77,19 @@ export class LayersView {
   /** Clicks a tensor's row (a cell, not its name button: the whole row focuses). */
   async clickRow(tensor: string): Promise<void> {
     await this.row(tensor).locator('td').first().click();
+  }
+
+  /** The methods whose MSE cells are marked best in a tensor's row (ties are all marked). */
+  async bestMethods(tensor: string): Promise<string[]> {
+    const cells = this.row(tensor).locator('td[data-best="true"]');
+    return cells.evaluateAll((tds) => tds.map((td) => (td.getAttribute('data-col') ?? '').replace(/^mse\./, '')));
+  }
+
+  /** Clicks one of the layers exports (`json`, `csv`, `numpy`) and returns the downloaded file. */
+  async download(kind: 'json' | 'csv' | 'numpy'): Promise<{ name: string; text: string }> {
+    const button = this.page.getByTestId(`layers.export.${kind}`);
+    await expect(button).toBeEnabled();
+    const [download] = await Promise.all([this.page.waitForEvent('download'), button.click()]);
+    return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
   }
 }

@@ -5,7 +5,7 @@
  *
  * Starts `vite preview` on port 4207 itself, drives Debian's Chromium with Playwright and
  * writes PNGs to docs/screenshots/, each cropped to what it shows so it stays small:
- * overview-1280.png, overview-dark-1920.png, adc.png, exports.png, step-through.png, presentation.png,
+ * overview-1280.png, overview-dark-1920.png, orientation.png, adc.png, exports.png, step-through.png, presentation.png,
  * layers.png, persistence.png and notice.png. Animations are off (reduced motion), data are the seeded
  * defaults and test/fixtures/formats files, so a re-run gives the same pictures.
  */
@@ -19,7 +19,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = resolve(REPO, 'docs/screenshots');
 const FIXTURES = resolve(REPO, 'test/fixtures/formats');
-const PORT = 4207;
+const PORT = Number(process.env.SCREENSHOT_PORT ?? 4207);
 const BASE = `http://127.0.0.1:${PORT}`;
 const CHROMIUM_ARGS = [
   '--headless=new',
@@ -113,6 +113,18 @@ async function main(): Promise<void> {
     let page = await newPage(browser, 1280, 720);
     await open(page, 'th=light');
     await shootViewport(page, 'overview-1280.png');
+
+    // Orientation: a refused number says what is allowed; a setting's tooltip shown by keyboard focus.
+    const restarts = page.getByTestId('controls.restarts');
+    await restarts.fill('100');
+    await restarts.press('Enter');
+    await page.getByTestId('controls.bandLow').focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    await shootElement(page, 'section.panel.controls', 'orientation.png');
+    await restarts.fill('4');
+    await restarts.press('Enter');
+    await waitReady(page);
 
     // The ADC view of the default design.
     await shootElement(page, '[data-testid="adc"]', 'adc.png');

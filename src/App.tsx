@@ -1,7 +1,8 @@
 /**
  * The page: controls on the left, charts on the right, the metrics table below.
  */
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, type CSSProperties, type ReactNode } from 'react';
+import { useElementHeight } from './components/useElementHeight';
 import { useApp } from './state/context';
 import { Header } from './components/Header';
 import { NoticeArea } from './components/NoticeArea';
@@ -18,6 +19,7 @@ import { StepThrough } from './components/StepThrough';
 import { NetworkPanel } from './components/NetworkPanel';
 import { PanelBoundary } from './components/PanelBoundary';
 import { RemoteConsentDialog } from './components/RemoteConsentDialog';
+import { Intro } from './components/Intro';
 import { presentationOf } from './state/urlCodec';
 import type { Theme } from './state/types';
 import { STAGE_ORDER } from './compute/stages';
@@ -53,6 +55,20 @@ function StatusRoot({ className, children }: { className: string; children: Reac
   );
 }
 
+/**
+ * The left column, with no scroll area of its own: it scrolls with the page and then stays in
+ * view. Taller than the window, it sticks once its bottom is in view (a negative `top` from its
+ * measured height), so every setting is reachable by the page's own scroll.
+ */
+function Sidebar({ children }: { children: ReactNode }) {
+  const [ref, height] = useElementHeight<HTMLElement>(0);
+  return (
+    <aside className="sidebar" ref={ref} style={{ '--sidebar-h': `${height}px` } as CSSProperties}>
+      {children}
+    </aside>
+  );
+}
+
 export function App() {
   const theme = useApp((s) => s.display.theme);
   useThemeAttribute(theme);
@@ -73,15 +89,16 @@ export function App() {
       <Header />
       <NoticeArea />
       <RemoteConsentDialog />
+      <Intro />
       <div className="layout">
-        <aside className="sidebar">
+        <Sidebar>
           <PanelBoundary name="data panel">
             <DataPanel />
           </PanelBoundary>
           <PanelBoundary name="controls">
             <Controls />
           </PanelBoundary>
-        </aside>
+        </Sidebar>
         <main className="main">
           <PanelBoundary name="statistics strip">
             <StatsStrip />

@@ -23,8 +23,8 @@ import {
   MIN_ADC_TRIALS,
   type AdcSigmaOf,
 } from '../state/types';
-import { NumberField, SelectField } from './fields';
-import { formatValue } from './format';
+import { NumberField, SelectField, Tip } from './fields';
+import { allowedText, formatValue } from './format';
 import { focusedResult } from './ExportMenu';
 import { recommend } from '../core/recommend';
 import './adc.css';
@@ -54,7 +54,8 @@ const MinSpacingField = memo(function MinSpacingField() {
     <NumberField
       label="min spacing"
       testId="adc.minSpacing"
-      help={`Warn when two adjacent references are closer than this fraction of the range U − L (0–${MAX_ADC_MIN_SPACING}; 0 = never).`}
+      help={`Warn when two adjacent references are closer than this fraction of the range R = U − L (0–${MAX_ADC_MIN_SPACING}; 0 = never).`}
+      allowed={allowedText({ min: 0, max: MAX_ADC_MIN_SPACING, integer: false })}
       value={adcMinSpacing}
       onCommit={(v) => {
         if (v === null || !(v >= 0 && v <= MAX_ADC_MIN_SPACING)) return false;
@@ -73,6 +74,7 @@ const GridBitsField = memo(function GridBitsField() {
       label="grid bits R"
       testId="adc.gridBits"
       help={`Resolution of the reference grid: 2^R unit steps over [L, U] (${MIN_ADC_GRID_BITS}–${MAX_ADC_GRID_BITS}).`}
+      allowed={allowedText({ min: MIN_ADC_GRID_BITS, max: MAX_ADC_GRID_BITS, integer: true })}
       value={adcGridBits}
       onCommit={(v) => {
         if (v === null || !Number.isInteger(v) || v < MIN_ADC_GRID_BITS || v > MAX_ADC_GRID_BITS) return false;
@@ -95,6 +97,7 @@ const VariationFields = memo(function VariationFields() {
         label="σ"
         testId="adc.sigma"
         help={`Standard deviation of each reference's offset, as a fraction of the range or of the smallest step (0–${MAX_ADC_SIGMA}).`}
+        allowed={allowedText({ min: 0, max: MAX_ADC_SIGMA, integer: false })}
         value={adcSigma}
         onCommit={(v) => {
           if (v === null || !(v >= 0 && v <= MAX_ADC_SIGMA)) return false;
@@ -114,6 +117,7 @@ const VariationFields = memo(function VariationFields() {
         label="trials N"
         testId="adc.trials"
         help={`Monte Carlo trials, seeded by the seed parameter (${MIN_ADC_TRIALS}–${MAX_ADC_TRIALS}).`}
+        allowed={allowedText({ min: MIN_ADC_TRIALS, max: MAX_ADC_TRIALS, integer: true })}
         value={adcTrials}
         onCommit={(v) => {
           if (v === null || !Number.isInteger(v) || v < MIN_ADC_TRIALS || v > MAX_ADC_TRIALS) return false;
@@ -223,10 +227,10 @@ export function AdcPanel() {
             <table className="metrics adc-table" data-testid="adc.table">
               <thead>
                 <tr>
-                  <th scope="col" title="Output code j">code</th>
-                  <th scope="col" title="Reference t_j: the input at which code j starts (the threshold)">reference</th>
-                  <th scope="col" title="Level c_j: the value code j stands for">level</th>
-                  <th scope="col" title="t_j − t_(j−1): the step from the previous reference (code 1: from L)">step</th>
+                  <th scope="col"><Tip text="Output code j">code</Tip></th>
+                  <th scope="col"><Tip text="Reference t_j: the input at which code j starts (the threshold)">reference</Tip></th>
+                  <th scope="col"><Tip text="Level c_j: the value code j stands for">level</Tip></th>
+                  <th scope="col"><Tip text="t_j − t_(j−1): the step from the previous reference (code 1: from L, the low boundary)">step</Tip></th>
                 </tr>
               </thead>
               <ReferenceRows rows={rows} warnedCodes={warnedCodes} />

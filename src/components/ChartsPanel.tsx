@@ -9,9 +9,11 @@ import type { Method } from '../core/params';
 import type { MethodResult } from '../core/report';
 import { useApp, useServices } from '../state/context';
 import { CheckboxField, NumberField, SelectField } from './fields';
+import { allowedText } from './format';
 import { MAX_BIN_COUNT, MIN_BIN_COUNT, type Display } from '../state/types';
 import { useElementHeight, useMediaQuery } from './useRowHeight';
 import { designLinear } from '../core/methods/linear';
+import type { StageName } from '../compute/stages';
 
 /** Chart heights, px. On wide screens (app.css: three columns from 1800 px) the transfer function sits beside
  *  the histogram and takes the histogram's height plus its toolbar's, so neither card has empty space. */
@@ -93,6 +95,7 @@ const HistogramToolbar = memo(function HistogramToolbar(
         label="bins"
         testId="display.binCount"
         help={`Histogram bins over the shown range (${MIN_BIN_COUNT}–${MAX_BIN_COUNT}).`}
+        allowed={allowedText({ min: MIN_BIN_COUNT, max: MAX_BIN_COUNT, integer: true })}
         value={binCount}
         onCommit={(v) => {
           if (v === null || !Number.isInteger(v) || v < MIN_BIN_COUNT || v > MAX_BIN_COUNT) return false;
@@ -141,6 +144,19 @@ const ErrorScaleSelect = memo(function ErrorScaleSelect() {
     />
   );
 });
+
+/**
+ * What an empty chart says: "computing…" while its stages (or the load) are at work, otherwise that
+ * nothing could be drawn (a failed stage has its own notice).
+ */
+function Pending({ stages }: { stages: readonly StageName[] }) {
+  const working = useApp((s) => s.data.status === 'loading' || stages.some((k) => s.results.busy[k]));
+  return (
+    <p className="chart-pending" data-testid="chart.pending" role="status">
+      {working ? 'computing…' : 'nothing to draw for this data'}
+    </p>
+  );
+}
 
 export function ChartsPanel() {
   const { store } = useServices();
@@ -220,6 +236,7 @@ export function ChartsPanel() {
         subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]} levels (solid) and references (dashed)` : undefined}
       >
         <HistogramToolbar toolbarRef={histToolbarRef} />
+        {!(histogram && focus && domain) && <Pending stages={['report', 'histogram']} />}
         {histogram && focus && domain && (
           <HistogramChart
             data={histogram}
@@ -234,9 +251,11 @@ export function ChartsPanel() {
         )}
       </Card>
       <Card title="Transfer function" subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]} vs linear` : undefined}>
+        {!(focus && linear && transferDomain) && <Pending stages={['report']} />}
         {focus && linear && transferDomain && <TransferChart focus={focus} linear={linear} domain={transferDomain} height={transferHeight} />}
       </Card>
       <Card title="Level occupancy" subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]}` : undefined}>
+        {!(focusResult && focusLevels && occupancy[focusResult.method as Method]) && <Pending stages={['report']} />}
         {focusResult && focusLevels && occupancy[focusResult.method as Method] && (
           <OccupancyChart
             method={focusResult.method as Method}
@@ -247,11 +266,13 @@ export function ChartsPanel() {
         )}
       </Card>
       <Card title="Error vs bits" subtitle={optimalPending} tools={<ErrorScaleSelect />}>
+        {!(curves && curves.length > 0) && <Pending stages={['baseCurves', 'optimal', 'bsCurve']} />}
         {curves && curves.length > 0 && (
           <ErrorCurveChart curves={curves} bits={bits} scale={errorScale} readout={readout} height={CARD_CHART_HEIGHT} />
         )}
       </Card>
       <Card title="Suppression sweep" subtitle={sweep ? `· BS-KMQ at ${sweep.bits} b` : undefined}>
+        {!sweep && <Pending stages={['sweep']} />}
         {sweep && (
           <SweepChart
             axis={sweep.axis}

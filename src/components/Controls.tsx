@@ -1,7 +1,8 @@
 /**
- * The parameter controls: bits, methods shown, focus, every BS-KMQ
- * setting of docs/definitions.md, Quantizers (labelled as our reading of the paper), seed and restarts,
- * and the boundaries. Each writes the long parameter name to the store.
+ * The parameter controls: bits, methods shown, focus, every BS-KMQ setting (labelled as
+ * our reading of the paper), seed and restarts, and the boundaries L and U (defined on
+ * screen beside the settings that use them). Each writes the long parameter name to the
+ * store; a number field refused says the range its parameter's contract allows.
  */
 import { memo, useCallback, useMemo, type ReactNode } from 'react';
 import {
@@ -20,7 +21,8 @@ import {
 } from '../core/params';
 import { METHOD_COLORS, METHOD_LABELS } from '../charts/colors';
 import { useApp, useServices } from '../state/context';
-import { CheckboxField, NumberField, RangeField, SelectField } from './fields';
+import { CheckboxField, NumberField, RangeField, SelectField, Tip } from './fields';
+import { allowedText } from './format';
 
 const PIN_LABELS: Record<(typeof PIN_MODES)[number], string> = {
   auto: 'auto (spikes only)',
@@ -35,6 +37,13 @@ const PIN_LABELS: Record<(typeof PIN_MODES)[number], string> = {
  * (and React re-writes the <input> of) that parameter's field only (fields.tsx memoises the fields).
  */
 const FOCUS_OPTIONS = METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] }));
+/** What each typed parameter accepts, from its contract (PARAM_SPECS). */
+function allowedOf(key: 'seed' | 'restarts' | 'low' | 'high'): string {
+  const spec = PARAM_SPECS[key];
+  if (spec.kind !== 'number') throw new Error(`${key} is not numeric`);
+  return allowedText(spec, key === 'low' ? "the data's minimum" : key === 'high' ? "the data's maximum" : undefined);
+}
+const ALLOWED = { seed: allowedOf('seed'), restarts: allowedOf('restarts'), low: allowedOf('low'), high: allowedOf('high') };
 const SUPPRESS_OPTIONS = SUPPRESS_MODES.map((m) => ({
   value: m,
   label: m === 'band' ? 'band (% of range)' : 'percentile (by rank)',
@@ -156,8 +165,10 @@ export function Controls() {
         options={FOCUS_OPTIONS}
         onChange={setFocus}
       />
-      <fieldset className="methods" title={PARAM_HELP.methods}>
-        <legend>Methods shown</legend>
+      <fieldset className="methods">
+        <legend>
+          <Tip text={PARAM_HELP.methods}>Methods shown</Tip>
+        </legend>
         {METHODS.map((m) => (
           <CheckboxField
             key={m}
@@ -171,9 +182,15 @@ export function Controls() {
       </fieldset>
 
       <fieldset className="bs-settings">
-        <legend title="The paper's exact suppression rule is not public; these settings cover its plausible readings.">
-          BS-KMQ settings <span className="muted">(our reading of the paper)</span>
+        <legend>
+          <Tip text="The paper's exact suppression rule is not public; these settings cover its plausible readings.">
+            BS-KMQ settings <span className="muted">(our reading of the paper)</span>
+          </Tip>
         </legend>
+        <p className="hint" data-testid="controls.luDefinition">
+          <strong>L</strong> and <strong>U</strong>: the lowest and highest input the ADC covers (the data's minimum
+          and maximum unless set below); <strong>R</strong> = U − L, the range.
+        </p>
         <SelectField
           label="Suppression by"
           testId="controls.suppressMode"
@@ -241,6 +258,7 @@ export function Controls() {
           label="Seed"
           testId="controls.seed"
           help={PARAM_HELP.seed}
+          allowed={ALLOWED.seed}
           value={p.seed}
           onCommit={commitSeed}
         />
@@ -248,6 +266,7 @@ export function Controls() {
           label="Restarts"
           testId="controls.restarts"
           help={PARAM_HELP.restarts}
+          allowed={ALLOWED.restarts}
           value={p.restarts}
           onCommit={commitRestarts}
         />
@@ -255,6 +274,7 @@ export function Controls() {
           label="Low L"
           testId="controls.low"
           help={PARAM_HELP.low}
+          allowed={ALLOWED.low}
           value={p.low}
           nullable
           placeholder="data min"
@@ -264,6 +284,7 @@ export function Controls() {
           label="High U"
           testId="controls.high"
           help={PARAM_HELP.high}
+          allowed={ALLOWED.high}
           value={p.high}
           nullable
           placeholder="data max"

@@ -9,7 +9,7 @@ import { DTYPE_NAMES } from '../core/formats';
 import { useApp, useServices } from '../state/context';
 import { generatorDefaults } from '../state/urlCodec';
 import { CheckboxField, NumberField, SelectField } from './fields';
-import { formatCount } from './format';
+import { allowedText, formatCount } from './format';
 import { PersistControl } from './PersistControl';
 
 export function DataPanel() {
@@ -70,6 +70,7 @@ export function DataPanel() {
               label={p.label}
               help={p.help}
               testId={`data.generator.${p.name}`}
+              allowed={allowedText(p)}
               value={source.options[p.name] ?? p.default}
               onCommit={(v) => setOption(p.name, v)}
             />

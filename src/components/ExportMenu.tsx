@@ -16,6 +16,7 @@ import { METHOD_LABELS, serializeChartSvg } from '../charts';
 import { downloadBlob, downloadText, svgToPng } from '../lib/download';
 import { useApp, useServices } from '../state/context';
 import { messageOf } from '../compute/pipeline';
+import { WithTip } from './fields';
 
 /** Charts that can be exported, by test id suffix (`chart.<name>`), in page order. */
 export const EXPORT_CHARTS = [
@@ -125,18 +126,27 @@ export function ExportMenu() {
         Export <span className="muted">· files carry the tensor, focused method and bits</span>
       </h2>
       <div className="export-row">
-        <button type="button" data-testid="export.json" disabled={disabled} onClick={() => void exportJson()}
-          title="The report in the command line's JSON schema (what window.bskmq.getReport() returns)">
+        <WithTip text="The report in the command line's JSON schema (what window.bskmq.getReport() returns)">
+          {(tip) => (
+            <button aria-describedby={tip} type="button" data-testid="export.json" disabled={disabled} onClick={() => void exportJson()}>
           JSON report
         </button>
-        <button type="button" data-testid="export.csv" disabled={disabled} onClick={() => void exportCsv()}
-          title="code, reference (threshold) and level of the focused method, one row per code">
+          )}
+        </WithTip>
+        <WithTip text="code, reference (threshold) and level of the focused method, one row per code">
+          {(tip) => (
+            <button aria-describedby={tip} type="button" data-testid="export.csv" disabled={disabled} onClick={() => void exportCsv()}>
           CSV references
         </button>
-        <button type="button" data-testid="export.numpy" disabled={disabled} onClick={() => void exportNumpy()}
-          title="Python: thresholds and levels as float64 arrays and quantize(x) with np.searchsorted">
+          )}
+        </WithTip>
+        <WithTip text="Python: thresholds and levels as float64 arrays and quantize(x) with np.searchsorted">
+          {(tip) => (
+            <button aria-describedby={tip} type="button" data-testid="export.numpy" disabled={disabled} onClick={() => void exportNumpy()}>
           NumPy snippet
         </button>
+          )}
+        </WithTip>
       </div>
       <div className="export-charts" role="group" aria-label="Charts as SVG or PNG">
         {EXPORT_CHARTS.map((c) => (

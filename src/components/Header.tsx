@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useApp, useServices } from '../state/context';
 import { anyStageBusy } from '../state/store';
 import type { Theme } from '../state/types';
+import { WithTip } from './fields';
 
 const NEXT_THEME: Record<Theme, Theme> = { auto: 'dark', dark: 'light', light: 'auto' };
 /** In-page links to the sections below the charts (ids set by the panels); Layers only for multi-tensor files. */
@@ -54,17 +55,24 @@ export function Header() {
         {busy ? 'computing…' : ''}
       </span>
       <div className="topbar-actions">
-        <button type="button" data-testid="share.copy" onClick={() => void copy()} title="Copy a link that reproduces this view exactly">
+        <WithTip text="Copy a link that reproduces this view exactly">
+          {(tip) => (
+            <button aria-describedby={tip} type="button" data-testid="share.copy" onClick={() => void copy()}>
           {copied === 'done' ? 'Link copied' : 'Copy link'}
         </button>
-        <button
+          )}
+        </WithTip>
+        <WithTip text="Switch between the system, dark and light themes">
+          {(tip) => (
+            <button aria-describedby={tip}
           type="button"
           data-testid="display.theme"
           onClick={() => store.getState().setDisplay({ theme: NEXT_THEME[theme] })}
-          title="Switch between the system, dark and light themes"
         >
           {THEME_LABEL[theme]}
         </button>
+          )}
+        </WithTip>
       </div>
     </header>
   );

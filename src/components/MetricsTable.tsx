@@ -2,6 +2,7 @@
  * The metrics table (docs/definitions.md, Metrics): one row per method with `data-method`, the focused
  * one highlighted; a row's method button focuses it.
  */
+import { Tip } from './fields';
 import type { Method } from '../core/params';
 import type { MethodResult } from '../core/report';
 import { METHOD_COLORS, METHOD_LABELS } from '../charts/colors';
@@ -31,12 +32,16 @@ const COLUMNS: Column[] = [
     help: 'The linear bit-width that reaches the same MSE (interpolated in log MSE)',
     value: (r) => formatValue(r.bitsEquivalent, 3),
   },
-  { key: 'seconds', label: 'time', help: 'Design time of this method in the worker', value: (r) => formatSeconds(r.seconds) },
+  { key: 'seconds', label: 'time', help: 'Time this method took to design, in the background', value: (r) => formatSeconds(r.seconds) },
 ];
 
-const KERNEL_HELP =
-  'Where the K-means and Lloyd-Max iterations run: WebAssembly, or TypeScript where the browser refuses WebAssembly. ' +
-  'Both give the same levels to the last bit; only the design times differ.';
+/** The time column's tooltip names where the iterations ran: both give the same levels, only the times differ. */
+function kernelHelp(kernel: 'wasm' | 'js' | null): string {
+  if (kernel === null) return '';
+  return kernel === 'wasm'
+    ? ' (iterations compiled for speed, as WebAssembly)'
+    : ' (iterations in plain JavaScript: this browser refuses WebAssembly; same levels, slower)';
+}
 
 function formatDb(v: number | null): string {
   if (v === null) return '∞';
@@ -50,19 +55,15 @@ export function MetricsTable() {
   const kernel = useApp((s) => s.data.lloydKernel);
   const rows = report?.results ?? [];
   return (
-    <section id="metrics" className="panel table-panel" aria-labelledby="metrics-title">
+    <section id="metrics" className="panel table-panel" aria-labelledby="metrics-title" data-kernel={kernel ?? undefined}
+      data-testid="table.kernel">
       <h2 id="metrics-title">
         Metrics
         {report ? (
           <span className="muted">
             {' '}
             at {rows[0]?.bits ?? ''} bits · {report.pointSet.mode} point set
-            {kernel ? (
-              <span data-testid="table.kernel" title={KERNEL_HELP}>
-                {' '}
-                · Lloyd in {kernel === 'wasm' ? 'WebAssembly' : 'TypeScript'}
-              </span>
-            ) : null}
+
           </span>
         ) : null}
       </h2>
@@ -72,8 +73,8 @@ export function MetricsTable() {
             <tr>
               <th scope="col">method</th>
               {COLUMNS.map((c) => (
-                <th scope="col" key={c.key} title={c.help}>
-                  {c.label}
+                <th scope="col" key={c.key}>
+                  <Tip text={c.key === 'seconds' ? c.help + kernelHelp(kernel) : c.help}>{c.label}</Tip>
                 </th>
               ))}
             </tr>
@@ -82,7 +83,7 @@ export function MetricsTable() {
             {rows.map((r) => (
               <tr key={r.method} data-method={r.method} className={r.method === focus ? 'focused' : undefined}>
                 <th scope="row">
-                  <button
+                      <button
                     type="button"
                     className="method-button"
                     aria-pressed={r.method === focus}

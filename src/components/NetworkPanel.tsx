@@ -179,7 +179,7 @@ export function NetworkPanel() {
       )}
       {!model && !table && (
         <p className="muted">
-          Open the demo or an ONNX model with its inputs. The model runs in your browser (onnxruntime-web, WebAssembly);
+          Open the demo or an ONNX model with its inputs. The model runs in your browser and nothing is uploaded;
           each activation's captured values become a tensor in the tensor picker and the layers view.
         </p>
       )}

@@ -5,6 +5,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import { useServices } from '../state/context';
 import type { PersistStatus, SessionPersistence } from '../persist/session';
+import { WithTip } from './fields';
 
 function statusText(s: PersistStatus): string {
   if (s.starting) return 'Looking for a stored session…';
@@ -25,15 +26,18 @@ function PersistStatusView({ persistence }: { persistence: SessionPersistence })
       <p className="hint" data-testid="data.persistStatus">
         {statusText(status)}
       </p>
-      <button
+      <WithTip text="Deletes the data and settings this page keeps in your browser's storage and returns to the default view.">
+        {(tip) => (
+          <button
         type="button"
         data-testid="data.forget"
-        disabled={forgetting || !status.available || status.stored === null}
-        title="Deletes the data and settings this page keeps in your browser's storage and returns to the default view."
+        disabled={forgetting || !status.available || status.stored === null} aria-describedby={tip}
         onClick={forget}
       >
         Forget this data
       </button>
+        )}
+      </WithTip>
     </div>
   );
 }

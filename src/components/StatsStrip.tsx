@@ -1,4 +1,5 @@
-/** The statistics strip (docs/definitions.md, Curves and statistics): n, non-finite count, min, max, mean, std, spike shares at L and U. */
+/** The statistics strip: n, non-finite count, min, max, mean, std, spike shares at L and U. */
+import { useTip } from './fields';
 import { useApp } from '../state/context';
 import { formatCount, formatShare, formatValue } from './format';
 
@@ -41,12 +42,21 @@ export function StatsStrip() {
         </div>
       ) : (
         items.map(([k, v, help]) => (
-          <div className="stat" key={k} title={help}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
+          <Stat key={k} name={k} value={v} help={help} />
         ))
       )}
     </dl>
+  );
+}
+
+/** One statistic; focusable, so its tooltip shows by keyboard too. */
+function Stat(props: { name: string; value: string; help: string }) {
+  const tip = useTip(props.help);
+  return (
+    <div className="stat tip-host tip-focus" tabIndex={0} aria-describedby={tip.id}>
+      <dt>{props.name}</dt>
+      <dd>{props.value}</dd>
+      {tip.node}
+    </div>
   );
 }

@@ -24,6 +24,7 @@ import {
 } from './stepModel';
 import { useElementHeight } from './useElementHeight';
 import { useNearViewport } from './useNearViewport';
+import { useTip } from './fields';
 import './StepThrough.css';
 
 /** The address fragment of the panel: *Exit presentation* and Esc land here. */
@@ -76,6 +77,7 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
   const [compare, setCompare] = useState(true);
   const [speed, setSpeed] = useState<number>(PLAY_SPEEDS[0]);
   const [skip, setSkip] = useState(true);
+  const skipTip = useTip('While playing, jump to the final frame once no step moves the levels visibly');
   const viewport = useViewportHeight();
   const latest = useRef({ result, step, compare });
   latest.current = { result, step, compare };
@@ -209,9 +211,11 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
           {[...PLAY_SPEEDS].sort((a, b) => a - b).map((v) => <option key={v} value={v}>{v} s / frame</option>)}
         </select>
       </label>
-      <label className="step-skip" title="While playing, jump to the final frame once no step moves the levels visibly">
-        <input type="checkbox" data-testid={`${ids}.skip`} checked={skip} onChange={(e) => setSkip(e.target.checked)} />
+      <label className="step-skip tip-host">
+        <input type="checkbox" data-testid={`${ids}.skip`} checked={skip} aria-describedby={skipTip.id}
+          onChange={(e) => setSkip(e.target.checked)} />
         {' '}skip unchanged frames
+        {skipTip.node}
       </label>
     </>
   );

@@ -30,3 +30,18 @@ export function formatSeconds(s: number | null | undefined): string {
   if (s === null || s === undefined || !Number.isFinite(s)) return '—';
   return s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(2)} s`;
 }
+
+/** A bound as a reader writes it: 4294967295, 0.5, 1e+140 → "1e140". */
+function formatBound(v: number): string {
+  const t = String(v).replace('e+', 'e');
+  return v < 0 ? `−${t.slice(1)}` : t;
+}
+
+/**
+ * What a numeric field accepts, from its contract's range: "a whole number from 1 to 64", "a number from 0
+ * to 0.5"; `empty` names what an empty box means for a field that may be left empty.
+ */
+export function allowedText(spec: { min: number; max: number; integer: boolean }, empty?: string): string {
+  const range = `${spec.integer ? 'a whole number' : 'a number'} from ${formatBound(spec.min)} to ${formatBound(spec.max)}`;
+  return empty ? `${range}, or empty for ${empty}` : range;
+}

@@ -128,3 +128,114 @@ export function exportFileName(parts: ExportNameParts): string {
   if (kind !== '') pieces.push(kind);
   return `${pieces.join('_')}.${ext}`;
 }
+
+/** One tensor's designs as the layers exports read them: a report's results (numbers, null where non-finite). */
+export interface LayerDesigns {
+  tensor: string;
+  results: readonly {
+    method: string;
+    bits: number;
+    levels: readonly (number | null)[];
+    thresholds: readonly (number | null)[];
+  }[];
+}
+
+/** A report number as CSV text: null (a non-finite value in the JSON) is written `nan`, as NumPy and pandas read it. */
+function csvNumber(v: number | null): string {
+  return v === null ? 'nan' : formatNumber(v);
+}
+
+/** A CSV field, quoted (RFC 4180) when it holds a comma, quote, line break or edge space. */
+function csvField(s: string): string {
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Every tensor's references in one CSV: header `tensor,method,code,reference,level`, one row per
+ * tensor, method and code in the given order; `reference` is empty for code 0, as in `referencesCsv`.
+ */
+export function layersCsv(layers: readonly LayerDesigns[]): string {
+  const lines = ['tensor,method,code,reference,level'];
+  for (const layer of layers) {
+    const tensor = csvField(layer.tensor);
+    for (const r of layer.results) {
+      for (let j = 0; j < r.levels.length; j++) {
+        const reference = j === 0 ? '' : csvNumber(r.thresholds[j - 1] ?? null);
+        lines.push(`${tensor},${csvField(r.method)},${j},${reference},${csvNumber(r.levels[j])}`);
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** A string as a Python literal: JSON's escapes (\n, \", \\, \uXXXX) mean the same in Python 3. */
+function pythonString(s: string): string {
+  return JSON.stringify(s);
+}
+
+function pythonInlineArray(values: readonly (number | null)[]): string {
+  return `np.array([${values.map((v) => pythonFloat(v ?? NaN)).join(', ')}], dtype=np.float64)`;
+}
+
+/** What the layers snippet's header names and which method its functions use unless told. */
+export interface LayersSnippetContext {
+  file?: string | null;
+  bits: number;
+  /** The method `quantize(x, tensor)` uses by default. */
+  method: string;
+  /** Tensors left out (they could not be designed) and why, as comment lines. */
+  failures?: readonly { tensor: string; error: string }[];
+}
+
+/**
+ * Python source holding every tensor's quantizers in one dict, `QUANTIZERS[tensor][method] =
+ * {'thresholds': …, 'levels': …}` (float64, exact), with `quantize_codes(x, tensor, method)` and
+ * `quantize(x, tensor, method)` applying them as `numpySnippet`'s functions do.
+ */
+export function layersNumpySnippet(layers: readonly LayerDesigns[], context: LayersSnippetContext): string {
+  const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
+  const of = context.file ? ` of ${oneLine(context.file)}` : '';
+  const lines = [
+    `# BS-KMQ Explorer: every tensor's quantizers${of}, ${context.bits} bits (${2 ** context.bits} codes).`,
+    '# QUANTIZERS[tensor][method] holds the ADC references (thresholds) and the value of each code (levels).',
+    '# code(x) = number of thresholds t <= x (a value equal to a threshold goes to the upper code);',
+    '# Q(x) = levels[code(x)].',
+  ];
+  for (const f of context.failures ?? []) lines.push(`# Not designed: ${oneLine(f.tensor)}: ${oneLine(f.error)}`);
+  lines.push('import numpy as np', '', 'QUANTIZERS = {');
+  for (const layer of layers) {
+    lines.push(`    ${pythonString(layer.tensor)}: {`);
+    for (const r of layer.results) {
+      lines.push(
+        `        ${pythonString(r.method)}: {`,
+        `            'thresholds': ${pythonInlineArray(r.thresholds)},`,
+        `            'levels': ${pythonInlineArray(r.levels)},`,
+        '        },',
+      );
+    }
+    lines.push('    },');
+  }
+  const method = pythonString(context.method);
+  lines.push(
+    '}',
+    '',
+    '',
+    `def quantize_codes(x, tensor, method=${method}):`,
+    '    """ADC output code of each value of x for that tensor: the number of thresholds <= x."""',
+    "    thresholds = QUANTIZERS[tensor][method]['thresholds']",
+    "    return np.searchsorted(thresholds, np.asarray(x, dtype=np.float64), side='right')",
+    '',
+    '',
+    `def quantize(x, tensor, method=${method}):`,
+    '    """Quantized value of each value of x for that tensor: the level of its code."""',
+    "    return QUANTIZERS[tensor][method]['levels'][quantize_codes(x, tensor, method)]",
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** `bskmq_<file>_layers_<bits>b.<ext>`: the layers view's exports, named by the file (not one tensor or method). */
+export function layersExportFileName(file: string | null | undefined, bits: number, ext: string): string {
+  const name = exportFileName({ tensor: file, method: 'linear', bits, ext });
+  return name.replace(/_linear_(\d+b\.[a-z0-9]+)$/, '_layers_$1');
+}

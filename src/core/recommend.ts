@@ -25,6 +25,11 @@ export interface Recommendation {
 /** Two MSEs within this relative difference count as equal ("= optimal"). */
 const SAME = 1e-9;
 
+/** Whether two MSEs count as equal (within SAME, relative). */
+export function sameMse(a: number, b: number): boolean {
+  return Math.abs(a - b) <= SAME * Math.max(Math.abs(a), Math.abs(b));
+}
+
 /**
  * The lowest-MSE method among `results` (a method that ties the optimum is named before the optimum itself,
  * since it is the practical design) and the focused method's ratio to it, as one sentence:
@@ -39,7 +44,7 @@ export function recommend(
   if (finite.length === 0) return null;
   const optimum = finite.find((r) => r.method === 'optimal')?.mse ?? null;
   const lowest = Math.min(...finite.map((r) => r.mse));
-  const tie = (a: number, b: number) => Math.abs(a - b) <= SAME * Math.max(Math.abs(a), Math.abs(b));
+  const tie = sameMse;
   const heuristics = finite.filter((r) => r.method !== 'optimal');
   const bestHeuristic = heuristics.length > 0 ? heuristics.reduce((a, b) => (b.mse < a.mse ? b : a)) : null;
   const best = bestHeuristic && tie(bestHeuristic.mse, lowest) ? bestHeuristic : finite.find((r) => r.mse === lowest)!;

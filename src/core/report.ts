@@ -151,3 +151,23 @@ export function designReport(
     results,
   };
 }
+
+/** A tensor of a multi-tensor file that could not be designed: what it is and why, in place of its report. */
+export interface TensorFailure {
+  input: { file: string; tensor: string; shape: number[]; dtype: string; count: number };
+  error: string;
+}
+
+/**
+ * Every tensor of one file in file order (`bskmq design FILE --all-tensors`, the layers view's JSON
+ * export): each entry is exactly that tensor's single-tensor report, or its failure.
+ */
+export interface AllTensorsReport<R = Report> {
+  file: string;
+  format: string;
+  tensors: (R | TensorFailure)[];
+}
+
+export function isTensorFailure<R extends object>(entry: R | TensorFailure): entry is TensorFailure {
+  return 'error' in entry;
+}

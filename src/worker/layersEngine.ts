@@ -9,7 +9,7 @@
  */
 import { METHODS, type Method, type Params } from '../core/params';
 import { buildPointSet, type PointSet } from '../core/pointset';
-import { designReport, inputInfo } from '../core/report';
+import { designReport, inputInfo, type Report } from '../core/report';
 import type { OpenedFile, TensorInfo } from '../core/formats';
 
 /** One row of the layers table: a tensor, its spike shares and every method's MSE at `bits`. */
@@ -30,6 +30,8 @@ export interface LayerRow {
   pointSet: 'exact' | 'binned' | null;
   /** Why the tensor could not be designed (unsupported dtype, empty, no finite values); null when it was. */
   error: string | null;
+  /** The tensor's whole report (levels, thresholds, every metric), as `design --all-tensors` prints it; null on error. */
+  report: Report | null;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function designLayer(
     bitsEquivalent: null,
     pointSet: null,
     error: null,
+    report: null,
   };
   let ps: PointSet;
   try {
@@ -86,6 +89,7 @@ export async function designLayer(
     mse,
     bitsEquivalent: report.results.find((r) => r.method === 'bskmq')?.bitsEquivalent ?? null,
     pointSet: ps.mode,
+    report,
   };
 }
 

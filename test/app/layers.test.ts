@@ -33,6 +33,8 @@ describe('designLayer', () => {
       expect(Object.keys(row.mse)).toEqual(['linear', 'kmeanspp', 'bskmq', 'optimal']);
       for (const r of report.results) expect(row.mse[r.method]).toBe(r.mse);
       expect(row.bitsEquivalent).toBe(report.results.find((r) => r.method === 'bskmq')!.bitsEquivalent);
+      const untimed = (r: typeof report) => ({ ...r, results: r.results.map((x) => ({ ...x, seconds: 0 })) });
+      expect(untimed(row.report!)).toEqual(untimed(report));
     }
   });
 
@@ -47,6 +49,7 @@ describe('designLayer', () => {
     const nan = await designLayer(file, 'nan', params);
     expect(nan.error).toMatch(/tensor "nan" .* has no finite values: all 4 are NaN or ±Inf/);
     expect(nan.mse).toEqual({});
+    expect(nan.report).toBeNull();
     expect((await designLayer(file, 'empty', params)).error).toMatch(/is empty/);
     await expect(designLayer(file, 'nope', params)).rejects.toThrow(/no tensor "nope"/);
   });
@@ -83,7 +86,7 @@ function manualRunner() {
 function rowOf(tensor: string, bits: number): LayerRow {
   return {
     tensor, shape: [1], dtype: 'float32', count: 1, bits, spikeLow: 0, spikeHigh: 0,
-    mse: { bskmq: bits }, bitsEquivalent: bits, pointSet: 'exact', error: null,
+    mse: { bskmq: bits }, bitsEquivalent: bits, pointSet: 'exact', error: null, report: null,
   };
 }
 

@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportFileName, formatNumber, numpySnippet, referencesCsv } from '../../src/core/exports';
+import {
+  exportFileName, formatNumber, layersCsv, layersExportFileName, layersNumpySnippet, numpySnippet, referencesCsv,
+  type LayerDesigns,
+} from '../../src/core/exports';
 import { codeOf, midpoints, type Quantizer } from '../../src/core/quantizer';
 import { createRng } from '../../src/core/rng';
 
@@ -159,5 +162,107 @@ describe('exportFileName', () => {
   it('rejects a bad bit count or an empty extension', () => {
     expect(() => exportFileName({ tensor: 't', method: 'linear', bits: 0, ext: 'csv' })).toThrow(/bits/);
     expect(() => exportFileName({ tensor: 't', method: 'linear', bits: 2, ext: '.' })).toThrow(/extension/);
+  });
+});
+
+/** Two tensors, two methods each, with awkward numbers and names a CSV or Python literal must escape. */
+function layerDesigns(): LayerDesigns[] {
+  const kmeans = awkwardQuantizer();
+  const cdf = cdfQuantizer();
+  const asResult = (q: Quantizer) => ({
+    method: q.method, bits: q.bits, levels: Array.from(q.levels), thresholds: Array.from(q.thresholds),
+  });
+  return [
+    { tensor: 'layer1.conv, "a"', results: [asResult(cdf), { ...asResult(cdf), method: 'bskmq' }] },
+    { tensor: "b'\\\n", results: [asResult(kmeans)] },
+  ];
+}
+
+/** A CSV line split by RFC 4180 (quoted fields may hold commas and doubled quotes). */
+function csvLine(line: string): string[] {
+  const out: string[] = [];
+  const re = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
+  for (let m = re.exec(line); m && m.index < line.length; m = re.exec(line)) {
+    out.push(m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1]);
+    if (m[2] === '') break;
+  }
+  return out;
+}
+
+describe('layersCsv', () => {
+  it('has one row per tensor, method and code, parsing back to the exact references and levels', () => {
+    const layers = layerDesigns().slice(0, 1);
+    const lines = layersCsv(layers).trimEnd().split('\n');
+    expect(lines[0]).toBe('tensor,method,code,reference,level');
+    const rows = lines.slice(1).map(csvLine);
+    expect(rows).toHaveLength(8);
+    expect(rows.every((r) => r[0] === 'layer1.conv, "a"')).toBe(true);
+    expect(rows.map((r) => r[1])).toEqual(['cdf', 'cdf', 'cdf', 'cdf', 'bskmq', 'bskmq', 'bskmq', 'bskmq']);
+    expect(rows.slice(0, 4).map((r) => Number(r[2]))).toEqual([0, 1, 2, 3]);
+    expect(rows[0][3]).toBe('');
+    expect(rows.slice(1, 4).map((r) => Number(r[3]))).toEqual(layers[0].results[0].thresholds);
+    expect(rows.slice(0, 4).map((r) => Number(r[4]))).toEqual(layers[0].results[0].levels);
+  });
+  it('writes a non-finite (null) number as nan', () => {
+    const csv = layersCsv([{ tensor: 't', results: [{ method: 'cdf', bits: 1, levels: [0, null], thresholds: [null] }] }]);
+    expect(csv).toBe('tensor,method,code,reference,level\nt,cdf,0,,0\nt,cdf,1,nan,nan\n');
+  });
+});
+
+describe('layersNumpySnippet', () => {
+  it('names the file, bits and every failed tensor in comment lines only', () => {
+    const s = layersNumpySnippet(layerDesigns(), {
+      file: 'model\nimport os', bits: 2, method: 'cdf', failures: [{ tensor: 'nan\nimport sys', error: 'no finite values' }],
+    });
+    expect(s).toMatch(/^# BS-KMQ Explorer: every tensor's quantizers of model import os, 2 bits \(4 codes\)\./);
+    expect(s).toContain('# Not designed: nan import sys: no finite values');
+    expect(s.split('\n').some((line) => line.startsWith('import os') || line.startsWith('import sys'))).toBe(false);
+  });
+
+  const numpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+  const hasNumpy = numpy.status === 0;
+  const skipReason = hasNumpy ? '' : ' [skipped: python3 with numpy is not available on this machine]';
+  it.skipIf(!hasNumpy)(`run by Python, holds every tensor's exact arrays and quantizes as codeOf${skipReason}`, () => {
+    const layers = layerDesigns();
+    const xs = [-1, 0, 0.2, 0.25, 1e308, -0, 3.5];
+    const dir = mkdtempSync(join(tmpdir(), 'bskmq-layers-'));
+    try {
+      const script = join(dir, 'check.py');
+      writeFileSync(
+        script,
+        layersNumpySnippet(layers, { file: 'm.npz', bits: 2, method: 'bskmq' }) +
+          '\nimport json, sys\n' +
+          'xs = np.array(json.loads(sys.stdin.read()), dtype=np.float64)\n' +
+          'out = {t: {m: {k: v.tolist() for k, v in q.items()} for m, q in ms.items()} for t, ms in QUANTIZERS.items()}\n' +
+          `first = ${JSON.stringify(layers[0].tensor)}\n` +
+          'print(json.dumps({"q": out, "codes": quantize_codes(xs, first).tolist(),\n' +
+          '                  "values": quantize(xs, first, "cdf").tolist()}))\n',
+      );
+      const run = spawnSync('/usr/bin/python3', [script], { input: JSON.stringify(xs), encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const out = JSON.parse(run.stdout) as {
+        q: Record<string, Record<string, { thresholds: number[]; levels: number[] }>>;
+        codes: number[];
+        values: number[];
+      };
+      const expected = Object.fromEntries(
+        layers.map((l) => [l.tensor, Object.fromEntries(l.results.map((r) => [r.method, { thresholds: r.thresholds, levels: r.levels }]))]),
+      );
+      expect(out.q).toEqual(expected);
+      const cdf = cdfQuantizer();
+      const codes = xs.map((x) => codeOf(cdf.thresholds, x));
+      expect(out.codes).toEqual(codes);
+      expect(out.values).toEqual(codes.map((c) => cdf.levels[c]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('layersExportFileName', () => {
+  it('names the file and bits, not a method', () => {
+    expect(layersExportFileName('model.safetensors', 4, 'json')).toBe('bskmq_model.safetensors_layers_4b.json');
+    expect(layersExportFileName(null, 3, 'py')).toBe('bskmq_layers_3b.py');
   });
 });
