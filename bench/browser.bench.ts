@@ -57,11 +57,20 @@ const ONLY_EXACT = process.argv.includes('--exact1m');
 const EXACT_SAMPLES = 1_000_000;
 /** Target for the optimum's curve and vsOptimal after opening 1 M exact samples. */
 const TARGET_EXACT_OPEN_MS = 2000;
-const SIZES_ARG = process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length).split(',');
+const SIZES_ARG = process.argv
+  .find((a) => a.startsWith('--sizes='))
+  ?.slice('--sizes='.length)
+  .split(',');
 const SIZES = [
   { label: '1M', n: 1_000_000 },
   { label: '16M', n: 16_777_216 },
-].filter((s) => !ONLY_LAYERS && !ONLY_NETWORK && !ONLY_EXACT && (SIZES_ARG ? SIZES_ARG.includes(s.label) : !QUICK || s.label === '16M'));
+].filter(
+  (s) =>
+    !ONLY_LAYERS &&
+    !ONLY_NETWORK &&
+    !ONLY_EXACT &&
+    (SIZES_ARG ? SIZES_ARG.includes(s.label) : !QUICK || s.label === '16M'),
+);
 const DIST = process.env.BENCH_DIST ?? 'dist';
 const BAND_SAMPLES = Number(process.env.BENCH_SAMPLES ?? (QUICK ? 10 : 20));
 const WARM_BITS_SAMPLES = BAND_SAMPLES;
@@ -390,7 +399,10 @@ async function drag(page: Page, testId: string, from: number, to: number): Promi
   await page.mouse.move(xOf(from), y);
   await page.mouse.down();
   const steps = 60;
-  for (const [a, b] of [[from, to], [to, from]]) {
+  for (const [a, b] of [
+    [from, to],
+    [to, from],
+  ]) {
     for (let i = 1; i <= steps; i++) {
       await page.mouse.move(xOf(a + ((b - a) * i) / steps), y);
       // A person's drag: one pointer move per frame (this is the input rate, not a wait for the app).
@@ -577,7 +589,8 @@ async function measureChanges(page: Page): Promise<{
   for (let i = 0; i < WARM_BITS_SAMPLES; i++) warm.push(await change(page, 'controls.bits', i % 2 === 0 ? 3 : 4));
   const band: ChangeTiming[] = [];
   // A new band width every time (never a cached design): 0.021, 0.022, …
-  for (let i = 0; i < BAND_SAMPLES; i++) band.push(await change(page, 'controls.bandLow', Math.round((0.021 + i * 0.001) * 1000) / 1000));
+  for (let i = 0; i < BAND_SAMPLES; i++)
+    band.push(await change(page, 'controls.bandLow', Math.round((0.021 + i * 0.001) * 1000) / 1000));
   return {
     latency: { bitsCold: summarize(cold), bitsWarm: summarize(warm), band: summarize(band) },
     stages: { bitsCold: stageSummary(cold), bitsWarm: stageSummary(warm), band: stageSummary(band) },
@@ -644,10 +657,15 @@ async function measureExact1M(page: Page, dir: string): Promise<Exact1MResult> {
 function printExact1M(e: Exact1MResult): void {
   console.log(`
 Exact 1 M-sample .npy (${e.points ?? '?'} points): open → report, optimum curve, all views (ms)`);
-  for (const o of e.opens) console.log(`  loaded ${o.loadedMs}, report ${o.reportMs}, optimum curve ${o.optimalMs}, all ${o.readyMs}`);
-  console.log(`  optimum curve and vsOptimal complete: median ${e.optimumCompleteMedianMs} ms (target ≤ ${TARGET_EXACT_OPEN_MS})`);
+  for (const o of e.opens)
+    console.log(`  loaded ${o.loadedMs}, report ${o.reportMs}, optimum curve ${o.optimalMs}, all ${o.readyMs}`);
+  console.log(
+    `  optimum curve and vsOptimal complete: median ${e.optimumCompleteMedianMs} ms (target ≤ ${TARGET_EXACT_OPEN_MS})`,
+  );
   for (const [kind, l] of Object.entries(e.latencyMs)) {
-    console.log(`  ${kind.padEnd(9)} n ${l.samples}: report p50 ${l.reportP50} / p95 ${l.reportP95}; all p50 ${l.allP50} / p95 ${l.allP95} / max ${l.allMax} ms`);
+    console.log(
+      `  ${kind.padEnd(9)} n ${l.samples}: report p50 ${l.reportP50} / p95 ${l.reportP95}; all p50 ${l.allP50} / p95 ${l.allP95} / max ${l.allMax} ms`,
+    );
   }
   for (const [kind, st] of Object.entries(e.stagesByChange)) {
     const cells = Object.entries(st).map(([k, v]) => `${k} ${v.medianMs} ms${v.last ? ` (last ${v.last}×)` : ''}`);
@@ -670,14 +688,21 @@ async function main(): Promise<void> {
   // The machine may be shared: its load is part of the result.
   const loadAverageBefore = loadavg().map((v) => Math.round(v * 100) / 100);
   console.log('bench:browser: building the app…');
-  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', DIST], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', DIST], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) throw new Error('vite build failed');
 
-  const server = spawn('npx', ['vite', 'preview', '--outDir', DIST, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
-    cwd: root,
-    stdio: 'ignore',
-    detached: true,
-  });
+  const server = spawn(
+    'npx',
+    ['vite', 'preview', '--outDir', DIST, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'],
+    {
+      cwd: root,
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
   const stopServer = () => {
     if (server.pid !== undefined && server.exitCode === null) {
       try {
@@ -740,7 +765,9 @@ async function main(): Promise<void> {
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, JSON.stringify({ ...machine, exact1M, targets: exactTargets(exact1M) }, null, 2) + '\n');
       printExact1M(exact1M);
-      console.log(`  load average before/after: ${loadAverageBefore.join(' ')} / ${machine.loadAverageAfter.join(' ')} on ${machine.cores} cores`);
+      console.log(
+        `  load average before/after: ${loadAverageBefore.join(' ')} / ${machine.loadAverageAfter.join(' ')} on ${machine.cores} cores`,
+      );
       console.log(`Wrote ${out}`);
       return;
     }
@@ -749,10 +776,14 @@ async function main(): Promise<void> {
     if (!QUICK && !ONLY_LAYERS && !ONLY_NETWORK) {
       console.log('bench:browser: writing a 64 MiB .npy (16 M float32)…');
       const npy = join(tmp, 'relu6_16M.npy');
-      const gen = spawnSync(process.execPath, [join(root, 'bin/bskmq.mjs'), 'generate', 'relu6', '--n', String(16 * 2 ** 20), '-o', npy], {
-        cwd: root,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      const gen = spawnSync(
+        process.execPath,
+        [join(root, 'bin/bskmq.mjs'), 'generate', 'relu6', '--n', String(16 * 2 ** 20), '-o', npy],
+        {
+          cwd: root,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
       if (gen.status !== 0) throw new Error('bskmq generate failed');
       bytes = statSync(npy).size;
       await page.goto(`${BASE}/?g.n=1000`);
@@ -760,7 +791,9 @@ async function main(): Promise<void> {
       for (let i = 0; i < 3; i++) {
         await page.evaluate('window.__bench.armLoad()');
         await page.getByTestId('data.file').setInputFiles(npy);
-        loads.push((await page.evaluate('window.__load')) as { loadedMs: number; readyMs: number; longestTaskMs: number });
+        loads.push(
+          (await page.evaluate('window.__load')) as { loadedMs: number; readyMs: number; longestTaskMs: number },
+        );
         await ready(page);
       }
     }
@@ -808,7 +841,11 @@ async function main(): Promise<void> {
       stagesByChange,
       load: {
         fileBytes: bytes,
-        runs: loads.map((l) => ({ loadedMs: Math.round(l.loadedMs), readyMs: Math.round(l.readyMs), longestTaskMs: Math.round(l.longestTaskMs) })),
+        runs: loads.map((l) => ({
+          loadedMs: Math.round(l.loadedMs),
+          readyMs: Math.round(l.readyMs),
+          longestTaskMs: Math.round(l.longestTaskMs),
+        })),
         loadedMedianMs: Math.round(quantile(loadedSorted, 0.5)),
       },
       dragLongTasks: dragResult,
@@ -820,8 +857,10 @@ async function main(): Promise<void> {
         p95Ms: TARGET_P95_MS,
         loadMs: TARGET_LOAD_MS,
         taskMs: TARGET_TASK_MS,
-        reportP95At16MMet: l16 && Math.max(l16.bitsCold.reportP95, l16.bitsWarm.reportP95, l16.band.reportP95) <= TARGET_P95_MS,
-        allViewsP95At16MMet: l16 && Math.max(l16.bitsCold.allP95, l16.bitsWarm.allP95, l16.band.allP95) <= TARGET_P95_MS,
+        reportP95At16MMet:
+          l16 && Math.max(l16.bitsCold.reportP95, l16.bitsWarm.reportP95, l16.band.reportP95) <= TARGET_P95_MS,
+        allViewsP95At16MMet:
+          l16 && Math.max(l16.bitsCold.allP95, l16.bitsWarm.allP95, l16.band.allP95) <= TARGET_P95_MS,
         loadMet: loads.length ? quantile(loadedSorted, 0.5) <= TARGET_LOAD_MS : null,
         noLongTaskWhileDragging: worstTask <= TARGET_TASK_MS,
       },
@@ -832,7 +871,16 @@ async function main(): Promise<void> {
     const rows: string[][] = [['samples', 'change', 'n', 'report p50', 'report p95', 'all p50', 'all p95', 'all max']];
     for (const [size, kinds] of Object.entries(latency)) {
       for (const [kind, l] of Object.entries(kinds)) {
-        rows.push([size, kind, String(l.samples), `${l.reportP50}`, `${l.reportP95}`, `${l.allP50}`, `${l.allP95}`, `${l.allMax}`]);
+        rows.push([
+          size,
+          kind,
+          String(l.samples),
+          `${l.reportP50}`,
+          `${l.reportP95}`,
+          `${l.allP50}`,
+          `${l.allP95}`,
+          `${l.allMax}`,
+        ]);
       }
     }
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -844,9 +892,15 @@ async function main(): Promise<void> {
         console.log(`  ${size} ${kind}: stage finished (median after the change): ${cells.join(', ')}`);
       }
     }
-    console.log(`\nOpen (generate + all views): ${Object.entries(openMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+    console.log(
+      `\nOpen (generate + all views): ${Object.entries(openMs)
+        .map(([k, v]) => `${k} ${v} ms`)
+        .join(', ')}`,
+    );
     console.log(`  stage last finished (ms after navigation): ${JSON.stringify(openStageDoneMs)}`);
-    console.log(`  load average before/after: ${loadAverageBefore.join(' ')} / ${result.loadAverageAfter.join(' ')} on ${result.cores} cores`);
+    console.log(
+      `  load average before/after: ${loadAverageBefore.join(' ')} / ${result.loadAverageAfter.join(' ')} on ${result.cores} cores`,
+    );
     console.log(
       `Load of a ${(bytes / 2 ** 20).toFixed(1)} MiB .npy: loaded ${result.load.runs.map((r) => r.loadedMs).join(' / ')} ms, ` +
         `all views ${result.load.runs.map((r) => r.readyMs).join(' / ')} ms, longest task ${result.load.runs.map((r) => r.longestTaskMs).join(' / ')} ms`,

@@ -45,8 +45,21 @@ function samples(n: number): Float32Array {
   return generate(GENERATOR, { n, seed: SEED });
 }
 
-interface BuildRow { samples: number; mode: 'exact' | 'binned'; points: number; ms: number; runs: number }
-interface MethodRow { set: string; points: number; method: Method; bits: number; ms: number; runs: number }
+interface BuildRow {
+  samples: number;
+  mode: 'exact' | 'binned';
+  points: number;
+  ms: number;
+  runs: number;
+}
+interface MethodRow {
+  set: string;
+  points: number;
+  method: Method;
+  bits: number;
+  ms: number;
+  runs: number;
+}
 
 const builds: BuildRow[] = [];
 const pointSets: { label: string; ps: PointSet }[] = [];
@@ -76,7 +89,14 @@ for (const { label, ps } of pointSets) {
 }
 
 // (b2) the two Lloyd kernels (src/core/wasm): the same designs with WebAssembly and with the TypeScript fallback.
-interface KernelRow { set: string; method: Method; bits: number; wasmMs: number; jsMs: number; speedup: number }
+interface KernelRow {
+  set: string;
+  method: Method;
+  bits: number;
+  wasmMs: number;
+  jsMs: number;
+  speedup: number;
+}
 const KERNEL_METHODS: Method[] = ['kmeans', 'kmeanspp', 'lloydmax', 'bskmq'];
 const kernels: KernelRow[] = [];
 for (const { label, ps } of pointSets) {
@@ -145,7 +165,14 @@ function runCli(args: string[]): { seconds: number; stdout: string } {
 
 // Targets (the README's Benchmarks table): build of 10 M ≤ 2 s; any method but optimal at any bits on the 10 M set ≤ 20 ms;
 // optimal at 8 bits on 65 536 points ≤ 1 s; all methods × bits 1–8 through the CLI ≤ 10 s.
-interface TargetRow { name: string; value: number; unit: 's' | 'ms'; target: number; pass: boolean; note: string }
+interface TargetRow {
+  name: string;
+  value: number;
+  unit: 's' | 'ms';
+  target: number;
+  pass: boolean;
+  note: string;
+}
 function check(name: string, value: number, unit: 's' | 'ms', target: number, note = ''): TargetRow {
   return { name, value, unit, target, pass: value <= target, note };
 }

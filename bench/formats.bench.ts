@@ -108,14 +108,16 @@ async function childStream(path: string): Promise<void> {
   clearInterval(timer);
   sample();
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({
-    fileBytes: source.size,
-    samples: pointSet.n + pointSet.nonFinite,
-    points: pointSet.x.length,
-    seconds: Math.round(seconds * 10) / 10,
-    peakRssMB: Math.round(peak / 1e6),
-    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1e3),
-  }));
+  process.stdout.write(
+    JSON.stringify({
+      fileBytes: source.size,
+      samples: pointSet.n + pointSet.nonFinite,
+      points: pointSet.x.length,
+      seconds: Math.round(seconds * 10) / 10,
+      peakRssMB: Math.round(peak / 1e6),
+      maxRssMB: Math.round(process.resourceUsage().maxRSS / 1e3),
+    }),
+  );
 }
 
 async function streamMemory(dir: string, gigabytes: number): Promise<Record<string, number>> {
@@ -176,16 +178,20 @@ async function main(): Promise<void> {
     };
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, 'bench/results/formats.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`Formats: ${COUNT} float32 ReLU activations per file, median of ${RUNS} runs (load ${loadAtStart.toFixed(2)})`);
-    console.table(rows.map((r) => ({
-      format: r.format,
-      'file MB': r.fileMB,
-      'data MB': r.dataMB,
-      'decode ms': r.decodeMs,
-      'decode MB/s': r.decodeMBps,
-      'stream ms': r.streamMs,
-      'stream MB/s': r.streamMBps,
-    })));
+    console.log(
+      `Formats: ${COUNT} float32 ReLU activations per file, median of ${RUNS} runs (load ${loadAtStart.toFixed(2)})`,
+    );
+    console.table(
+      rows.map((r) => ({
+        format: r.format,
+        'file MB': r.fileMB,
+        'data MB': r.dataMB,
+        'decode ms': r.decodeMs,
+        'decode MB/s': r.decodeMBps,
+        'stream ms': r.streamMs,
+        'stream MB/s': r.streamMBps,
+      })),
+    );
     if (memory) console.log('Streaming a raw float32 file in a separate process:', memory);
     console.log('wrote bench/results/formats.json');
   } finally {

@@ -9,7 +9,17 @@
  * `--quick` uses smaller inputs (a 256 MiB bomb, a 3 M-value row) for a run on a busy machine.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,7 +104,10 @@ function manyRefsPt(path: string, n: number): void {
     p.push(0x6a, 0, 0, 0, 0);
   }
   p.push(0x75, 0x2e);
-  writeFileSync(path, zipSync({ 'archive/data.pkl': new Uint8Array(p), 'archive/data/0': new Uint8Array(4) }, { level: 0 }));
+  writeFileSync(
+    path,
+    zipSync({ 'archive/data.pkl': new Uint8Array(p), 'archive/data/0': new Uint8Array(4) }, { level: 0 }),
+  );
 }
 
 /** One text row of `n` values, written in pieces. */
@@ -232,7 +245,9 @@ const CASES: Case[] = [
     class: 'message cap',
     make: (d) => {
       const p = join(d, 'shape.safetensors');
-      const json = Buffer.from(`{"x":{"dtype":"F32","shape":[${new Array(3_000_000).fill(1).join(',')}],"data_offsets":[0,4]}}`);
+      const json = Buffer.from(
+        `{"x":{"dtype":"F32","shape":[${new Array(3_000_000).fill(1).join(',')}],"data_offsets":[0,4]}}`,
+      );
       const head = Buffer.alloc(8);
       head.writeUInt32LE(json.length, 0);
       writeFileSync(p, Buffer.concat([head, json, Buffer.alloc(4)]));
@@ -301,8 +316,19 @@ try {
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/hostile.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`Hostile inputs through the CLI, one process each (load ${loadAtStart.toFixed(2)} → ${loadavg()[0].toFixed(2)})`);
-  console.table(rows.map((r) => ({ class: r.class, case: r.case, 'file MB': r.fileMB, s: r.seconds, 'peak MB': r.peakRssMB, ok: r.ok })));
+  console.log(
+    `Hostile inputs through the CLI, one process each (load ${loadAtStart.toFixed(2)} → ${loadavg()[0].toFixed(2)})`,
+  );
+  console.table(
+    rows.map((r) => ({
+      class: r.class,
+      case: r.case,
+      'file MB': r.fileMB,
+      s: r.seconds,
+      'peak MB': r.peakRssMB,
+      ok: r.ok,
+    })),
+  );
   console.log('wrote bench/results/hostile.json');
   if (rows.some((r) => !r.ok)) process.exitCode = 1;
 } finally {

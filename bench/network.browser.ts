@@ -122,7 +122,13 @@ function quantile(sorted: number[], p: number): number {
 function stats(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
   const r = (v: number) => Math.round(v);
-  return { samples: s.length, p50: r(quantile(s, 0.5)), p95: r(quantile(s, 0.95)), max: r(s[s.length - 1]), runs: ms.map(r) };
+  return {
+    samples: s.length,
+    p50: r(quantile(s, 0.5)),
+    p95: r(quantile(s, 0.95)),
+    max: r(s[s.length - 1]),
+    runs: ms.map(r),
+  };
 }
 
 async function eval_<T>(page: Page, js: string): Promise<T> {
@@ -151,7 +157,13 @@ export interface NetworkBench {
     progressMax: number;
     summary: string;
   } | null;
-  targets: { bitsP95Ms: number; curveMs: number; bitsColdP95Met: boolean; curveMet: boolean; progressBar: boolean | null };
+  targets: {
+    bitsP95Ms: number;
+    curveMs: number;
+    bitsColdP95Met: boolean;
+    curveMet: boolean;
+    progressBar: boolean | null;
+  };
 }
 
 export async function measureNetwork(page: Page, base: string, tmp: string): Promise<NetworkBench> {
@@ -161,15 +173,20 @@ export async function measureNetwork(page: Page, base: string, tmp: string): Pro
   console.log('bench:browser: demo network…');
   const t0 = Date.now();
   await page.goto(`${base}/?g.n=2000&net=digits&b=${bits}`);
-  await page.waitForFunction(() => document.querySelector('[data-testid="network.panel"]')?.getAttribute('data-state') === 'ready', null, {
-    timeout: TIMEOUT_MS,
-  });
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="network.panel"]')?.getAttribute('data-state') === 'ready',
+    null,
+    {
+      timeout: TIMEOUT_MS,
+    },
+  );
   const openMs = Date.now() - t0;
 
   // The whole curve, after a band change each time (a new width every time: never a cached design).
   let band = 0.011;
   const nextBand = () => (band = Math.round((band + 0.001) * 1000) / 1000);
-  const curve: number[] = [], bandTable: number[] = [];
+  const curve: number[] = [],
+    bandTable: number[] = [];
   for (let i = 0; i < CURVE_ROUNDS; i++) {
     const r = await eval_<{ tableMs: number; curveMs: number }>(page, `window.__net.band(${nextBand()}, ${bits})`);
     curve.push(r.curveMs);
@@ -196,7 +213,9 @@ export async function measureNetwork(page: Page, base: string, tmp: string): Pro
   console.log('bench:browser: a 10 MB model with 256 inputs…');
   const gen = spawnSync(PYTHON, [join(import.meta.dirname, 'network_model.py'), tmp], { encoding: 'utf8' });
   if (gen.status !== 0) {
-    console.error(`bench:browser: skipping the 10 MB model: ${PYTHON} bench/network_model.py failed: ${gen.error?.message ?? gen.stderr}`);
+    console.error(
+      `bench:browser: skipping the 10 MB model: ${PYTHON} bench/network_model.py failed: ${gen.error?.message ?? gen.stderr}`,
+    );
   } else {
     await page.goto(`${base}/?g.n=2000&b=${bits}`);
     await page.locator('#root > .app[data-state="ready"]').waitFor({ timeout: TIMEOUT_MS });
@@ -206,7 +225,10 @@ export async function measureNetwork(page: Page, base: string, tmp: string): Pro
     const modelLoadMs = Date.now() - tm;
     await eval_(page, `window.__net.armCapture(${bits})`);
     await page.getByTestId('network.inputs').setInputFiles(join(tmp, 'large.npz'));
-    const r = await eval_<{ captureMs: number; tableMs: number; progressSeen: boolean; progressMax: number }>(page, 'window.__capture');
+    const r = await eval_<{ captureMs: number; tableMs: number; progressSeen: boolean; progressMax: number }>(
+      page,
+      'window.__capture',
+    );
     large = {
       modelBytes: statSync(join(tmp, 'large.onnx')).size,
       samples: 256,
@@ -218,7 +240,8 @@ export async function measureNetwork(page: Page, base: string, tmp: string): Pro
       summary: (await page.getByTestId('network.summary').textContent()) ?? '',
     };
   }
-  const bitsCold = stats(cold), curveStats = stats(curve);
+  const bitsCold = stats(cold),
+    curveStats = stats(curve);
   return {
     loadavgBefore,
     loadavgAfter: loadavgText(),
@@ -237,10 +260,14 @@ export async function measureNetwork(page: Page, base: string, tmp: string): Pro
 export function printNetwork(n: NetworkBench): void {
   const d = n.demo;
   console.log(`\nNetwork (demo digits CNN, all methods at ${d.bits} b; open ${d.openMs} ms)`);
-  console.log(`  bits change → table, widths not computed: p50 ${d.bitsCold.p50} ms, p95 ${d.bitsCold.p95} ms (target ≤ ${n.targets.bitsP95Ms})`);
+  console.log(
+    `  bits change → table, widths not computed: p50 ${d.bitsCold.p50} ms, p95 ${d.bitsCold.p95} ms (target ≤ ${n.targets.bitsP95Ms})`,
+  );
   console.log(`  bits change → table, curve computed:      p50 ${d.bitsWarm.p50} ms, p95 ${d.bitsWarm.p95} ms`);
   console.log(`  band change → table at current bits:      p50 ${d.bandTable.p50} ms, p95 ${d.bandTable.p95} ms`);
-  console.log(`  whole 1–8-bit curve (band change → ready): p50 ${d.curve.p50} ms, max ${d.curve.max} ms (target ≤ ${n.targets.curveMs})`);
+  console.log(
+    `  whole 1–8-bit curve (band change → ready): p50 ${d.curve.p50} ms, max ${d.curve.max} ms (target ≤ ${n.targets.curveMs})`,
+  );
   if (n.large) {
     const l = n.large;
     console.log(

@@ -77,7 +77,8 @@ function cutsCost(ps: PointSet, cuts: Int32Array): number {
 
 /** Median wall time of up to `runs` calls of `fn`; a call slower than `slowMs` is not repeated. */
 function time<T>(fn: () => T, runs = 5, slowMs = 1500): { timing: Timing; value: T } {
-  const times: number[] = [], cpu: number[] = [];
+  const times: number[] = [],
+    cpu: number[] = [];
   let value!: T;
   for (let r = 0; r < runs; r++) {
     gc();
@@ -130,7 +131,8 @@ function cutsFromStarts(ps: PointSet, starts: Float64Array): Int32Array {
   const cuts = new Int32Array(starts.length + 1);
   cuts[starts.length] = ps.x.length;
   for (let j = 1; j < starts.length; j++) {
-    let lo = 0, hi = ps.x.length;
+    let lo = 0,
+      hi = ps.x.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (ps.x[mid] < starts[j]) lo = mid + 1;
@@ -182,7 +184,8 @@ async function benchSet({ label, ps: all, samples }: BenchSet): Promise<Row[]> {
     }
     let ck: Timing | null = null;
     if (samples && !slowCase) {
-      const times: number[] = [], cpu: number[] = [];
+      const times: number[] = [],
+        cpu: number[] = [];
       let starts!: Float64Array;
       for (let r = 0; r < 3; r++) {
         const run = await runCkmeans(samples, k);
@@ -198,7 +201,9 @@ async function benchSet({ label, ps: all, samples }: BenchSet): Promise<Row[]> {
       for (const a of ['optimal', 'ckmeans'] as const) {
         const c = cost[a];
         if (c !== undefined && relative(c, cost.layered) > 1e-12) {
-          throw new Error(`bench: ${a} cost ${c} differs from the layered DP's ${cost.layered} on ${label} at ${bits} bits`);
+          throw new Error(
+            `bench: ${a} cost ${c} differs from the layered DP's ${cost.layered} on ${label} at ${bits} bits`,
+          );
         }
       }
     }
@@ -212,7 +217,9 @@ async function benchSet({ label, ps: all, samples }: BenchSet): Promise<Row[]> {
       ckmeansRatio: ck ? ck.cpuMs / opt.timing.cpuMs : null,
       cost,
     });
-    console.log(`  ${label} ${bits} bits: optimal ${opt.timing.ms.toFixed(1)} ms, layered ${layered?.ms.toFixed(0) ?? '-'} ms, ckmeans ${ck?.ms.toFixed(0) ?? '-'} ms`);
+    console.log(
+      `  ${label} ${bits} bits: optimal ${opt.timing.ms.toFixed(1)} ms, layered ${layered?.ms.toFixed(0) ?? '-'} ms, ckmeans ${ck?.ms.toFixed(0) ?? '-'} ms`,
+    );
   }
 
   // Bits 1–8 together.
@@ -228,7 +235,12 @@ async function benchSet({ label, ps: all, samples }: BenchSet): Promise<Row[]> {
   const sum = (pick: (r: Row) => Timing | null): Timing | null => {
     const ts = perBits.map(pick);
     if (ts.some((t) => t === null)) return null;
-    return { ms: ts.reduce((s, t) => s + t!.ms, 0), cpuMs: ts.reduce((s, t) => s + t!.cpuMs, 0), runs: 1, summed: true };
+    return {
+      ms: ts.reduce((s, t) => s + t!.ms, 0),
+      cpuMs: ts.reduce((s, t) => s + t!.cpuMs, 0),
+      runs: 1,
+      summed: true,
+    };
   };
   const kMax = 2 ** BITS[BITS.length - 1];
   let layeredAll: Timing | null;
@@ -253,17 +265,28 @@ async function benchSet({ label, ps: all, samples }: BenchSet): Promise<Row[]> {
  * `bskmq design <file>` with its defaults on a 1 M-sample float32 .npy of `name` samples (written by `bskmq
  * generate`): wall and CPU seconds (user + system, from /usr/bin/time), medians of 3 runs.
  */
-function benchCli(name: GeneratorName): { set: string; seconds: number; cpuSeconds: number; runs: number; points: number } {
+function benchCli(name: GeneratorName): {
+  set: string;
+  seconds: number;
+  cpuSeconds: number;
+  runs: number;
+  points: number;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'bskmq-optimal-bench-'));
   const bin = join(root, 'bin', 'bskmq.mjs');
   try {
     const file = join(dir, `${name}.npy`);
-    const gen = spawnSync(process.execPath, [bin, 'generate', name, '--n', String(SAMPLES), '--seed', String(SEED), '-o', file], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const gen = spawnSync(
+      process.execPath,
+      [bin, 'generate', name, '--n', String(SAMPLES), '--seed', String(SEED), '-o', file],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     if (gen.status !== 0) throw new Error(`bench: bskmq generate failed: ${gen.stderr}`);
-    const wall: number[] = [], cpu: number[] = [];
+    const wall: number[] = [],
+      cpu: number[] = [];
     let points = 0;
     for (let r = 0; r < 3; r++) {
       const t0 = performance.now();
@@ -300,8 +323,18 @@ const exactRows = rows.filter((r) => r.set.endsWith('1M exact'));
 const worst = (bits: number | 'all', pick: (t: Timing) => number) =>
   Math.max(...exactRows.filter((r) => r.bits === bits).map((r) => pick(r.optimal))) / 1000;
 const targets = [
-  { figure: 'optimal bits 1-8 together, 1 M exact samples (worst set)', wall: worst('all', (t) => t.ms), cpu: worst('all', (t) => t.cpuMs), target: TARGETS.allBitsSeconds },
-  { figure: 'optimal 8 bits, 1 M exact samples (worst set)', wall: worst(8, (t) => t.ms), cpu: worst(8, (t) => t.cpuMs), target: TARGETS.eightBitsSeconds },
+  {
+    figure: 'optimal bits 1-8 together, 1 M exact samples (worst set)',
+    wall: worst('all', (t) => t.ms),
+    cpu: worst('all', (t) => t.cpuMs),
+    target: TARGETS.allBitsSeconds,
+  },
+  {
+    figure: 'optimal 8 bits, 1 M exact samples (worst set)',
+    wall: worst(8, (t) => t.ms),
+    cpu: worst(8, (t) => t.cpuMs),
+    target: TARGETS.eightBitsSeconds,
+  },
   {
     figure: 'bskmq design (defaults) on a 1 M-sample .npy (worst set)',
     wall: Math.max(...cli.map((c) => c.seconds)),
@@ -333,19 +366,30 @@ mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 
 const ms = (t: Timing | null) =>
-  t ? `${t.ms < 100 ? t.ms.toFixed(1) : t.ms.toFixed(0)}/${t.cpuMs < 100 ? t.cpuMs.toFixed(1) : t.cpuMs.toFixed(0)}${t.summed ? ' Σ' : ''}` : '-';
+  t
+    ? `${t.ms < 100 ? t.ms.toFixed(1) : t.ms.toFixed(0)}/${t.cpuMs < 100 ? t.cpuMs.toFixed(1) : t.cpuMs.toFixed(0)}${t.summed ? ' Σ' : ''}`
+    : '-';
 const ratio = (r: number | null) => (r === null ? '-' : `${r < 10 ? r.toFixed(1) : r.toFixed(0)}×`);
 console.log(`\noptimal bench — ${result.machine.cpus} cores, Node ${result.machine.node}, ${result.date}`);
 console.log(`load average (1 min) ${loadAtStart.toFixed(2)} at start, ${loadAtEnd.toFixed(2)} at end`);
 console.log('times are wall/CPU ms; ratios of CPU time');
-console.log(`\n${'set'.padEnd(20)}${'bits'.padStart(5)}${'optimal'.padStart(14)}${'layered'.padStart(16)}` +
-  `${'ratio'.padStart(8)}${'ckmeans'.padStart(16)}${'ratio'.padStart(8)}`);
+console.log(
+  `\n${'set'.padEnd(20)}${'bits'.padStart(5)}${'optimal'.padStart(14)}${'layered'.padStart(16)}` +
+    `${'ratio'.padStart(8)}${'ckmeans'.padStart(16)}${'ratio'.padStart(8)}`,
+);
 for (const r of rows) {
-  console.log(`${r.set.padEnd(20)}${String(r.bits).padStart(5)}${ms(r.optimal).padStart(14)}${ms(r.layered).padStart(16)}` +
-    `${ratio(r.layeredRatio).padStart(8)}${ms(r.ckmeans).padStart(16)}${ratio(r.ckmeansRatio).padStart(8)}`);
+  console.log(
+    `${r.set.padEnd(20)}${String(r.bits).padStart(5)}${ms(r.optimal).padStart(14)}${ms(r.layered).padStart(16)}` +
+      `${ratio(r.layeredRatio).padStart(8)}${ms(r.ckmeans).padStart(16)}${ratio(r.ckmeansRatio).padStart(8)}`,
+  );
 }
-for (const c of cli) console.log(`bskmq design ${c.set} (${c.points} points): ${c.seconds.toFixed(2)} s wall, ${c.cpuSeconds.toFixed(2)} s CPU`);
+for (const c of cli)
+  console.log(
+    `bskmq design ${c.set} (${c.points} points): ${c.seconds.toFixed(2)} s wall, ${c.cpuSeconds.toFixed(2)} s CPU`,
+  );
 for (const t of targets) {
-  console.log(`${t.met ? 'ok  ' : 'OVER'} ${t.figure}: ${t.wall.toFixed(2)} ${t.unit} wall, ${t.cpu.toFixed(2)} ${t.unit} CPU (target ≤ ${t.target})`);
+  console.log(
+    `${t.met ? 'ok  ' : 'OVER'} ${t.figure}: ${t.wall.toFixed(2)} ${t.unit} wall, ${t.cpu.toFixed(2)} ${t.unit} CPU (target ≤ ${t.target})`,
+  );
 }
 console.log(`\nwrote ${out}`);

@@ -54,13 +54,25 @@ export const ADC_FLAGS: Readonly<Record<string, FlagSpec>> = {
 export function adcRequestFrom(args: ParsedArgs): AdcRequest | null {
   const v = (name: string) => args.values.get(name);
   if (Object.keys(ADC_FLAGS).every((name) => v(name) === undefined)) return null;
-  const grid = optionalNumber(args, 'grid', (x) => Number.isInteger(x) && x >= MIN_GRID_BITS && x <= MAX_GRID_BITS,
-    `an integer in ${MIN_GRID_BITS}–${MAX_GRID_BITS}`);
+  const grid = optionalNumber(
+    args,
+    'grid',
+    (x) => Number.isInteger(x) && x >= MIN_GRID_BITS && x <= MAX_GRID_BITS,
+    `an integer in ${MIN_GRID_BITS}–${MAX_GRID_BITS}`,
+  );
   const sigma = optionalNumber(args, 'sigma', (x) => x >= 0, 'a number ≥ 0');
-  const trials = optionalNumber(args, 'trials', (x) => Number.isInteger(x) && x >= MIN_TRIALS && x <= MAX_TRIALS,
-    `an integer in ${MIN_TRIALS}–${MAX_TRIALS}`);
-  const minSpacing = optionalNumber(args, 'min-spacing', (x) => x >= 0 && x <= MAX_MIN_SPACING,
-    `a fraction of the range in 0–${MAX_MIN_SPACING}`);
+  const trials = optionalNumber(
+    args,
+    'trials',
+    (x) => Number.isInteger(x) && x >= MIN_TRIALS && x <= MAX_TRIALS,
+    `an integer in ${MIN_TRIALS}–${MAX_TRIALS}`,
+  );
+  const minSpacing = optionalNumber(
+    args,
+    'min-spacing',
+    (x) => x >= 0 && x <= MAX_MIN_SPACING,
+    `a fraction of the range in 0–${MAX_MIN_SPACING}`,
+  );
   const sigmaOfRaw = v('sigma-of');
   if (sigmaOfRaw !== undefined && !(SIGMA_UNITS as readonly string[]).includes(sigmaOfRaw)) {
     throw new CliError(`--sigma-of ${sigmaOfRaw}: must be one of ${SIGMA_UNITS.join(', ')}`);

@@ -98,7 +98,9 @@ export function parseArgs(
 }
 
 function unknownFlag(arg: string, flags: Readonly<Record<string, FlagSpec>>, command: string): CliError {
-  const known = Object.keys(flags).map((f) => `--${f}`).join(', ');
+  const known = Object.keys(flags)
+    .map((f) => `--${f}`)
+    .join(', ');
   return new CliError(`unknown option ${arg} for "bskmq ${command}"; known: ${known || '(none)'}, --help`);
 }
 

@@ -73,7 +73,15 @@ function tensorReport(
   const now = () => performance.now();
   const label = escapeControls(`${basename(file)}${info.name ? ` ${JSON.stringify(info.name)}` : ''}`);
   const { methods } = options.params;
-  const progress = withProgress(freshDesigns(pointSet, now), pointSet, label, options.bitsList, methods, process.stderr, now);
+  const progress = withProgress(
+    freshDesigns(pointSet, now),
+    pointSet,
+    label,
+    options.bitsList,
+    methods,
+    process.stderr,
+    now,
+  );
   const report = designReport(pointSet, input, options.params, options.bitsList, progress.designs);
   progress.done();
   return options.adc ? withAdc(report, pointSet, options.params, options.adc) : report;

@@ -65,7 +65,8 @@ export function onDisk(path: string): string | Buffer {
     const dir = dirname(path);
     const want = basename(path);
     const matches = readdirSync(dir, { encoding: 'buffer' }).filter((b) => b.toString('utf8') === want);
-    if (matches.length === 1) return Buffer.concat([Buffer.from(dir === '.' && !path.startsWith('.') ? '' : join(dir, '/')), matches[0]]);
+    if (matches.length === 1)
+      return Buffer.concat([Buffer.from(dir === '.' && !path.startsWith('.') ? '' : join(dir, '/')), matches[0]]);
   } catch {
     // The directory cannot be listed: report the path as given.
   }

@@ -33,7 +33,9 @@ export async function runInspect(argv: readonly string[]): Promise<string> {
     const all = opened.tensors;
     const shown = all.length > INSPECT_LIST_LIMIT ? all.slice(0, INSPECT_LIST_LIMIT) : all;
     if (shown.length < all.length) {
-      process.stderr.write(`bskmq: note: listing the first ${shown.length} of ${all.length} tensors ("omitted" counts the rest)\n`);
+      process.stderr.write(
+        `bskmq: note: listing the first ${shown.length} of ${all.length} tensors ("omitted" counts the rest)\n`,
+      );
     }
     return formatJson({
       file: basename(opened.file),

@@ -34,7 +34,7 @@ export function writeNpyFloat32(path: string, values: Float32Array): void {
   try {
     writeSync(fd, npyHeader([values.length]));
     // Large arrays in slices: a single writeSync may write fewer bytes than asked.
-    for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, Math.min(data.length - off, 1 << 24));
+    for (let off = 0; off < data.length;) off += writeSync(fd, data, off, Math.min(data.length - off, 1 << 24));
   } finally {
     closeSync(fd);
   }

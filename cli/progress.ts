@@ -64,7 +64,14 @@ export function withProgress(
   // Judged only once a whole bit-width has run, since each width starts with its optimum.
   const noteSlowOptimum = (bits: number): void => {
     const elapsed = now() - start;
-    if (warned || step <= 1 + others || ps.mode !== 'exact' || optimumMs < SLOW_OPTIMUM_MS || optimumMs < SLOW_SHARE * elapsed) return;
+    if (
+      warned ||
+      step <= 1 + others ||
+      ps.mode !== 'exact' ||
+      optimumMs < SLOW_OPTIMUM_MS ||
+      optimumMs < SLOW_SHARE * elapsed
+    )
+      return;
     warned = true;
     const points = ps.x.length.toLocaleString('en-US');
     const bins = DEFAULT_BINS.toLocaleString('en-US');

@@ -55,7 +55,10 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 }
 
 test.describe('ADC view and exports', () => {
-  test('every export downloads and parses: JSON = getReport(), CSV = the table, NumPy = the JSON', async ({ app, page }) => {
+  test('every export downloads and parses: JSON = getReport(), CSV = the table, NumPy = the JSON', async ({
+    app,
+    page,
+  }) => {
     test.setTimeout(180_000); // seventeen downloads, each waiting for the settled report
     await app.open('g.n=2000&b=3&fo=kmeanspp');
     const report = await app.report();
@@ -67,7 +70,9 @@ test.describe('ADC view and exports', () => {
     const { adc, recommendation, ...exported } = JSON.parse(json.bytes.toString('utf8'));
     expect(recommendation).toBe(await app.page.getByTestId('recommendation').innerText());
     expect(adc).toMatchObject({ grid: expect.any(Number) });
-    expect({ ...exported, results: exported.results.map(({ adc: _adc, ...r }: { adc: unknown }) => r) }).toEqual(report);
+    expect({ ...exported, results: exported.results.map(({ adc: _adc, ...r }: { adc: unknown }) => r) }).toEqual(
+      report,
+    );
     for (const r of exported.results) expect(r.adc).toBeDefined();
 
     const csv = await app.download('export.csv');
@@ -112,7 +117,9 @@ test.describe('ADC view and exports', () => {
     const table = page.getByTestId('adc.table');
     await expect(table.locator('tbody tr')).toHaveCount(4);
     expect(await tableReferences(page)).toEqual([null, ...focus.thresholds]);
-    const steps = await table.locator('tbody td[data-col="step"]').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value')));
+    const steps = await table
+      .locator('tbody td[data-col="step"]')
+      .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value')));
     const t = focus.thresholds as number[];
     expect(steps.slice(2).map(Number)).toEqual([t[1] - t[0], t[2] - t[1]]);
   });
@@ -131,12 +138,18 @@ test.describe('ADC view and exports', () => {
     await expect(page.getByTestId('adc.merged')).toHaveAttribute('data-codes', '');
   });
 
-  test('the snap is of the focused design on screen after band, bits and focus changes, also when the focus changes while the report computes', async ({ app, page }) => {
+  test('the snap is of the focused design on screen after band, bits and focus changes, also when the focus changes while the report computes', async ({
+    app,
+    page,
+  }) => {
     await app.open('g.n=20000&ag=3');
     // Read before getReport(), which recomputes a report whose focus is not the current one.
     const snapIsOf = async (method: string) => {
       await app.waitCurrent();
-      const shown = await page.getByTestId('adc.mseBefore').getAttribute('data-value', { timeout: 3000 }).catch(() => null);
+      const shown = await page
+        .getByTestId('adc.mseBefore')
+        .getAttribute('data-value', { timeout: 3000 })
+        .catch(() => null);
       const r = (await app.report()).results.find((x) => x.method === method)!;
       expect(shown, `the snap of ${method}`).toBe(String(r.mse));
     };
@@ -166,7 +179,9 @@ test.describe('ADC view and exports', () => {
     expect(await numberAttr(app, 'adc.variation.band', 'data-q95')).toBe(focus.mse);
     await app.commitNumber('adc.sigma', 0.02);
     expect(await numberAttr(app, 'adc.variation.mean')).toBeGreaterThan(focus.mse!);
-    expect(await numberAttr(app, 'adc.variation.band', 'data-q95')).toBeGreaterThan(await numberAttr(app, 'adc.variation.band', 'data-q05'));
+    expect(await numberAttr(app, 'adc.variation.band', 'data-q95')).toBeGreaterThan(
+      await numberAttr(app, 'adc.variation.band', 'data-q05'),
+    );
     // Every shown method has a band in the chart.
     const report = await app.report();
     await expect(app.page.getByTestId('chart.variation').locator('path.band')).toHaveCount(report.results.length);
@@ -194,9 +209,15 @@ test.describe('ADC view and exports', () => {
       expect(box.height, `${id} height`).toBeGreaterThan(100);
       expect(box.x + box.width, `${id} inside its card`).toBeLessThanOrEqual(card.x + card.width + 1);
     }
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
-    const shots: [string, Locator | null][] = [['-panel', panel], ['-export', page.getByTestId('export')], ['-viewport', null]];
+    const shots: [string, Locator | null][] = [
+      ['-panel', panel],
+      ['-export', page.getByTestId('export')],
+      ['-viewport', null],
+    ];
     for (const [suffix, target] of shots) {
       const path = resolve(SHOTS, `${base}${suffix}.png`);
       await (target ? shootInPage(page, target, path) : page.screenshot({ path }));
@@ -204,7 +225,10 @@ test.describe('ADC view and exports', () => {
     }
   }
 
-  for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+  for (const size of [
+    { width: 1280, height: 720 },
+    { width: 1920, height: 1080 },
+  ]) {
     test(`ADC view screenshots at ${size.width}×${size.height}`, async ({ app, page }, testInfo) => {
       await page.setViewportSize(size);
       // 3-bit K-means on a coarse grid (light), then 6-bit CDF with merged codes and spacing warnings (dark).
@@ -223,7 +247,9 @@ test.describe('the recommendation line', () => {
   }) => {
     await app.open('g=gelu-tail&g.n=20000');
     // The earlier defaults (a 2 % band, random seeding), with which BS-KMQ is far off the optimum on this generator.
-    await app.page.evaluate(() => window.bskmq!.setParams({ bits: 4, bandLow: 0.02, bandHigh: 0.02, bsInit: 'random' }));
+    await app.page.evaluate(() =>
+      window.bskmq!.setParams({ bits: 4, bandLow: 0.02, bandHigh: 0.02, bsInit: 'random' }),
+    );
     await app.waitCurrent();
     const report = await app.report();
     const finite = report.results.filter((r) => r.mse !== null);

@@ -140,11 +140,13 @@ export class ExplorerPage {
 
   /** The statistics strip as label → shown text. */
   async statsValues(): Promise<Record<string, string>> {
-    return this.stats.locator('.stat').evaluateAll((items) =>
-      Object.fromEntries(
-        items.map((el) => [el.querySelector('dt')?.textContent ?? '', el.querySelector('dd')?.textContent ?? '']),
-      ),
-    );
+    return this.stats
+      .locator('.stat')
+      .evaluateAll((items) =>
+        Object.fromEntries(
+          items.map((el) => [el.querySelector('dt')?.textContent ?? '', el.querySelector('dd')?.textContent ?? '']),
+        ),
+      );
   }
 
   /** Picks files through the file input, as the "Or open a file" picker does. */
@@ -154,7 +156,7 @@ export class ExplorerPage {
 
   /** Uploads a file and waits until its data is loaded and every view is computed. */
   async uploadAndWait(file: UploadFile): Promise<void> {
-    const name = typeof file === 'string' ? file.split('/').pop() ?? file : file.name;
+    const name = typeof file === 'string' ? (file.split('/').pop() ?? file) : file.name;
     await this.upload(file);
     await expect(this.page.getByTestId('data.source')).toContainText(name);
     await this.waitCurrent();
@@ -244,7 +246,9 @@ export class ExplorerPage {
       button.click(),
     ]);
     if (!download) {
-      await expect(this.page.getByTestId('notice'), `${testId} failed with a notice`).not.toContainText('Export failed');
+      await expect(this.page.getByTestId('notice'), `${testId} failed with a notice`).not.toContainText(
+        'Export failed',
+      );
       await expect(button).toBeEnabled();
       [download] = await Promise.all([this.page.waitForEvent('download'), button.click()]);
     }

@@ -28,7 +28,8 @@ function walk(a: unknown, b: unknown, path: string, opts: CompareOptions, out: s
   if (typeof a === 'number' && typeof b === 'number') {
     if (Object.is(a, b)) return;
     const scale = Math.max(Math.abs(a), Math.abs(b));
-    if (!(Math.abs(a - b) <= opts.rel * scale)) out.push(`${where}: app ${a} vs cli ${b} (rel ${(Math.abs(a - b) / scale).toExponential(2)})`);
+    if (!(Math.abs(a - b) <= opts.rel * scale))
+      out.push(`${where}: app ${a} vs cli ${b} (rel ${(Math.abs(a - b) / scale).toExponential(2)})`);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -39,7 +40,14 @@ function walk(a: unknown, b: unknown, path: string, opts: CompareOptions, out: s
     a.forEach((x, i) => walk(x, b[i], `${path}[${i}]`, opts, out));
     return;
   }
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+  if (
+    a !== null &&
+    b !== null &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    !Array.isArray(a) &&
+    !Array.isArray(b)
+  ) {
     const ao = a as Record<string, unknown>;
     const bo = b as Record<string, unknown>;
     for (const key of new Set([...Object.keys(ao), ...Object.keys(bo)])) {

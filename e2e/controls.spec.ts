@@ -17,7 +17,9 @@ function bskmq(report: Report) {
 }
 
 test.describe('controls', () => {
-  test('bits and the suppression controls change levels, metrics and charts; the result equals `bskmq design`', async ({ app }) => {
+  test('bits and the suppression controls change levels, metrics and charts; the result equals `bskmq design`', async ({
+    app,
+  }) => {
     await app.openSmall();
     await app.uploadAndWait(fixture('relu_10k.npy'));
     await app.report();
@@ -65,12 +67,23 @@ test.describe('controls', () => {
       expect.objectContaining({ levels: r4.results.find((r) => r.method === 'optimal')!.levels }),
     );
 
-    const cli = cliDesign(fixture('relu_10k.npy'), ['--bits', '4', '--band-low', '0.1', '--band-high', '0.05', '--pin', 'none']);
+    const cli = cliDesign(fixture('relu_10k.npy'), [
+      '--bits',
+      '4',
+      '--band-low',
+      '0.1',
+      '--band-high',
+      '0.05',
+      '--pin',
+      'none',
+    ]);
     expect(reportDifferences(rPin, cli, TOLERANCE)).toEqual([]);
     expect(rPin.input.file).toBe('relu_10k.npy');
   });
 
-  test('percentile suppression, weights, seeding and boundaries on a picked tensor equal `bskmq design --tensor`', async ({ app }) => {
+  test('percentile suppression, weights, seeding and boundaries on a picked tensor equal `bskmq design --tensor`', async ({
+    app,
+  }) => {
     await app.openSmall();
     await app.uploadAndWait(fixture('deflated.npz'));
     await app.choose(app.tensorPicker, 'x');
@@ -89,8 +102,26 @@ test.describe('controls', () => {
     await expect(app.page.getByTestId('controls.pctLow')).toHaveValue('5');
     const report = await app.report();
     const cli = cliDesign(fixture('deflated.npz'), [
-      '--tensor', 'x', '--bits', '2', '--suppress-mode', 'percentile', '--pct-low', '5', '--pct-high', '2.5',
-      '--suppress-weight', '0.25', '--pin', 'low', '--bs-init', 'plusplus', '--seed', '7', '--restarts', '2',
+      '--tensor',
+      'x',
+      '--bits',
+      '2',
+      '--suppress-mode',
+      'percentile',
+      '--pct-low',
+      '5',
+      '--pct-high',
+      '2.5',
+      '--suppress-weight',
+      '0.25',
+      '--pin',
+      'low',
+      '--bs-init',
+      'plusplus',
+      '--seed',
+      '7',
+      '--restarts',
+      '2',
     ]);
     expect(reportDifferences(report, cli, TOLERANCE)).toEqual([]);
 
@@ -100,8 +131,28 @@ test.describe('controls', () => {
     const bounded = await app.report();
     expect(bounded.results.find((r) => r.method === 'linear')!.levels[0]).toBe(range.low);
     const cliBounded = cliDesign(fixture('deflated.npz'), [
-      '--tensor', 'x', '--bits', '3', '--suppress-weight', '0.25', '--pin', 'low', '--bs-init', 'plusplus',
-      '--seed', '7', '--restarts', '2', '--pct-low', '5', '--pct-high', '2.5', '--low', String(range.low), '--high', String(range.high),
+      '--tensor',
+      'x',
+      '--bits',
+      '3',
+      '--suppress-weight',
+      '0.25',
+      '--pin',
+      'low',
+      '--bs-init',
+      'plusplus',
+      '--seed',
+      '7',
+      '--restarts',
+      '2',
+      '--pct-low',
+      '5',
+      '--pct-high',
+      '2.5',
+      '--low',
+      String(range.low),
+      '--high',
+      String(range.high),
     ]);
     expect(reportDifferences(bounded, cliBounded, TOLERANCE)).toEqual([]);
   });

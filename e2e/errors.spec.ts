@@ -65,7 +65,9 @@ test.describe('errors', () => {
   test('a truncated .pt zip is refused and the loaded data stays', async ({ app }) => {
     const before = await snapshot(app);
     await app.upload(fixture('truncated.pt'));
-    await expect(app.notice.locator('.notice-error').filter({ hasText: 'truncated.pt' })).toContainText(manifest.bad['truncated.pt']);
+    await expect(app.notice.locator('.notice-error').filter({ hasText: 'truncated.pt' })).toContainText(
+      manifest.bad['truncated.pt'],
+    );
     await expectStillLoaded(app, before);
   });
 });
@@ -73,7 +75,10 @@ test.describe('errors', () => {
 test.describe('remote files', () => {
   test('a ?src= URL answered with 404 shows a notice naming the URL and the status', async ({ app, context }) => {
     // vite preview answers every path with index.html, so the 404 comes from the network layer.
-    await context.route((url) => url.pathname === '/no-such-activations.npy', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
+    await context.route(
+      (url) => url.pathname === '/no-such-activations.npy',
+      (route) => route.fulfill({ status: 404, body: 'Not Found' }),
+    );
     await app.open('src=/no-such-activations.npy', { expectReady: false });
     const message = app.notice.locator('.notice-error');
     await expect(message).toContainText('no-such-activations.npy');

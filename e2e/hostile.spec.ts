@@ -64,7 +64,11 @@ test.describe('hostile input', () => {
 
   test('a tensor named "\\ud800x" keeps the page; its link reopens that tensor', async ({ app, page }) => {
     await app.openSmall();
-    const file = { name: 'surrogate.safetensors', mimeType: 'application/octet-stream', buffer: surrogateSafetensors() };
+    const file = {
+      name: 'surrogate.safetensors',
+      mimeType: 'application/octet-stream',
+      buffer: surrogateSafetensors(),
+    };
     await app.uploadAndWait(file);
     await app.tensorPicker.selectOption({ index: 1 });
     await app.waitCurrent();

@@ -94,7 +94,10 @@ test.describe('the layers view', () => {
     expect(differences(await layers.read(), cliBatch(fixture('deflated.npz'), ['--bits', '4']))).toEqual([]);
   });
 
-  test('a suppression change mid-batch drops the stale rows: the final table is the last setting', async ({ app, page }) => {
+  test('a suppression change mid-batch drops the stale rows: the final table is the last setting', async ({
+    app,
+    page,
+  }) => {
     const layers = new LayersView(page);
     await app.uploadAndWait(fixture('model.safetensors'));
     await layers.waitDone();
@@ -139,7 +142,9 @@ test.describe('the layers view', () => {
     await expect(layers.row('w')).toHaveAttribute('aria-current', 'true');
     // Focusing a tensor keeps the batch: same rows, no recomputation.
     await expect(layers.panel).toHaveAttribute('data-state', 'done');
-    expect(differences(await layers.read(), cliBatch(fixture('deflated.npz'), ['--bits', String(report.params.bits)]))).toEqual([]);
+    expect(
+      differences(await layers.read(), cliBatch(fixture('deflated.npz'), ['--bits', String(report.params.bits)])),
+    ).toEqual([]);
   });
 
   test('a tensor with no finite values shows its error and the others are designed', async ({ app, page }) => {
@@ -186,24 +191,40 @@ test.describe('the layers view', () => {
         });
       }
     }
-    expect(lines.slice(1).map((l) => l.split(',').map((x, i) => (i >= 3 && x !== '' ? String(Number(x)) : x)).join(','))).toEqual(
-      expectedRows,
-    );
+    expect(
+      lines.slice(1).map((l) =>
+        l
+          .split(',')
+          .map((x, i) => (i >= 3 && x !== '' ? String(Number(x)) : x))
+          .join(','),
+      ),
+    ).toEqual(expectedRows);
 
     // NumPy: run by Python, QUANTIZERS[tensor][method] holds the same arrays and quantize() applies them.
     const numpy = await layers.download('numpy');
     expect(numpy.name).toBe('bskmq_deflated.npz_layers_3b.py');
-    const run = spawnSync('/usr/bin/python3', ['-c', `${numpy.text}
+    const run = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        `${numpy.text}
 import json
 out = {t: {m: {k: v.tolist() for k, v in q.items()} for m, q in ms.items()} for t, ms in QUANTIZERS.items()}
 print(json.dumps({"q": out, "x": quantize([0.0, 0.3, 1.0, 9.0], "x").tolist()}))
-`], { encoding: 'utf8' });
+`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.stderr).toBe('');
-    const py = JSON.parse(run.stdout) as { q: Record<string, Record<string, { thresholds: number[]; levels: number[] }>>; x: number[] };
+    const py = JSON.parse(run.stdout) as {
+      q: Record<string, Record<string, { thresholds: number[]; levels: number[] }>>;
+      x: number[];
+    };
     const designed = cli.tensors.filter((t): t is Report => !('error' in t));
     expect(Object.keys(py.q)).toEqual(designed.map((t) => t.input.tensor));
     for (const t of designed) {
-      for (const r of t.results) expect(py.q[t.input.tensor!][r.method]).toEqual({ thresholds: r.thresholds, levels: r.levels });
+      for (const r of t.results)
+        expect(py.q[t.input.tensor!][r.method]).toEqual({ thresholds: r.thresholds, levels: r.levels });
     }
     const bsX = designed.find((t) => t.input.tensor === 'x')!.results.find((r) => r.method === 'bskmq')!;
     const codeOf = (v: number) => bsX.thresholds.filter((t) => t! <= v).length;
@@ -253,7 +274,9 @@ print(json.dumps({"q": out, "x": quantize([0.0, 0.3, 1.0, 9.0], "x").tolist()}))
     await layers.waitDone();
     await layers.sortBy('mse.bskmq');
     await layers.panel.scrollIntoViewIfNeeded();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
     const dir = resolve(REPO, process.env.E2E_OUTPUT ?? 'test-results', 'screenshots');
     for (const [name, shot] of [

@@ -8,7 +8,10 @@ import { NetworkView } from './networkView';
 
 const METHODS = ['linear', 'cdf', 'lloydmax', 'kmeans', 'kmeanspp', 'bskmq', 'optimal'];
 
-test('?net=digits opens the demo: every method has an accuracy at every bits, and it changes with bits', async ({ app, page }) => {
+test('?net=digits opens the demo: every method has an accuracy at every bits, and it changes with bits', async ({
+  app,
+  page,
+}) => {
   test.setTimeout(240_000);
   const net = new NetworkView(page);
   await page.goto('/?g.n=2000&net=digits&b=2');
@@ -24,7 +27,11 @@ test('?net=digits opens the demo: every method has an accuracy at every bits, an
   const report = await net.report();
   expect(report!.format).toBe('bskmq-ptq');
   expect(report!.results).toHaveLength(7 * 8);
-  expect(report!.model.activations.map((a) => a.shape)).toEqual([[298, 8, 8, 8], [298, 16, 4, 4], [298, 32]]);
+  expect(report!.model.activations.map((a) => a.shape)).toEqual([
+    [298, 8, 8, 8],
+    [298, 16, 4, 4],
+    [298, 32],
+  ]);
   // Linear at 1 bit loses the network; at 8 bits every method is within 1 % of float.
   const acc = (m: string, b: number) => report!.results.find((r) => r.method === m && r.bits === b)!.accuracy;
   expect(acc('linear', 1)).toBeLessThan(report!.floatAccuracy - 0.2);

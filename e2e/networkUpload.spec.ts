@@ -23,7 +23,9 @@ let dir = '';
 function python(args: string[]): string {
   const r = spawnSync(PYTHON, [SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });
   if (r.error || r.status !== 0) {
-    throw new Error(`${PYTHON} ${SCRIPT} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}`);
+    throw new Error(
+      `${PYTHON} ${SCRIPT} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}`,
+    );
   }
   return r.stdout;
 }
@@ -54,7 +56,10 @@ async function openSmallNetwork(app: ExplorerPage, net: NetworkView): Promise<vo
   await app.waitCurrent();
 }
 
-test('an uploaded PyTorch model: every accuracy equals PyTorch with the same thresholds and levels', async ({ app, page }) => {
+test('an uploaded PyTorch model: every accuracy equals PyTorch with the same thresholds and levels', async ({
+  app,
+  page,
+}) => {
   test.setTimeout(120_000);
   const net = new NetworkView(page);
   await openSmallNetwork(app, net);
@@ -62,7 +67,10 @@ test('an uploaded PyTorch model: every accuracy equals PyTorch with the same thr
   const report = (await net.report())!;
   expect(report.samples).toEqual({ calibration: 100, evaluation: 100 });
   expect(report.labels).toBe(true);
-  expect(report.model.activations.map((a) => a.shape)).toEqual([[100, 16], [100, 16]]);
+  expect(report.model.activations.map((a) => a.shape)).toEqual([
+    [100, 16],
+    [100, 16],
+  ]);
   expect(report.results).toHaveLength(METHODS.length * 8);
   const file = join(dir, 'report.json');
   writeFileSync(file, JSON.stringify(report));
@@ -78,7 +86,9 @@ test('an uploaded PyTorch model: every accuracy equals PyTorch with the same thr
     const t = torch.results[i];
     expect([t.method, t.bits]).toEqual([r.method, r.bits]);
     // At most one prediction may differ (a value within float rounding of a threshold).
-    expect(Math.abs(r.accuracy - t.accuracy) * torch.evaluation, `${r.method} at ${r.bits} b`).toBeLessThanOrEqual(1 + 1e-9);
+    expect(Math.abs(r.accuracy - t.accuracy) * torch.evaluation, `${r.method} at ${r.bits} b`).toBeLessThanOrEqual(
+      1 + 1e-9,
+    );
     distinct += r.accuracy !== report.floatAccuracy ? 1 : 0;
   }
   // The comparison means something: quantization changes the accuracy somewhere.
@@ -86,7 +96,8 @@ test('an uploaded PyTorch model: every accuracy equals PyTorch with the same thr
   // The table shows the same numbers at the current bits.
   const bits = (await app.params()).bits as number;
   const shown = await net.accuracies();
-  for (const m of METHODS) expect(shown[m]).toBeCloseTo(report.results.find((r) => r.method === m && r.bits === bits)!.accuracy, 12);
+  for (const m of METHODS)
+    expect(shown[m]).toBeCloseTo(report.results.find((r) => r.method === m && r.bits === bits)!.accuracy, 12);
   await page.setViewportSize({ width: 1280, height: 1300 });
   await net.panel.evaluate((el) => el.scrollIntoView());
   await expect(page.getByTestId('network.progress')).toHaveCount(0);
@@ -96,7 +107,10 @@ test('an uploaded PyTorch model: every accuracy equals PyTorch with the same thr
 const { onnx } = onnxProto;
 
 /** small.onnx with one change made by `edit` to its decoded ModelProto. */
-function editedModel(name: string, edit: (m: InstanceType<typeof onnx.ModelProto>) => void): { name: string; mimeType: string; buffer: Buffer } {
+function editedModel(
+  name: string,
+  edit: (m: InstanceType<typeof onnx.ModelProto>) => void,
+): { name: string; mimeType: string; buffer: Buffer } {
   const m = onnx.ModelProto.decode(readFileSync(join(dir, 'small.onnx')));
   edit(m);
   return { name, mimeType: 'application/octet-stream', buffer: Buffer.from(onnx.ModelProto.encode(m).finish()) };
@@ -107,19 +121,29 @@ const BAD: { what: string; field: 'model' | 'inputs'; file: () => Bad; message: 
   {
     what: 'a file that is not ONNX',
     field: 'model',
-    file: () => ({ name: 'notes.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('these are my notes, not a model\n') }),
+    file: () => ({
+      name: 'notes.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from('these are my notes, not a model\n'),
+    }),
     message: /notes\.onnx: not an ONNX model/,
   },
   {
     what: 'an operator onnxruntime-web cannot run',
     field: 'model',
-    file: () => editedModel('custom-op.onnx', (m) => { m.graph!.node![2].opType = 'BskmqNoSuchOp'; }),
+    file: () =>
+      editedModel('custom-op.onnx', (m) => {
+        m.graph!.node![2].opType = 'BskmqNoSuchOp';
+      }),
     message: /custom-op\.onnx: onnxruntime-web cannot run this model: .*BskmqNoSuchOp/,
   },
   {
     what: 'an opset onnxruntime-web does not run',
     field: 'model',
-    file: () => editedModel('opset99.onnx', (m) => { m.opsetImport![0].version = 99; }),
+    file: () =>
+      editedModel('opset99.onnx', (m) => {
+        m.opsetImport![0].version = 99;
+      }),
     message: /opset99\.onnx: opset 99 is not supported/,
   },
   {

@@ -26,9 +26,13 @@ export class NetworkView {
 
   /** Accuracy at the current bits per method, from the table's data-value. */
   async accuracies(): Promise<Record<string, number>> {
-    return this.table.locator('tbody tr').evaluateAll((rows) =>
-      Object.fromEntries(rows.map((r) => [r.getAttribute('data-method'), Number(r.querySelector('td')!.getAttribute('data-value'))])),
-    );
+    return this.table
+      .locator('tbody tr')
+      .evaluateAll((rows) =>
+        Object.fromEntries(
+          rows.map((r) => [r.getAttribute('data-method'), Number(r.querySelector('td')!.getAttribute('data-value'))]),
+        ),
+      );
   }
 
   async report(): Promise<PtqTable | null> {

@@ -46,7 +46,10 @@ test.describe('orientation', () => {
     await expect(await app.tabTo(header)).toBeVisible();
     await expect(await app.tabTo(page.getByTestId('export.json'))).toContainText('JSON schema');
     // Away from the control, the tooltip hides again.
-    await page.getByTestId('table.metrics').locator('thead').click({ position: { x: 1, y: 1 } });
+    await page
+      .getByTestId('table.metrics')
+      .locator('thead')
+      .click({ position: { x: 1, y: 1 } });
     await expect(statTip).toBeHidden();
   });
 
@@ -111,7 +114,9 @@ test.describe('orientation', () => {
         .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
     );
     expect(scrollers, 'elements of the sidebar that scroll on their own').toEqual([]);
-    const aside = await page.locator('.sidebar').evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    const aside = await page
+      .locator('.sidebar')
+      .evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
     expect(aside.scroll).toBeLessThanOrEqual(aside.client);
 
     // The page scroll brings the band control into view, and it works from there.

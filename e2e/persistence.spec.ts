@@ -23,7 +23,10 @@ async function waitLoaded(app: ExplorerPage): Promise<void> {
 }
 
 test.describe('persistence', () => {
-  test('an uploaded file, its tensor and changed parameters come back after a reload', async ({ app, page }, testInfo) => {
+  test('an uploaded file, its tensor and changed parameters come back after a reload', async ({
+    app,
+    page,
+  }, testInfo) => {
     await app.openSmall();
     await app.uploadAndWait(fixture('deflated.npz'));
     await app.choose(app.tensorPicker, 'z');
@@ -37,7 +40,9 @@ test.describe('persistence', () => {
     const stats = await app.statsValues();
     const report = await app.report();
     await page.getByTestId('data.persist').screenshot({ path: testInfo.outputPath('persist-panel.png') });
-    await page.screenshot({ path: resolve(REPO, process.env.E2E_OUTPUT ?? 'test-results', 'screenshots/persistence.png') });
+    await page.screenshot({
+      path: resolve(REPO, process.env.E2E_OUTPUT ?? 'test-results', 'screenshots/persistence.png'),
+    });
 
     const expectRestored = async () => {
       await app.waitReady();
@@ -78,7 +83,10 @@ test.describe('persistence', () => {
     expect(await app.statsValues()).toEqual(stats);
   });
 
-  test('"Forget this data" deletes the stored session: the next visit opens on the default view', async ({ app, page }) => {
+  test('"Forget this data" deletes the stored session: the next visit opens on the default view', async ({
+    app,
+    page,
+  }) => {
     await app.openSmall();
     await app.uploadAndWait(fixture('relu_10k.npy'));
     await app.setSlider(app.bits, 6);

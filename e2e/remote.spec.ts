@@ -47,7 +47,10 @@ test.describe('?src= from another site', () => {
     expect(server.requests()).toBe(1);
   });
 
-  test('an accepted site is remembered: a reload and another link from it load without asking', async ({ app, page }) => {
+  test('an accepted site is remembered: a reload and another link from it load without asking', async ({
+    app,
+    page,
+  }) => {
     const server = await serveForeign(page);
     await page.goto(`/?src=${encodeURIComponent(FOREIGN_URL)}`);
     await page.getByTestId('remote-consent.accept').click();
@@ -96,8 +99,9 @@ test.describe('?src= from another site', () => {
   });
 
   test('a same-origin ?src= loads without asking', async ({ app, page }) => {
-    await page.route((url) => url.pathname === `/same/${FILE}`, (route) =>
-      route.fulfill({ status: 200, body: BODY, headers: { 'content-type': 'application/octet-stream' } }),
+    await page.route(
+      (url) => url.pathname === `/same/${FILE}`,
+      (route) => route.fulfill({ status: 200, body: BODY, headers: { 'content-type': 'application/octet-stream' } }),
     );
     await page.goto(`/?src=${encodeURIComponent(`/same/${FILE}`)}`);
     await app.waitReady();

@@ -24,7 +24,9 @@ async function expectLaidOut(app: ExplorerPage): Promise<void> {
     expect(box.height, `${name} height`).toBeGreaterThan(100);
     expect(box.x + box.width, `${name} inside its card`).toBeLessThanOrEqual(card.x + card.width + 1);
   }
-  const overflow = await app.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await app.page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
 }
 
@@ -34,13 +36,19 @@ for (const size of SIZES) {
     await app.open('th=light');
     for (const theme of ['light', 'dark'] as const) {
       // The theme button cycles light → system → dark; the charts only repaint.
-      while ((await page.locator('html').getAttribute('data-theme')) !== theme || !(await app.themeButton.innerText()).includes(theme)) {
+      while (
+        (await page.locator('html').getAttribute('data-theme')) !== theme ||
+        !(await app.themeButton.innerText()).includes(theme)
+      ) {
         await app.themeButton.click();
       }
       await app.waitReady();
       await expectLaidOut(app);
       const base = `default-${size.width}x${size.height}-${theme}`;
-      for (const [suffix, fullPage] of [['', false], ['-full', true]] as const) {
+      for (const [suffix, fullPage] of [
+        ['', false],
+        ['-full', true],
+      ] as const) {
         const path = resolve(DIR, `${base}${suffix}.png`);
         await page.screenshot({ path, fullPage });
         await testInfo.attach(`${base}${suffix}`, { path, contentType: 'image/png' });

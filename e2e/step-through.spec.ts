@@ -12,7 +12,10 @@ const SIZES = [
 ];
 
 for (const method of ['bskmq', 'kmeans', 'kmeanspp'] as const) {
-  test(`the last frame of the ${method} step-through equals the method's levels in getReport()`, async ({ app, page }) => {
+  test(`the last frame of the ${method} step-through equals the method's levels in getReport()`, async ({
+    app,
+    page,
+  }) => {
     await app.open(`g.n=4000&fo=${method}&b=3`);
     await app.waitStepReady();
     await page.getByTestId('step.last').click();
@@ -63,7 +66,10 @@ test('a new design resets the step-through to the new trace (bits change)', asyn
   expect((await app.stepLevels()).length).toBe(16);
 });
 
-test('traces only once the reader scrolls near the panel, so it never holds up the sliders elsewhere', async ({ app, page }) => {
+test('traces only once the reader scrolls near the panel, so it never holds up the sliders elsewhere', async ({
+  app,
+  page,
+}) => {
   await app.open('g.n=4000&fo=kmeans&b=3');
   const viewport = page.viewportSize()!;
   const box = (await app.stepPanel.boundingBox())!;
@@ -104,7 +110,15 @@ test('the presentation link opens the step-through alone, large, without control
   await app.waitReady();
   await app.waitStepReady();
   await expect(page.getByTestId('chart.step')).toBeVisible();
-  for (const id of ['step.play', 'step.next', 'step.prev', 'step.scrub', 'controls.bits', 'data.generator', 'table.metrics']) {
+  for (const id of [
+    'step.play',
+    'step.next',
+    'step.prev',
+    'step.scrub',
+    'controls.bits',
+    'data.generator',
+    'table.metrics',
+  ]) {
     await expect(page.getByTestId(id), `${id} hidden`).toHaveCount(0);
   }
   // Keyboard stepping still works.
@@ -139,7 +153,9 @@ for (const size of SIZES) {
     await app.waitReady();
     await app.waitStepReady();
     for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
     const presentShot = resolve(DIR, `step-present-${size.width}x${size.height}.png`);
     await page.screenshot({ path: presentShot });
@@ -148,7 +164,10 @@ for (const size of SIZES) {
 }
 
 for (const size of SIZES) {
-  test(`presentation at ${size.width}×${size.height}: every frame fits the screen, Esc lands at the panel`, async ({ app, page }) => {
+  test(`presentation at ${size.width}×${size.height}: every frame fits the screen, Esc lands at the panel`, async ({
+    app,
+    page,
+  }) => {
     test.setTimeout(120_000);
     await page.setViewportSize(size);
     // The default view (ReLU6, 100 000 samples, 3 bits), the one a lecture opens first.
@@ -159,7 +178,12 @@ for (const size of SIZES) {
     const fits = () =>
       page.evaluate(() => {
         const mse = document.querySelector('[data-testid="chart.stepMse"]')!.getBoundingClientRect();
-        return { page: document.documentElement.scrollHeight, view: window.innerHeight, mseBottom: mse.bottom, mseHeight: mse.height };
+        return {
+          page: document.documentElement.scrollHeight,
+          view: window.innerHeight,
+          mseBottom: mse.bottom,
+          mseHeight: mse.height,
+        };
       });
     for (let i = 1; i <= n; i++) {
       const f = await fits();

@@ -24,7 +24,9 @@ test.describe('activation summary files', () => {
     const layers = new LayersView(page);
     await app.uploadAndWait(summaryFixture('layers.npz'));
     await expect(app.tensorPicker).toBeVisible();
-    const options = await app.tensorPicker.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const options = await app.tensorPicker
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(options).toEqual(['features.1', 'block.gelu', 'head.tanh']);
     await expect(app.stats).toContainText('summary of 4,000 samples');
     await expect(app.stats).toContainText('binned');

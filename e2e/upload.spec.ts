@@ -31,7 +31,13 @@ test.describe('uploading files', () => {
       expect(stats['n']).toBe(formatCount(first.count - first.nonFinite));
       expect(stats['non-finite']).toBe(formatCount(first.nonFinite));
       const report = await app.report();
-      expect(report.input).toMatchObject({ file, count: first.count, nonFinite: first.nonFinite, shape: first.shape, dtype: first.dtype });
+      expect(report.input).toMatchObject({
+        file,
+        count: first.count,
+        nonFinite: first.nonFinite,
+        shape: first.shape,
+        dtype: first.dtype,
+      });
       if (entry.tensors.length > 1) expect(report.input.tensor).toBe(first.name);
       // The mean times the finite count gives back the sum NumPy computed.
       expect(report.input.mean! * (first.count - first.nonFinite)).toBeCloseTo(first.sum, 3);
@@ -43,7 +49,9 @@ test.describe('uploading files', () => {
   test('the tensor picker lists every tensor of a multi-tensor file and switches between them', async ({ app }) => {
     const { tensors } = manifest.files['deflated.npz'];
     await app.uploadAndWait(fixture('deflated.npz'));
-    const options = await app.tensorPicker.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const options = await app.tensorPicker
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(options).toEqual(tensors.map((t) => t.name));
     for (const t of tensors) {
       const label = app.tensorPicker.locator(`option[value="${t.name}"]`);
@@ -61,7 +69,9 @@ test.describe('uploading files', () => {
 
   test('a state dict in a .pt zip lists its parameters by their dotted names', async ({ app }) => {
     await app.uploadAndWait(fixture('state_dict.pth'));
-    const options = await app.tensorPicker.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const options = await app.tensorPicker
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(options).toEqual(manifest.files['state_dict.pth'].tensors.map((t) => t.name));
   });
 });

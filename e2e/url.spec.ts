@@ -13,7 +13,10 @@ function designs(report: Report) {
 }
 
 test.describe('shareable URL', () => {
-  test('changed parameters go into the URL and a reload reproduces the levels to the last digit', async ({ app, page }) => {
+  test('changed parameters go into the URL and a reload reproduces the levels to the last digit', async ({
+    app,
+    page,
+  }) => {
     await app.open('g.n=20000&g.seed=5');
     await app.stepSlider(app.bits, 'ArrowRight', 2);
     await app.setSlider(app.bandLow, 0.07);
@@ -91,7 +94,11 @@ test.describe('shareable URL', () => {
     await expect(app.notice).toBeVisible();
     for (const bad of ['banana', 'sideways', 'nope', 'neon', 'zz']) await expect(app.notice).toContainText(bad);
     const params = await app.params();
-    expect(params).toMatchObject({ bits: DEFAULT_PARAMS.bits, bandLow: DEFAULT_PARAMS.bandLow, pin: DEFAULT_PARAMS.pin });
+    expect(params).toMatchObject({
+      bits: DEFAULT_PARAMS.bits,
+      bandLow: DEFAULT_PARAMS.bandLow,
+      pin: DEFAULT_PARAMS.pin,
+    });
     expect(params.methods).toEqual([...DEFAULT_PARAMS.methods]);
     await expect(app.bits).toHaveValue(String(DEFAULT_PARAMS.bits));
     // The invalid values are dropped from the address bar, and the view is the default one, drawn.
@@ -100,7 +107,11 @@ test.describe('shareable URL', () => {
     expect(await app.tableMethods()).toHaveLength(7);
   });
 
-  test('the address bar follows a change once the views are drawn, and Copy link right after a change copies it', async ({ app, page, context }) => {
+  test('the address bar follows a change once the views are drawn, and Copy link right after a change copies it', async ({
+    app,
+    page,
+    context,
+  }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await app.open('g.n=20000');
     // One task: the change, then the click, before the page could write the address bar itself.

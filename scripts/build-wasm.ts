@@ -43,7 +43,8 @@ export async function compileLloydWasm(): Promise<Uint8Array> {
     stdout: { write: () => true },
     stderr: { write: (s: string) => ((errors += s), true) },
   });
-  if (error || binary === null) throw new Error(`asc failed on ${LLOYD_SOURCE}: ${error?.message ?? 'no output'}\n${errors}`);
+  if (error || binary === null)
+    throw new Error(`asc failed on ${LLOYD_SOURCE}: ${error?.message ?? 'no output'}\n${errors}`);
   return binary;
 }
 

@@ -28,11 +28,15 @@ for (const bsInit of ['plusplus', 'random'] as const)
 const BITS = [2, 3, 4, 5, 6, 7, 8];
 
 async function datasets(): Promise<{ name: string; ps: PointSet }[]> {
-  const out: { name: string; ps: PointSet }[] = GENERATOR_NAMES.map((g) => ({ name: g, ps: buildExactPointSet(generate(g, {})) }));
+  const out: { name: string; ps: PointSet }[] = GENERATOR_NAMES.map((g) => ({
+    name: g,
+    ps: buildExactPointSet(generate(g, {})),
+  }));
   const file = 'digits_cnn.npz';
   const bytes = new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'test', 'fixtures', 'activations', file)));
   const opened = await openFile(bytesSource(file, bytes));
-  for (const t of opened.tensors) out.push({ name: `cnn:${t.name}`, ps: buildExactPointSet((await opened.decode(t.name)).data) });
+  for (const t of opened.tensors)
+    out.push({ name: `cnn:${t.name}`, ps: buildExactPointSet((await opened.decode(t.name)).data) });
   return out;
 }
 
@@ -45,7 +49,9 @@ async function main() {
   for (const c of CANDIDATES) {
     const params: Params = { ...DEFAULT_PARAMS, methods: [...DEFAULT_PARAMS.methods], ...c };
     const ratios: Record<string, number[]> = {};
-    let worst = 0, sum = 0, count = 0;
+    let worst = 0,
+      sum = 0,
+      count = 0;
     sets.forEach(({ name, ps }, i) => {
       ratios[name] = BITS.map((b, j) => {
         const r = mseOf(ps, designQuantizer(ps, 'bskmq', b, params)) / floors[i][j];
@@ -64,12 +70,14 @@ async function main() {
   }
   console.log('| candidate | worst ratio | geometric mean |');
   console.log('|---|---|---|');
-  for (const r of [...rows].sort((a, b) => a.worst - b.worst)) console.log(`| ${r.candidate} | ${r.worst.toFixed(3)} | ${r.mean.toFixed(4)} |`);
+  for (const r of [...rows].sort((a, b) => a.worst - b.worst))
+    console.log(`| ${r.candidate} | ${r.worst.toFixed(3)} | ${r.mean.toFixed(4)} |`);
   for (const r of rows) {
     console.log(`\n### ${r.candidate}\n`);
     console.log(`| data | ${BITS.map((b) => `${b} b`).join(' | ')} |`);
     console.log(`|---|${BITS.map(() => '---').join('|')}|`);
-    for (const [name, v] of Object.entries(r.ratios)) console.log(`| ${name} | ${v.map((x) => x.toFixed(3)).join(' | ')} |`);
+    for (const [name, v] of Object.entries(r.ratios))
+      console.log(`| ${name} | ${v.map((x) => x.toFixed(3)).join(' | ')} |`);
   }
 }
 

@@ -25,7 +25,8 @@ for (const issue of decoded.issues) store.getState().notify('warning', issue);
 
 // No animations for tests and for people who asked for less motion.
 const noAnim =
-  new URLSearchParams(window.location.search).get('anim') === '0' || window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+  new URLSearchParams(window.location.search).get('anim') === '0' ||
+  window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 document.documentElement.dataset.anim = noAnim ? 'off' : 'on';
 
 const pipeline = new Pipeline(store);
@@ -39,7 +40,10 @@ pipeline.remoteDeclined = (source) => {
     return;
   }
   // Nothing loaded yet (the page opened on the link): show the default data instead of an empty page.
-  st.notify('info', `Not downloaded: ${source.url} (from ${from}). Showing the built-in ${DEFAULT_GENERATOR} data instead.`);
+  st.notify(
+    'info',
+    `Not downloaded: ${source.url} (from ${from}). Showing the built-in ${DEFAULT_GENERATOR} data instead.`,
+  );
   const spec = GENERATOR_SPECS.find((g) => g.name === DEFAULT_GENERATOR);
   if (spec) void pipeline.loadSource({ kind: 'generator', name: spec.name, options: generatorDefaults(spec) });
 };

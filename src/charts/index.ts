@@ -1,7 +1,13 @@
 /** The charts of BS-KMQ Explorer: React components over pure layouts (see each `<name>/layout.ts`). */
 export type {
-  CommonChartProps, ErrorCurveChartProps, HistogramChartProps, HistogramData, LevelSet, OccupancyChartProps,
-  SweepChartProps, TransferChartProps,
+  CommonChartProps,
+  ErrorCurveChartProps,
+  HistogramChartProps,
+  HistogramData,
+  LevelSet,
+  OccupancyChartProps,
+  SweepChartProps,
+  TransferChartProps,
 } from './types';
 export { BG, FG, FONT_FAMILY, GRID, METHOD_COLORS, METHOD_LABELS, MUTED } from './colors';
 export { useContainerWidth } from './useContainerWidth';

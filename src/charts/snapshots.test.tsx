@@ -50,8 +50,16 @@ describe('chart SVG snapshots', () => {
   });
 
   it('error curve: one curve and 8 points per method, current bits marked, readout shown', async () => {
-    const svg = svgOf(<ErrorCurveChart curves={ERROR_CURVES} bits={3} scale="mse"
-      readout="BS-KMQ at 3 b ≈ linear at 4.6 b" width={720} height={300} />);
+    const svg = svgOf(
+      <ErrorCurveChart
+        curves={ERROR_CURVES}
+        bits={3}
+        scale="mse"
+        readout="BS-KMQ at 3 b ≈ linear at 4.6 b"
+        width={720}
+        height={300}
+      />,
+    );
     expect(count(svg, 'curve')).toBe(4);
     expect(count(svg, 'point')).toBe(32);
     expect(count(svg, 'current')).toBe(4);
@@ -61,19 +69,32 @@ describe('chart SVG snapshots', () => {
   });
 
   it('transfer, sweep and occupancy render their marks', async () => {
-    const transfer = svgOf(<TransferChart focus={BSKMQ_2B} linear={LINEAR_2B} domain={[0, 6]} width={600} height={300} />);
+    const transfer = svgOf(
+      <TransferChart focus={BSKMQ_2B} linear={LINEAR_2B} domain={[0, 6]} width={600} height={300} />,
+    );
     expect(count(transfer, 'staircase')).toBe(2);
     await expect(transfer).toMatchFileSnapshot('./__snapshots__/transfer.svg');
 
-    const sweep = svgOf(<SweepChart axis="band" x={[0, 0.02, 0.05, 0.1]} mse={[0.05, 0.03, 0.025, 0.03]}
-      kmeansMse={0.045} optimalMse={0.02} current={{ x: 0.02, mse: 0.03 }} width={600} height={280} />);
+    const sweep = svgOf(
+      <SweepChart
+        axis="band"
+        x={[0, 0.02, 0.05, 0.1]}
+        mse={[0.05, 0.03, 0.025, 0.03]}
+        kmeansMse={0.045}
+        optimalMse={0.02}
+        current={{ x: 0.02, mse: 0.03 }}
+        width={600}
+        height={280}
+      />,
+    );
     expect(count(sweep, 'point')).toBe(4);
     expect(count(sweep, 'reference')).toBe(2);
     expect(count(sweep, 'current')).toBe(1);
     await expect(sweep).toMatchFileSnapshot('./__snapshots__/sweep.svg');
 
-    const occupancy = svgOf(<OccupancyChart method="cdf" occupancy={[0.4, 0, 0.35, 0.25]} levels={CDF_2B.levels}
-      width={600} height={240} />);
+    const occupancy = svgOf(
+      <OccupancyChart method="cdf" occupancy={[0.4, 0, 0.35, 0.25]} levels={CDF_2B.levels} width={600} height={240} />,
+    );
     expect(count(occupancy, 'bar')).toBe(3);
     expect(count(occupancy, 'empty')).toBe(1);
     expect(occupancy).toContain('1 of 4 codes empty');
@@ -85,8 +106,16 @@ describe('chart SVG snapshots', () => {
       renderToStaticMarkup(<HistogramChart {...HIST_PROPS} />),
       renderToStaticMarkup(<TransferChart focus={BSKMQ_2B} linear={LINEAR_2B} domain={[0, 6]} />),
       renderToStaticMarkup(<ErrorCurveChart curves={ERROR_CURVES} bits={3} scale="sqnr" readout={null} />),
-      renderToStaticMarkup(<SweepChart axis="percentile" x={[0, 1]} mse={[1, 2]} kmeansMse={1} optimalMse={0.5}
-        current={{ x: 0, mse: 1 }} />),
+      renderToStaticMarkup(
+        <SweepChart
+          axis="percentile"
+          x={[0, 1]}
+          mse={[1, 2]}
+          kmeansMse={1}
+          optimalMse={0.5}
+          current={{ x: 0, mse: 1 }}
+        />,
+      ),
       renderToStaticMarkup(<OccupancyChart method="bskmq" occupancy={[1]} levels={[0]} />),
     ].map((html) => /data-testid="([^"]+)"/.exec(html)?.[1]);
     expect(ids).toEqual(['chart.histogram', 'chart.transfer', 'chart.errorCurve', 'chart.sweep', 'chart.occupancy']);

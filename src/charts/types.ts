@@ -7,7 +7,11 @@ import type { Ref } from 'react';
 import type { Method } from '../core/params';
 
 /** A quantizer as the charts draw it: sorted levels (k) and thresholds (k − 1). */
-export interface LevelSet { method: Method; levels: number[]; thresholds: number[] }
+export interface LevelSet {
+  method: Method;
+  levels: number[];
+  thresholds: number[];
+}
 
 /**
  * A histogram of the samples. `counts[i]` counts samples in [edges[i], edges[i+1]) and should

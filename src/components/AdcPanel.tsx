@@ -129,17 +129,27 @@ const VariationFields = memo(function VariationFields() {
   );
 });
 
-const ReferenceRows = memo(function ReferenceRows(
-  { rows, warnedCodes }: { rows: ReferenceRow[]; warnedCodes: Set<number> },
-) {
+const ReferenceRows = memo(function ReferenceRows({
+  rows,
+  warnedCodes,
+}: {
+  rows: ReferenceRow[];
+  warnedCodes: Set<number>;
+}) {
   return (
     <tbody>
       {rows.map((r) => (
         <tr key={r.code} data-code={r.code} className={warnedCodes.has(r.code) ? 'warned' : undefined}>
           <th scope="row">{r.code}</th>
-          <td data-col="reference" data-value={exact(r.threshold)}>{r.threshold === null ? '—' : formatValue(r.threshold, 6)}</td>
-          <td data-col="level" data-value={exact(r.level)}>{formatValue(r.level, 6)}</td>
-          <td data-col="step" data-value={exact(r.step)}>{r.step === null ? '—' : formatValue(r.step, 4)}</td>
+          <td data-col="reference" data-value={exact(r.threshold)}>
+            {r.threshold === null ? '—' : formatValue(r.threshold, 6)}
+          </td>
+          <td data-col="level" data-value={exact(r.level)}>
+            {formatValue(r.level, 6)}
+          </td>
+          <td data-col="step" data-value={exact(r.step)}>
+            {r.step === null ? '—' : formatValue(r.step, 4)}
+          </td>
         </tr>
       ))}
     </tbody>
@@ -185,9 +195,10 @@ export function AdcPanel() {
   );
   const warnedCodes = useMemo(() => new Set(warnings.map((w) => w.code)), [warnings]);
   // The worker's snapping result belongs to the quantizer on screen only if it matches it.
-  const snapCurrent = snap && focus && snap.method === focus.method && snap.bits === focus.bits && snap.gridBits === adcGridBits
-    ? snap
-    : null;
+  const snapCurrent =
+    snap && focus && snap.method === focus.method && snap.bits === focus.bits && snap.gridBits === adcGridBits
+      ? snap
+      : null;
   const designed = useMemo(() => (q ? Array.from(q.thresholds) : []), [q]);
   const snappedRefs = useMemo(() => (staircase ? Array.from(staircase.realized) : []), [staircase]);
   const mergedCodes = useMemo(() => snapCurrent?.mergedCodes ?? [], [snapCurrent]);
@@ -209,7 +220,12 @@ export function AdcPanel() {
         </span>
       </h2>
       {recommendation && (
-        <p className="recommendation" data-testid="recommendation" data-best={recommendation.best} data-ratio={recommendation.ratio}>
+        <p
+          className="recommendation"
+          data-testid="recommendation"
+          data-best={recommendation.best}
+          data-ratio={recommendation.ratio}
+        >
           {recommendation.text}
         </p>
       )}
@@ -227,10 +243,20 @@ export function AdcPanel() {
             <table className="metrics adc-table" data-testid="adc.table">
               <thead>
                 <tr>
-                  <th scope="col"><Tip text="Output code j">code</Tip></th>
-                  <th scope="col"><Tip text="Reference t_j: the input at which code j starts (the threshold)">reference</Tip></th>
-                  <th scope="col"><Tip text="Level c_j: the value code j stands for">level</Tip></th>
-                  <th scope="col"><Tip text="t_j − t_(j−1): the step from the previous reference (code 1: from L, the low boundary)">step</Tip></th>
+                  <th scope="col">
+                    <Tip text="Output code j">code</Tip>
+                  </th>
+                  <th scope="col">
+                    <Tip text="Reference t_j: the input at which code j starts (the threshold)">reference</Tip>
+                  </th>
+                  <th scope="col">
+                    <Tip text="Level c_j: the value code j stands for">level</Tip>
+                  </th>
+                  <th scope="col">
+                    <Tip text="t_j − t_(j−1): the step from the previous reference (code 1: from L, the low boundary)">
+                      step
+                    </Tip>
+                  </th>
                 </tr>
               </thead>
               <ReferenceRows rows={rows} warnedCodes={warnedCodes} />
@@ -242,7 +268,8 @@ export function AdcPanel() {
             ) : (
               <>
                 <p className="adc-warn-head">
-                  {warnings.length} pair{warnings.length === 1 ? '' : 's'} of references closer than {formatValue(minSpacingAbs)}:
+                  {warnings.length} pair{warnings.length === 1 ? '' : 's'} of references closer than{' '}
+                  {formatValue(minSpacingAbs)}:
                 </p>
                 <ul>
                   {warnings.slice(0, 50).map((w) => (
@@ -266,16 +293,24 @@ export function AdcPanel() {
             {snapCurrent ? (
               <span className="adc-snap-summary">
                 MSE designed{' '}
-                <b data-testid="adc.mseBefore" data-value={snapCurrent.mseBefore}>{formatValue(snapCurrent.mseBefore)}</b>
+                <b data-testid="adc.mseBefore" data-value={snapCurrent.mseBefore}>
+                  {formatValue(snapCurrent.mseBefore)}
+                </b>
                 {' → on the grid '}
-                <b data-testid="adc.mseAfter" data-value={snapCurrent.mseAfter}>{formatValue(snapCurrent.mseAfter)}</b>{' '}
+                <b data-testid="adc.mseAfter" data-value={snapCurrent.mseAfter}>
+                  {formatValue(snapCurrent.mseAfter)}
+                </b>{' '}
                 <span className="muted">{change(snapCurrent.mseBefore, snapCurrent.mseAfter)}</span>
               </span>
             ) : (
               <span className="muted">computing…</span>
             )}
           </div>
-          <p className="adc-merged" data-testid="adc.merged" data-codes={snapCurrent ? snapCurrent.mergedCodes.join(',') : ''}>
+          <p
+            className="adc-merged"
+            data-testid="adc.merged"
+            data-codes={snapCurrent ? snapCurrent.mergedCodes.join(',') : ''}
+          >
             {!snapCurrent
               ? '\u00a0'
               : snapCurrent.mergedCodes.length === 0
@@ -301,7 +336,8 @@ export function AdcPanel() {
             <span className="card-title">Reference variation</span>
             <span className="muted">
               {' '}
-              · each reference + N(0, σ²), levels as designed; mean MSE (line), 5–95 % band (shaded), unperturbed (dotted)
+              · each reference + N(0, σ²), levels as designed; mean MSE (line), 5–95 % band (shaded), unperturbed
+              (dotted)
             </span>
           </figcaption>
           <VariationFields />
@@ -309,8 +345,13 @@ export function AdcPanel() {
             {curve && at >= 0 ? (
               <>
                 {label} at {focus.bits} b: unperturbed MSE{' '}
-                <b data-testid="adc.variation.nominal" data-value={curve.nominalMse[at]}>{formatValue(curve.nominalMse[at])}</b>
-                , mean <b data-testid="adc.variation.mean" data-value={curve.meanMse[at]}>{formatValue(curve.meanMse[at])}</b>
+                <b data-testid="adc.variation.nominal" data-value={curve.nominalMse[at]}>
+                  {formatValue(curve.nominalMse[at])}
+                </b>
+                , mean{' '}
+                <b data-testid="adc.variation.mean" data-value={curve.meanMse[at]}>
+                  {formatValue(curve.meanMse[at])}
+                </b>
                 , 5–95 %{' '}
                 <span data-testid="adc.variation.band" data-q05={curve.q05Mse[at]} data-q95={curve.q95Mse[at]}>
                   {formatValue(curve.q05Mse[at])}–{formatValue(curve.q95Mse[at])}

@@ -36,9 +36,19 @@ function linearLevelSet(L: number, U: number, bits: number): LevelSet {
   return { method: 'linear', levels: Array.from(q.levels), thresholds: Array.from(q.thresholds) };
 }
 
-function Card(
-  { title, subtitle, children, wide, tools }: { title: string; subtitle?: ReactNode; children: ReactNode; wide?: boolean; tools?: ReactNode },
-) {
+function Card({
+  title,
+  subtitle,
+  children,
+  wide,
+  tools,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  children: ReactNode;
+  wide?: boolean;
+  tools?: ReactNode;
+}) {
   return (
     <figure className={wide ? 'card wide' : 'card'}>
       <figcaption>
@@ -63,9 +73,11 @@ const ERROR_SCALE_OPTIONS: readonly { value: Display['errorScale']; label: strin
  * The histogram's display options. Its own component reading only the display options it shows, so a
  * worker result that redraws the charts does not re-render (and React re-write) these inputs.
  */
-const HistogramToolbar = memo(function HistogramToolbar(
-  { toolbarRef }: { toolbarRef: RefObject<HTMLDivElement | null> },
-) {
+const HistogramToolbar = memo(function HistogramToolbar({
+  toolbarRef,
+}: {
+  toolbarRef: RefObject<HTMLDivElement | null>;
+}) {
   const { store } = useServices();
   const log = useApp((s) => s.display.log);
   const binCount = useApp((s) => s.display.binCount);
@@ -179,7 +191,8 @@ export function ChartsPanel() {
   const transferHeight = wideGrid && histToolbarHeight > 0 ? HISTOGRAM_HEIGHT + histToolbarHeight : CARD_CHART_HEIGHT;
 
   const results = report?.results ?? [];
-  const focusResult = results.find((r) => r.method === focusParam) ?? results.find((r) => r.method === 'bskmq') ?? results[0];
+  const focusResult =
+    results.find((r) => r.method === focusParam) ?? results.find((r) => r.method === 'bskmq') ?? results[0];
   // Memoised on the report's objects, so a result of another stage (curves, sweep) does not redo the
   // histogram's and the transfer chart's layouts (hundreds of marks at 8 bits).
   const focus = useMemo(() => (focusResult ? levelSet(focusResult) : null), [focusResult]);
@@ -195,7 +208,12 @@ export function ChartsPanel() {
     : dataDomain;
   const linearResult = results.find((r) => r.method === 'linear');
   const linear = useMemo(
-    () => (linearResult ? levelSet(linearResult) : bands && focusResult ? linearLevelSet(bands.L, bands.U, focusResult.bits) : null),
+    () =>
+      linearResult
+        ? levelSet(linearResult)
+        : bands && focusResult
+          ? linearLevelSet(bands.L, bands.U, focusResult.bits)
+          : null,
     [linearResult, bands, focusResult],
   );
   // The charts are memoised: every array they get keeps its identity until its data changes.
@@ -233,7 +251,11 @@ export function ChartsPanel() {
       <Card
         wide
         title="Histogram"
-        subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]} levels (solid) and references (dashed)` : undefined}
+        subtitle={
+          focusResult
+            ? `· ${METHOD_LABELS[focusResult.method as Method]} levels (solid) and references (dashed)`
+            : undefined
+        }
       >
         <HistogramToolbar toolbarRef={histToolbarRef} />
         {!(histogram && focus && domain) && <Pending stages={['report', 'histogram']} />}
@@ -250,11 +272,19 @@ export function ChartsPanel() {
           />
         )}
       </Card>
-      <Card title="Transfer function" subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]} vs linear` : undefined}>
+      <Card
+        title="Transfer function"
+        subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]} vs linear` : undefined}
+      >
         {!(focus && linear && transferDomain) && <Pending stages={['report']} />}
-        {focus && linear && transferDomain && <TransferChart focus={focus} linear={linear} domain={transferDomain} height={transferHeight} />}
+        {focus && linear && transferDomain && (
+          <TransferChart focus={focus} linear={linear} domain={transferDomain} height={transferHeight} />
+        )}
       </Card>
-      <Card title="Level occupancy" subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]}` : undefined}>
+      <Card
+        title="Level occupancy"
+        subtitle={focusResult ? `· ${METHOD_LABELS[focusResult.method as Method]}` : undefined}
+      >
         {!(focusResult && focusLevels && occupancy[focusResult.method as Method]) && <Pending stages={['report']} />}
         {focusResult && focusLevels && occupancy[focusResult.method as Method] && (
           <OccupancyChart
@@ -268,7 +298,13 @@ export function ChartsPanel() {
       <Card title="Error vs bits" subtitle={optimalPending} tools={<ErrorScaleSelect />}>
         {!(curves && curves.length > 0) && <Pending stages={['baseCurves', 'optimal', 'bsCurve']} />}
         {curves && curves.length > 0 && (
-          <ErrorCurveChart curves={curves} bits={bits} scale={errorScale} readout={readout} height={CARD_CHART_HEIGHT} />
+          <ErrorCurveChart
+            curves={curves}
+            bits={bits}
+            scale={errorScale}
+            readout={readout}
+            height={CARD_CHART_HEIGHT}
+          />
         )}
       </Card>
       <Card title="Suppression sweep" subtitle={sweep ? `· BS-KMQ at ${sweep.bits} b` : undefined}>

@@ -43,7 +43,12 @@ function allowedOf(key: 'seed' | 'restarts' | 'low' | 'high'): string {
   if (spec.kind !== 'number') throw new Error(`${key} is not numeric`);
   return allowedText(spec, key === 'low' ? "the data's minimum" : key === 'high' ? "the data's maximum" : undefined);
 }
-const ALLOWED = { seed: allowedOf('seed'), restarts: allowedOf('restarts'), low: allowedOf('low'), high: allowedOf('high') };
+const ALLOWED = {
+  seed: allowedOf('seed'),
+  restarts: allowedOf('restarts'),
+  low: allowedOf('low'),
+  high: allowedOf('high'),
+};
 const SUPPRESS_OPTIONS = SUPPRESS_MODES.map((m) => ({
   value: m,
   label: m === 'band' ? 'band (% of range)' : 'percentile (by rank)',
@@ -135,7 +140,12 @@ export function Controls() {
             const next = on ? METHODS.filter((x) => x === m || shown.includes(x)) : shown.filter((x) => x !== m);
             if (next.length === 0) return;
             // Hiding the focused method moves the focus to the one the charts then show.
-            const nextFocus = next.includes(focus) ? focus : focusedAmong(next.map((method) => ({ method })), focus)!.method;
+            const nextFocus = next.includes(focus)
+              ? focus
+              : focusedAmong(
+                  next.map((method) => ({ method })),
+                  focus,
+                )!.method;
             store.getState().setParams(nextFocus === focus ? { methods: next } : { methods: next, focus: nextFocus });
           },
         ]),
@@ -188,8 +198,8 @@ export function Controls() {
           </Tip>
         </legend>
         <p className="hint" data-testid="controls.luDefinition">
-          <strong>L</strong> and <strong>U</strong>: the lowest and highest input the ADC covers (the data's minimum
-          and maximum unless set below); <strong>R</strong> = U − L, the range.
+          <strong>L</strong> and <strong>U</strong>: the lowest and highest input the ADC covers (the data's minimum and
+          maximum unless set below); <strong>R</strong> = U − L, the range.
         </p>
         <SelectField
           label="Suppression by"

@@ -86,7 +86,9 @@ export function DataPanel() {
           accept=".npy,.npz,.safetensors,.pt,.pth,.csv,.tsv,.txt,.json,.bin,.raw"
           onChange={onFile}
         />
-        <p className="hint">.npy .npz .safetensors .pt .csv .json — or drop it anywhere on the page. It never leaves your browser.</p>
+        <p className="hint">
+          .npy .npz .safetensors .pt .csv .json — or drop it anywhere on the page. It never leaves your browser.
+        </p>
         <CheckboxField
           label="Read files as raw binary"
           testId="data.raw"
@@ -150,7 +152,9 @@ export function DataPanel() {
             value={progress && progress.total > 0 ? progress.done : undefined}
           />
           <span className="muted">
-            {progress && progress.total > 0 ? `Loading… ${Math.round((100 * progress.done) / progress.total)} %` : 'Loading…'}
+            {progress && progress.total > 0
+              ? `Loading… ${Math.round((100 * progress.done) / progress.total)} %`
+              : 'Loading…'}
           </span>
         </div>
       )}

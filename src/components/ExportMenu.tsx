@@ -86,7 +86,10 @@ export function ExportMenu() {
       const ps = pointSetFromArrays(t.mode, t.x, t.w, t.s2, { nonFinite: t.nonFinite, min: t.min, max: t.max });
       const { display, params } = store.getState();
       const request = {
-        grid: display.adcGridBits, sigma: display.adcSigma, sigmaOf: display.adcSigmaOf, trials: display.adcTrials,
+        grid: display.adcGridBits,
+        sigma: display.adcSigma,
+        sigmaOf: display.adcSigmaOf,
+        trials: display.adcTrials,
         minSpacing: display.adcMinSpacing,
       };
       const withAnalysis = { ...withAdc(report, ps, params, request), recommendation: line };
@@ -101,7 +104,8 @@ export function ExportMenu() {
     run('numpy', async () => {
       const { report, focus, name } = await current();
       const { line } = await current();
-      const text = csvComment(line) + numpySnippet(quantizerOf(focus), { tensor: report.input.tensor, file: report.input.file });
+      const text =
+        csvComment(line) + numpySnippet(quantizerOf(focus), { tensor: report.input.tensor, file: report.input.file });
       downloadText(text, name('py', 'numpy'), 'text/x-python');
     });
   const exportChart = (chart: string, kind: 'svg' | 'png') =>
@@ -128,23 +132,41 @@ export function ExportMenu() {
       <div className="export-row">
         <WithTip text="The report in the command line's JSON schema (what window.bskmq.getReport() returns)">
           {(tip) => (
-            <button aria-describedby={tip} type="button" data-testid="export.json" disabled={disabled} onClick={() => void exportJson()}>
-          JSON report
-        </button>
+            <button
+              aria-describedby={tip}
+              type="button"
+              data-testid="export.json"
+              disabled={disabled}
+              onClick={() => void exportJson()}
+            >
+              JSON report
+            </button>
           )}
         </WithTip>
         <WithTip text="code, reference (threshold) and level of the focused method, one row per code">
           {(tip) => (
-            <button aria-describedby={tip} type="button" data-testid="export.csv" disabled={disabled} onClick={() => void exportCsv()}>
-          CSV references
-        </button>
+            <button
+              aria-describedby={tip}
+              type="button"
+              data-testid="export.csv"
+              disabled={disabled}
+              onClick={() => void exportCsv()}
+            >
+              CSV references
+            </button>
           )}
         </WithTip>
         <WithTip text="Python: thresholds and levels as float64 arrays and quantize(x) with np.searchsorted">
           {(tip) => (
-            <button aria-describedby={tip} type="button" data-testid="export.numpy" disabled={disabled} onClick={() => void exportNumpy()}>
-          NumPy snippet
-        </button>
+            <button
+              aria-describedby={tip}
+              type="button"
+              data-testid="export.numpy"
+              disabled={disabled}
+              onClick={() => void exportNumpy()}
+            >
+              NumPy snippet
+            </button>
           )}
         </WithTip>
       </div>
@@ -152,12 +174,22 @@ export function ExportMenu() {
         {EXPORT_CHARTS.map((c) => (
           <span key={c.name} className="export-chart">
             <span className="export-chart-name">{c.label}</span>
-            <button type="button" data-testid={`export.svg.${c.name}`} disabled={disabled}
-              aria-label={`${c.label} chart as SVG`} onClick={() => void exportChart(c.name, 'svg')}>
+            <button
+              type="button"
+              data-testid={`export.svg.${c.name}`}
+              disabled={disabled}
+              aria-label={`${c.label} chart as SVG`}
+              onClick={() => void exportChart(c.name, 'svg')}
+            >
               SVG
             </button>
-            <button type="button" data-testid={`export.png.${c.name}`} disabled={disabled}
-              aria-label={`${c.label} chart as PNG`} onClick={() => void exportChart(c.name, 'png')}>
+            <button
+              type="button"
+              data-testid={`export.png.${c.name}`}
+              disabled={disabled}
+              aria-label={`${c.label} chart as PNG`}
+              onClick={() => void exportChart(c.name, 'png')}
+            >
               PNG
             </button>
           </span>

@@ -46,7 +46,12 @@ export function Header() {
       <nav className="section-nav" aria-label="Sections of this page" data-testid="nav.sections">
         {SECTIONS.filter((s) => s.id !== 'layers' || hasLayers).map((s, i) => (
           <span key={s.id}>
-            {i > 0 && <span className="muted" aria-hidden="true"> · </span>}
+            {i > 0 && (
+              <span className="muted" aria-hidden="true">
+                {' '}
+                ·{' '}
+              </span>
+            )}
             <a href={`#${s.id}`}>{s.label}</a>
           </span>
         ))}
@@ -58,19 +63,20 @@ export function Header() {
         <WithTip text="Copy a link that reproduces this view exactly">
           {(tip) => (
             <button aria-describedby={tip} type="button" data-testid="share.copy" onClick={() => void copy()}>
-          {copied === 'done' ? 'Link copied' : 'Copy link'}
-        </button>
+              {copied === 'done' ? 'Link copied' : 'Copy link'}
+            </button>
           )}
         </WithTip>
         <WithTip text="Switch between the system, dark and light themes">
           {(tip) => (
-            <button aria-describedby={tip}
-          type="button"
-          data-testid="display.theme"
-          onClick={() => store.getState().setDisplay({ theme: NEXT_THEME[theme] })}
-        >
-          {THEME_LABEL[theme]}
-        </button>
+            <button
+              aria-describedby={tip}
+              type="button"
+              data-testid="display.theme"
+              onClick={() => store.getState().setDisplay({ theme: NEXT_THEME[theme] })}
+            >
+              {THEME_LABEL[theme]}
+            </button>
           )}
         </WithTip>
       </div>

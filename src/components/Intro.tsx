@@ -28,11 +28,10 @@ export function Intro() {
   return (
     <div className="intro" role="note" data-testid="intro">
       <p>
-        <strong>Design the reference levels of an ADC that digitizes neural-network activations</strong>, and
-        compare BS-KMQ with linear, CDF, Lloyd-Max, K-means and the exact optimum. Start on the left: keep the
-        sample data or open your own activations (.npy, .npz, .pt, .safetensors, text), then move{' '}
-        <em>Bits</em> and read the histogram, the error-vs-bits chart and the metrics table. Everything stays in
-        your browser.
+        <strong>Design the reference levels of an ADC that digitizes neural-network activations</strong>, and compare
+        BS-KMQ with linear, CDF, Lloyd-Max, K-means and the exact optimum. Start on the left: keep the sample data or
+        open your own activations (.npy, .npz, .pt, .safetensors, text), then move <em>Bits</em> and read the histogram,
+        the error-vs-bits chart and the metrics table. Everything stays in your browser.
       </p>
       <button type="button" className="intro-dismiss" data-testid="intro.dismiss" onClick={dismiss}>
         Got it

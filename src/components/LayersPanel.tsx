@@ -84,16 +84,14 @@ function columnsFor(methods: readonly Method[], focus: Method): Column[] {
       value: (r) => r.spikeHigh,
       text: (r) => formatShare(r.spikeHigh),
     },
-    ...methods.map(
-      (m): Column => ({
-        key: `mse.${m}`,
-        label: label(m),
-        help: `MSE of ${label(m)} at the current bits`,
-        value: (r) => r.mse[m] ?? null,
-        text: (r) => formatValue(r.mse[m], 3),
-        method: m,
-      }),
-    ),
+    ...methods.map((m): Column => ({
+      key: `mse.${m}`,
+      label: label(m),
+      help: `MSE of ${label(m)} at the current bits`,
+      value: (r) => r.mse[m] ?? null,
+      text: (r) => formatValue(r.mse[m], 3),
+      method: m,
+    })),
     {
       key: 'vsOptimal',
       label: '× optimal',
@@ -138,7 +136,7 @@ export function LayersPanel() {
   const [exporting, setExporting] = useState<string | null>(null);
   const fresh = useMemo(() => new Set(rows.slice(0, done).map((r) => r.tensor)), [rows, done]);
   const sorted = useMemo(() => {
-    const col = sort && (sort.key === 'tensor' ? null : columns.find((c) => c.key === sort.key) ?? null);
+    const col = sort && (sort.key === 'tensor' ? null : (columns.find((c) => c.key === sort.key) ?? null));
     if (sort?.key === 'tensor') {
       const sign = sort.dir === 'ascending' ? 1 : -1;
       return [...rows].sort((a, b) => sign * a.tensor.localeCompare(b.tensor, 'en', { numeric: true }));
@@ -170,7 +168,10 @@ export function LayersPanel() {
     const entries = state.rows.map((r): Report | TensorFailure =>
       r.report
         ? { ...r.report, params: { ...r.report.params, focus: now } }
-        : { input: { file, tensor: r.tensor, shape: r.shape, dtype: r.dtype, count: r.count }, error: r.error ?? 'not designed' },
+        : {
+            input: { file, tensor: r.tensor, shape: r.shape, dtype: r.dtype, count: r.count },
+            error: r.error ?? 'not designed',
+          },
     );
     return { all: { file, format: data.format ?? '', tensors: entries }, state, file };
   }
@@ -187,7 +188,9 @@ export function LayersPanel() {
       } else if (kind === 'csv') {
         downloadText(layersCsv(designed), layersExportFileName(file, bits, 'csv'), 'text/csv');
       } else {
-        const failures = state.rows.flatMap((r) => (r.report ? [] : [{ tensor: r.tensor, error: r.error ?? 'not designed' }]));
+        const failures = state.rows.flatMap((r) =>
+          r.report ? [] : [{ tensor: r.tensor, error: r.error ?? 'not designed' }],
+        );
         const method = focusedAmong(designed[0]?.results ?? [], store.getState().params.focus)?.method ?? 'bskmq';
         const text = layersNumpySnippet(designed, { file, bits, method, failures });
         downloadText(text, layersExportFileName(file, bits, 'py'), 'text/x-python');
@@ -212,31 +215,49 @@ export function LayersPanel() {
         Layers
         <span className="muted">
           {' '}
-          · {tensors.length} tensors at {params?.bits ?? bits} bits · MSE per method, the lowest heuristic ★;
-          click a row to focus its tensor and see its charts
+          · {tensors.length} tensors at {params?.bits ?? bits} bits · MSE per method, the lowest heuristic ★; click a
+          row to focus its tensor and see its charts
         </span>
       </h2>
       <div className="export-row" role="group" aria-label="Export every tensor">
         <span className="muted">Every tensor, every method:</span>
         <WithTip text="One JSON report per tensor (levels, references and every metric), as the command-line tool writes for every tensor">
           {(tip) => (
-            <button aria-describedby={tip} type="button" data-testid="layers.export.json" disabled={exportDisabled} onClick={() => void runExport('json')}>
-          JSON
-        </button>
+            <button
+              aria-describedby={tip}
+              type="button"
+              data-testid="layers.export.json"
+              disabled={exportDisabled}
+              onClick={() => void runExport('json')}
+            >
+              JSON
+            </button>
           )}
         </WithTip>
         <WithTip text="One row per tensor, method and code: tensor, method, code, reference (threshold), level">
           {(tip) => (
-            <button aria-describedby={tip} type="button" data-testid="layers.export.csv" disabled={exportDisabled} onClick={() => void runExport('csv')}>
-          CSV
-        </button>
+            <button
+              aria-describedby={tip}
+              type="button"
+              data-testid="layers.export.csv"
+              disabled={exportDisabled}
+              onClick={() => void runExport('csv')}
+            >
+              CSV
+            </button>
           )}
         </WithTip>
         <WithTip text="Python: QUANTIZERS[tensor][method] with thresholds and levels as float64 arrays, and quantize(x, tensor)">
           {(tip) => (
-            <button aria-describedby={tip} type="button" data-testid="layers.export.numpy" disabled={exportDisabled} onClick={() => void runExport('numpy')}>
-          NumPy
-        </button>
+            <button
+              aria-describedby={tip}
+              type="button"
+              data-testid="layers.export.numpy"
+              disabled={exportDisabled}
+              onClick={() => void runExport('numpy')}
+            >
+              NumPy
+            </button>
           )}
         </WithTip>
       </div>
@@ -262,7 +283,9 @@ export function LayersPanel() {
                 MSE at {params?.bits ?? bits} bits
               </th>
               {focusLabel === label('bskmq') ? (
-                <th scope="colgroup" colSpan={2}>{focusLabel}</th>
+                <th scope="colgroup" colSpan={2}>
+                  {focusLabel}
+                </th>
               ) : (
                 <>
                   <th scope="colgroup">{focusLabel}</th>
@@ -280,8 +303,13 @@ export function LayersPanel() {
                 <th scope="col" key={c.key} aria-sort={ariaSort(c.key)} className="sortable" data-method={c.method}>
                   <WithTip text={c.help}>
                     {(tip) => (
-                      <button type="button" className="sort-button" data-sort={c.key} aria-describedby={tip}
-                        onClick={() => toggle(c.key)}>
+                      <button
+                        type="button"
+                        className="sort-button"
+                        data-sort={c.key}
+                        aria-describedby={tip}
+                        onClick={() => toggle(c.key)}
+                      >
                         {c.method && (
                           <span className="swatch" style={{ background: METHOD_COLORS[c.method] }} aria-hidden="true" />
                         )}
@@ -308,7 +336,8 @@ export function LayersPanel() {
                   onClick={() => focusTensor(r.tensor)}
                 >
                   <th scope="row">
-                        <button title="Focus this tensor"
+                    <button
+                      title="Focus this tensor"
                       type="button"
                       className="method-button mono"
                       aria-pressed={isCurrent}
@@ -334,12 +363,18 @@ export function LayersPanel() {
                       const v = c.value(r);
                       const isBest = c.method !== undefined && best.has(c.method);
                       return (
-                        <td key={c.key} data-col={c.key} data-value={v === null ? '' : String(v)}
-                          data-best={isBest ? 'true' : undefined} className={isBest ? 'best' : undefined}>
+                        <td
+                          key={c.key}
+                          data-col={c.key}
+                          data-value={v === null ? '' : String(v)}
+                          data-best={isBest ? 'true' : undefined}
+                          className={isBest ? 'best' : undefined}
+                        >
                           {c.text(r)}
                           {isBest && (
                             <span className="best-mark" title={`Lowest MSE of the heuristics for ${r.tensor}`}>
-                              {' '}★<span className="visually-hidden"> lowest</span>
+                              {' '}
+                              ★<span className="visually-hidden"> lowest</span>
                             </span>
                           )}
                         </td>
@@ -354,9 +389,9 @@ export function LayersPanel() {
       </div>
       {rows.length > 0 && (
         <p className="hint">
-          {formatCount(rows.reduce((n, r) => n + r.count, 0))} samples in {rows.length} tensors, designed one at a
-          time in the background, so the sliders never wait for it. The command-line tool gives the same numbers for
-          the same file.
+          {formatCount(rows.reduce((n, r) => n + r.count, 0))} samples in {rows.length} tensors, designed one at a time
+          in the background, so the sliders never wait for it. The command-line tool gives the same numbers for the same
+          file.
         </p>
       )}
     </section>

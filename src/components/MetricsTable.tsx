@@ -21,18 +21,48 @@ const COLUMNS: Column[] = [
   { key: 'rmse', label: 'RMSE', help: '√MSE', value: (r) => formatValue(r.rmse) },
   { key: 'nmse', label: 'NMSE', help: 'MSE / variance', value: (r) => formatValue(r.nmse) },
   { key: 'sqnrDb', label: 'SQNR dB', help: '10·log10(Σx² / Σ(x − Q(x))²)', value: (r) => formatDb(r.sqnrDb) },
-  { key: 'mseInterior', label: 'MSE interior', help: 'MSE over samples outside the BS-KMQ bands', value: (r) => formatValue(r.mseInterior) },
-  { key: 'mseBoundary', label: 'MSE boundary', help: 'MSE over samples inside the BS-KMQ bands', value: (r) => formatValue(r.mseBoundary) },
-  { key: 'vsOptimal', label: '× optimal', help: 'MSE / optimal MSE at the same bits', value: (r) => formatValue(r.vsOptimal, 4) },
-  { key: 'levelsUsed', label: 'codes used', help: 'Codes that receive at least one sample', value: (r) => String(r.levelsUsed) },
-  { key: 'entropyBits', label: 'entropy b', help: '−Σ p log2 p over codes', value: (r) => formatValue(r.entropyBits, 3) },
+  {
+    key: 'mseInterior',
+    label: 'MSE interior',
+    help: 'MSE over samples outside the BS-KMQ bands',
+    value: (r) => formatValue(r.mseInterior),
+  },
+  {
+    key: 'mseBoundary',
+    label: 'MSE boundary',
+    help: 'MSE over samples inside the BS-KMQ bands',
+    value: (r) => formatValue(r.mseBoundary),
+  },
+  {
+    key: 'vsOptimal',
+    label: '× optimal',
+    help: 'MSE / optimal MSE at the same bits',
+    value: (r) => formatValue(r.vsOptimal, 4),
+  },
+  {
+    key: 'levelsUsed',
+    label: 'codes used',
+    help: 'Codes that receive at least one sample',
+    value: (r) => String(r.levelsUsed),
+  },
+  {
+    key: 'entropyBits',
+    label: 'entropy b',
+    help: '−Σ p log2 p over codes',
+    value: (r) => formatValue(r.entropyBits, 3),
+  },
   {
     key: 'bitsEquivalent',
     label: '≈ linear b',
     help: 'The linear bit-width that reaches the same MSE (interpolated in log MSE)',
     value: (r) => formatValue(r.bitsEquivalent, 3),
   },
-  { key: 'seconds', label: 'time', help: 'Time this method took to design, in the background', value: (r) => formatSeconds(r.seconds) },
+  {
+    key: 'seconds',
+    label: 'time',
+    help: 'Time this method took to design, in the background',
+    value: (r) => formatSeconds(r.seconds),
+  },
 ];
 
 /** The time column's tooltip names where the iterations ran: both give the same levels, only the times differ. */
@@ -55,15 +85,19 @@ export function MetricsTable() {
   const kernel = useApp((s) => s.data.lloydKernel);
   const rows = report?.results ?? [];
   return (
-    <section id="metrics" className="panel table-panel" aria-labelledby="metrics-title" data-kernel={kernel ?? undefined}
-      data-testid="table.kernel">
+    <section
+      id="metrics"
+      className="panel table-panel"
+      aria-labelledby="metrics-title"
+      data-kernel={kernel ?? undefined}
+      data-testid="table.kernel"
+    >
       <h2 id="metrics-title">
         Metrics
         {report ? (
           <span className="muted">
             {' '}
             at {rows[0]?.bits ?? ''} bits · {report.pointSet.mode} point set
-
           </span>
         ) : null}
       </h2>
@@ -83,14 +117,18 @@ export function MetricsTable() {
             {rows.map((r) => (
               <tr key={r.method} data-method={r.method} className={r.method === focus ? 'focused' : undefined}>
                 <th scope="row">
-                      <button
+                  <button
                     type="button"
                     className="method-button"
                     aria-pressed={r.method === focus}
                     title="Focus this method"
                     onClick={() => store.getState().setParams({ focus: r.method as Method })}
                   >
-                    <span className="swatch" style={{ background: METHOD_COLORS[r.method as Method] }} aria-hidden="true" />
+                    <span
+                      className="swatch"
+                      style={{ background: METHOD_COLORS[r.method as Method] }}
+                      aria-hidden="true"
+                    />
                     {METHOD_LABELS[r.method as Method] ?? r.method}
                   </button>
                 </th>

@@ -9,7 +9,12 @@ export function NoticeArea() {
       {notices.map((n) => (
         <div key={n.id} className={`notice notice-${n.level}`} data-level={n.level}>
           <span className="notice-text">{n.text}</span>
-          <button type="button" className="dismiss" aria-label="Dismiss this message" onClick={() => store.getState().dismissNotice(n.id)}>
+          <button
+            type="button"
+            className="dismiss"
+            aria-label="Dismiss this message"
+            onClick={() => store.getState().dismissNotice(n.id)}
+          >
             ×
           </button>
         </div>

@@ -21,7 +21,8 @@ interface State {
   keys: readonly unknown[];
 }
 
-const sameKeys = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+const sameKeys = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
 /**
  * The boundary with its reset keys read from the store here, so a parameter change re-renders only
@@ -57,8 +58,8 @@ class Boundary extends Component<BoundaryProps, State> {
     return (
       <section className="panel panel-failed" role="alert" data-testid="panel.failed" data-panel={this.props.name}>
         <p>
-          The {this.props.name} could not be drawn: {clip(escapeControls(this.state.error.message), 300)}. The other views and
-          the controls still work; change the data or a setting to try again.
+          The {this.props.name} could not be drawn: {clip(escapeControls(this.state.error.message), 300)}. The other
+          views and the controls still work; change the data or a setting to try again.
         </p>
       </section>
     );

@@ -29,13 +29,14 @@ function PersistStatusView({ persistence }: { persistence: SessionPersistence })
       <WithTip text="Deletes the data and settings this page keeps in your browser's storage and returns to the default view.">
         {(tip) => (
           <button
-        type="button"
-        data-testid="data.forget"
-        disabled={forgetting || !status.available || status.stored === null} aria-describedby={tip}
-        onClick={forget}
-      >
-        Forget this data
-      </button>
+            type="button"
+            data-testid="data.forget"
+            disabled={forgetting || !status.available || status.stored === null}
+            aria-describedby={tip}
+            onClick={forget}
+          >
+            Forget this data
+          </button>
         )}
       </WithTip>
     </div>

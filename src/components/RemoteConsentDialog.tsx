@@ -8,13 +8,15 @@ import { useServices } from '../state/context';
 
 export function RemoteConsentDialog() {
   const consent = useServices().remoteConsent;
-  const ask = useSyncExternalStore(
-    consent?.subscribe ?? (() => () => {}),
-    consent?.pending ?? (() => null),
-  );
+  const ask = useSyncExternalStore(consent?.subscribe ?? (() => () => {}), consent?.pending ?? (() => null));
   if (!consent || !ask) return null;
   return (
-    <div className="remote-consent" role="alertdialog" aria-labelledby="remote-consent-title" data-testid="remote-consent">
+    <div
+      className="remote-consent"
+      role="alertdialog"
+      aria-labelledby="remote-consent-title"
+      data-testid="remote-consent"
+    >
       <p id="remote-consent-title" className="remote-consent-title">
         This link loads its data from another site: <strong data-testid="remote-consent.origin">{ask.origin}</strong>
       </p>

@@ -18,18 +18,24 @@ export function StatsStrip() {
         ['mean', formatValue(input.mean, 4), 'Mean of the finite samples'],
         ['std', formatValue(input.std, 4), 'Standard deviation of the finite samples'],
         ['spike at L', formatShare(input.spikeLow, 2), 'Share of samples exactly at the minimum (e.g. ReLU zeros)'],
-        ['spike at U', formatShare(input.spikeHigh, 2), 'Share of samples exactly at the maximum (e.g. the clamp value)'],
+        [
+          'spike at U',
+          formatShare(input.spikeHigh, 2),
+          'Share of samples exactly at the maximum (e.g. the clamp value)',
+        ],
         [
           'point set',
           pointSet ? `${pointSet.mode}, ${formatCount(pointSet.points)} pts` : '—',
           'Exact: every distinct value; binned: a fine histogram (results exact for bin-aligned thresholds)',
         ],
         ...(summary
-          ? [[
-              'source',
-              `summary of ${formatCount(input.count)} samples`,
-              'An activation summary file (bskmq_torch): fixed-size bins of every sample the recorder saw, not the samples',
-            ] as [string, string, string]]
+          ? [
+              [
+                'source',
+                `summary of ${formatCount(input.count)} samples`,
+                'An activation summary file (bskmq_torch): fixed-size bins of every sample the recorder saw, not the samples',
+              ] as [string, string, string],
+            ]
           : []),
       ]
     : [];
@@ -41,9 +47,7 @@ export function StatsStrip() {
           <dd>not loaded</dd>
         </div>
       ) : (
-        items.map(([k, v, help]) => (
-          <Stat key={k} name={k} value={v} help={help} />
-        ))
+        items.map(([k, v, help]) => <Stat key={k} name={k} value={v} help={help} />)
       )}
     </dl>
   );

@@ -19,7 +19,16 @@ import type { StepTraceResult } from '../worker/traceEngine';
 import { useApp, useServices } from '../state/context';
 import { encodeUrlState } from '../state/urlCodec';
 import {
-  commandOfKey, frameAt, mseSeries, playStep, PLAY_SPEEDS, seedFrameCount, settledStep, stepAfter, stepCount, VISIBLE_CHANGE,
+  commandOfKey,
+  frameAt,
+  mseSeries,
+  playStep,
+  PLAY_SPEEDS,
+  seedFrameCount,
+  settledStep,
+  stepAfter,
+  stepCount,
+  VISIBLE_CHANGE,
   type StepCommand,
 } from './stepModel';
 import { useElementHeight } from './useElementHeight';
@@ -90,19 +99,20 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
     let alive = true;
     // Debounced: while a slider is dragged the report (the live feedback) gets the worker first.
     const timer = setTimeout(() => requestTrace(), TRACE_DEBOUNCE_MS);
-    const requestTrace = () => pipeline.client.trace({ params: store.getState().params, method }).then(
-      (value) => {
-        if (!alive || value === null) return;
-        setError(null);
-        // Stay at the end if the reader was there (e.g. watching the final levels while dragging a band).
-        const prev = latest.current;
-        const atEnd = prev.result !== null && prev.step >= stepCount(prev.result.value, prev.compare) - 1;
-        setResult({ key, value });
-        setStep(atEnd ? stepCount(value, prev.compare) - 1 : 0);
-        setPlaying(false);
-      },
-      (e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)),
-    );
+    const requestTrace = () =>
+      pipeline.client.trace({ params: store.getState().params, method }).then(
+        (value) => {
+          if (!alive || value === null) return;
+          setError(null);
+          // Stay at the end if the reader was there (e.g. watching the final levels while dragging a band).
+          const prev = latest.current;
+          const atEnd = prev.result !== null && prev.step >= stepCount(prev.result.value, prev.compare) - 1;
+          setResult({ key, value });
+          setStep(atEnd ? stepCount(value, prev.compare) - 1 : 0);
+          setPlaying(false);
+        },
+        (e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)),
+      );
     return () => {
       alive = false;
       clearTimeout(timer);
@@ -117,7 +127,6 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
 
   const go = useCallback((command: StepCommand) => setStep((s) => stepAfter(s, count, command)), [count]);
 
-
   const onKey = useCallback(
     (e: { key: string; preventDefault(): void; target: EventTarget | null }) => {
       if (presentation && e.key === 'Escape') {
@@ -126,7 +135,8 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
         return;
       }
       const target = e.target as HTMLElement | null;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA'))
+        return;
       if (e.key === ' ') {
         e.preventDefault();
         setPlaying((p) => !p);
@@ -158,12 +168,14 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
   const exitHref = (presentHref.replace(/&?present=step$/, '').replace(/^\?$/, '') || '?') + PANEL_HASH;
   exitHrefRef.current = exitHref;
 
-  const domain: [number, number] | null = display.zoom ?? (input && input.min !== null && input.max !== null ? [input.min, input.max] : null);
+  const domain: [number, number] | null =
+    display.zoom ?? (input && input.min !== null && input.max !== null ? [input.min, input.max] : null);
   const stale = result !== null && result.key !== key;
   const domainWidth = domain ? domain[1] - domain[0] : 0;
   // Frames after this one each move the levels by under a pixel: Lloyd's long, slow tail.
   const settled = useMemo(
-    () => (trace && domainWidth > 0 ? settledStep(trace, comparing, domainWidth * VISIBLE_CHANGE) : Math.max(0, count - 1)),
+    () =>
+      trace && domainWidth > 0 ? settledStep(trace, comparing, domainWidth * VISIBLE_CHANGE) : Math.max(0, count - 1),
     [trace, comparing, domainWidth, count],
   );
   const settlesEarly = trace !== null && settled < count - 1;
@@ -207,14 +219,30 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
   const playback = (
     <>
       <label className="step-speed">
-        <select data-testid={`${ids}.speed`} aria-label="Time per frame" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
-          {[...PLAY_SPEEDS].sort((a, b) => a - b).map((v) => <option key={v} value={v}>{v} s / frame</option>)}
+        <select
+          data-testid={`${ids}.speed`}
+          aria-label="Time per frame"
+          value={speed}
+          onChange={(e) => setSpeed(Number(e.target.value))}
+        >
+          {[...PLAY_SPEEDS]
+            .sort((a, b) => a - b)
+            .map((v) => (
+              <option key={v} value={v}>
+                {v} s / frame
+              </option>
+            ))}
         </select>
       </label>
       <label className="step-skip tip-host">
-        <input type="checkbox" data-testid={`${ids}.skip`} checked={skip} aria-describedby={skipTip.id}
-          onChange={(e) => setSkip(e.target.checked)} />
-        {' '}skip unchanged frames
+        <input
+          type="checkbox"
+          data-testid={`${ids}.skip`}
+          checked={skip}
+          aria-describedby={skipTip.id}
+          onChange={(e) => setSkip(e.target.checked)}
+        />{' '}
+        skip unchanged frames
         {skipTip.node}
       </label>
     </>
@@ -234,13 +262,23 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
       <header className="step-head">
         <h2>
           Step-through · {label}
-          {trace && <span className="muted"> at {trace.main.bits} b{trace.main.restarts > 1 ? `, run ${trace.main.run + 1} of ${trace.main.restarts} (the kept one)` : ''}</span>}
+          {trace && (
+            <span className="muted">
+              {' '}
+              at {trace.main.bits} b
+              {trace.main.restarts > 1 ? `, run ${trace.main.run + 1} of ${trace.main.restarts} (the kept one)` : ''}
+            </span>
+          )}
         </h2>
         {!presentation && (
-          <a className="step-present-link" data-testid="step.present" href={presentHref}>Presentation mode</a>
+          <a className="step-present-link" data-testid="step.present" href={presentHref}>
+            Presentation mode
+          </a>
         )}
         {presentation && (
-          <a className="step-exit" data-testid="step.exit" href={exitHref}>Exit presentation</a>
+          <a className="step-exit" data-testid="step.exit" href={exitHref}>
+            Exit presentation
+          </a>
         )}
       </header>
       {!presentation && (
@@ -248,38 +286,127 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
           {!isTraceMethod(params.focus) && (
             <label className="step-method">
               method{' '}
-              <select data-testid="step.method" value={chosenMethod} onChange={(e) => setChosenMethod(e.target.value as TraceMethod)}>
-                {TRACE_METHODS.map((m) => <option key={m} value={m}>{METHOD_LABELS[m]}</option>)}
+              <select
+                data-testid="step.method"
+                value={chosenMethod}
+                onChange={(e) => setChosenMethod(e.target.value as TraceMethod)}
+              >
+                {TRACE_METHODS.map((m) => (
+                  <option key={m} value={m}>
+                    {METHOD_LABELS[m]}
+                  </option>
+                ))}
               </select>
             </label>
           )}
-          <button type="button" data-testid="step.first" onClick={() => { setPlaying(false); go('first'); }} disabled={!trace || current === 0}
-            aria-label="First frame">« First</button>
-          <button type="button" data-testid="step.prev" onClick={() => { setPlaying(false); go('prev'); }} disabled={!trace || current === 0}
-            aria-label="Previous frame">‹ Back</button>
-          <button type="button" data-testid="step.play" onClick={() => setPlaying((p) => !p)} disabled={!trace || count < 2}
-            aria-label={playing ? 'Pause' : 'Play'} aria-pressed={playing}>{playing ? '❚❚ Pause' : '▶ Play'}</button>
-          <button type="button" data-testid="step.next" onClick={() => { setPlaying(false); go('next'); }} disabled={!trace || current >= count - 1}
-            aria-label="Next frame">Next ›</button>
-          <button type="button" data-testid="step.last" onClick={() => { setPlaying(false); go('last'); }} disabled={!trace || current >= count - 1}
-            aria-label="Last frame">Last »</button>
+          <button
+            type="button"
+            data-testid="step.first"
+            onClick={() => {
+              setPlaying(false);
+              go('first');
+            }}
+            disabled={!trace || current === 0}
+            aria-label="First frame"
+          >
+            « First
+          </button>
+          <button
+            type="button"
+            data-testid="step.prev"
+            onClick={() => {
+              setPlaying(false);
+              go('prev');
+            }}
+            disabled={!trace || current === 0}
+            aria-label="Previous frame"
+          >
+            ‹ Back
+          </button>
+          <button
+            type="button"
+            data-testid="step.play"
+            onClick={() => setPlaying((p) => !p)}
+            disabled={!trace || count < 2}
+            aria-label={playing ? 'Pause' : 'Play'}
+            aria-pressed={playing}
+          >
+            {playing ? '❚❚ Pause' : '▶ Play'}
+          </button>
+          <button
+            type="button"
+            data-testid="step.next"
+            onClick={() => {
+              setPlaying(false);
+              go('next');
+            }}
+            disabled={!trace || current >= count - 1}
+            aria-label="Next frame"
+          >
+            Next ›
+          </button>
+          <button
+            type="button"
+            data-testid="step.last"
+            onClick={() => {
+              setPlaying(false);
+              go('last');
+            }}
+            disabled={!trace || current >= count - 1}
+            aria-label="Last frame"
+          >
+            Last »
+          </button>
           {playback}
-          <input type="range" className="step-scrub" data-testid="step.scrub" aria-label="Frame" min={0} max={Math.max(0, count - 1)} step={1}
-            value={current} disabled={!trace} onChange={(e) => { setPlaying(false); setStep(Number(e.target.value)); }}
+          <input
+            type="range"
+            className="step-scrub"
+            data-testid="step.scrub"
+            aria-label="Frame"
+            min={0}
+            max={Math.max(0, count - 1)}
+            step={1}
+            value={current}
+            disabled={!trace}
+            onChange={(e) => {
+              setPlaying(false);
+              setStep(Number(e.target.value));
+            }}
             list={settlesEarly ? scrubMarks : undefined}
-            title={settlesEarly ? `No visible change from one frame to the next after frame ${settled + 1} of ${count}` : undefined} />
-          {settlesEarly && <datalist id={scrubMarks}><option value={settled} label={`frame ${settled + 1}`} /></datalist>}
+            title={
+              settlesEarly
+                ? `No visible change from one frame to the next after frame ${settled + 1} of ${count}`
+                : undefined
+            }
+          />
+          {settlesEarly && (
+            <datalist id={scrubMarks}>
+              <option value={settled} label={`frame ${settled + 1}`} />
+            </datalist>
+          )}
           {trace?.unsuppressed && (
             <label className="step-compare">
-              <input type="checkbox" data-testid="step.compare" checked={compare} onChange={(e) => setCompare(e.target.checked)} />
-              {' '}side by side without suppression
+              <input
+                type="checkbox"
+                data-testid="step.compare"
+                checked={compare}
+                onChange={(e) => setCompare(e.target.checked)}
+              />{' '}
+              side by side without suppression
             </label>
           )}
         </div>
       )}
       <p className="step-status">
-        <span className="step-frame" data-testid="step.frame">{trace ? `frame ${current + 1} / ${count}` : 'frame – / –'}</span>
-        {main && <span className="step-phase muted"> · {main.phase === 'seed' ? 'seeding' : main.phase === 'iterate' ? `iteration ${main.iteration}` : 'final'}</span>}
+        <span className="step-frame" data-testid="step.frame">
+          {trace ? `frame ${current + 1} / ${count}` : 'frame – / –'}
+        </span>
+        {main && (
+          <span className="step-phase muted">
+            {' '}
+            · {main.phase === 'seed' ? 'seeding' : main.phase === 'iterate' ? `iteration ${main.iteration}` : 'final'}
+          </span>
+        )}
         {settlesEarly && (
           <span className="step-settled muted" data-testid="step.settled">
             {current > settled
@@ -292,41 +419,82 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
       </p>
       {presentation && (
         <div className="step-controls step-present-controls" role="group" aria-label="Playback">
-          <button type="button" data-testid="present.play" onClick={() => setPlaying((p) => !p)} disabled={!trace || count < 2}
-            aria-label={playing ? 'Pause' : 'Play'} aria-pressed={playing}>{playing ? '❚❚ Pause' : '▶ Play'}</button>
+          <button
+            type="button"
+            data-testid="present.play"
+            onClick={() => setPlaying((p) => !p)}
+            disabled={!trace || count < 2}
+            aria-label={playing ? 'Pause' : 'Play'}
+            aria-pressed={playing}
+          >
+            {playing ? '❚❚ Pause' : '▶ Play'}
+          </button>
           {playback}
         </div>
       )}
-      {error && <p className="step-error" role="alert">Could not compute the step-through: {error}</p>}
+      {error && (
+        <p className="step-error" role="alert">
+          Could not compute the step-through: {error}
+        </p>
+      )}
       <p className="step-caption" data-testid="step.caption" aria-live="polite">
         {main?.caption ?? (trace ? '' : waitingText(dataVersion > 0, near))}
       </p>
       {trace && main && histogram && domain && (
         <div className={other ? 'step-charts step-pair' : 'step-charts'}>
           <div className="step-chart">
-            {other && <h3 className="step-sub">With suppression{trace.main.suppressed ? '' : ' (nothing suppressed)'}</h3>}
+            {other && (
+              <h3 className="step-sub">With suppression{trace.main.suppressed ? '' : ' (nothing suppressed)'}</h3>
+            )}
             <div className="step-plot" ref={other ? undefined : plotRef}>
-              <StepChart data={histogram} log={display.log} domain={domain} bands={method === 'bskmq' ? bandView : noBands}
-                method={method} frame={main} pinned={pinned} height={chartHeight} fontSize={presentation ? 14 : 11} />
+              <StepChart
+                data={histogram}
+                log={display.log}
+                domain={domain}
+                bands={method === 'bskmq' ? bandView : noBands}
+                method={method}
+                frame={main}
+                pinned={pinned}
+                height={chartHeight}
+                fontSize={presentation ? 14 : 11}
+              />
             </div>
           </div>
           {other && trace.unsuppressed && (
             <div className="step-chart">
               <h3 className="step-sub">Without suppression or pins (the plain run, same seed)</h3>
               <div className="step-plot" ref={plotRef}>
-                <StepChart testId="chart.stepCompare" data={histogram} log={display.log} domain={domain} bands={noBands}
-                  method="kmeans" frame={other} pinned={pinnedOther} height={chartHeight} fontSize={presentation ? 14 : 11}
-                  title="The same BS-KMQ run without suppression or pins" />
+                <StepChart
+                  testId="chart.stepCompare"
+                  data={histogram}
+                  log={display.log}
+                  domain={domain}
+                  bands={noBands}
+                  method="kmeans"
+                  frame={other}
+                  pinned={pinnedOther}
+                  height={chartHeight}
+                  fontSize={presentation ? 14 : 11}
+                  title="The same BS-KMQ run without suppression or pins"
+                />
               </div>
-              <p className="step-caption step-caption-other muted">{other.caption?.replace(`${PLAIN_RUN_CAPTION} · `, '')}</p>
+              <p className="step-caption step-caption-other muted">
+                {other.caption?.replace(`${PLAIN_RUN_CAPTION} · `, '')}
+              </p>
             </div>
           )}
         </div>
       )}
       {trace && (
         <div className="step-mse" ref={mseRef}>
-          <StepMseChart series={series} frames={count} seedFrames={seedFrameCount(trace.main)} current={current}
-            settledFrame={settlesEarly ? settled : undefined} height={mseHeight} />
+          <StepMseChart
+            series={series}
+            frames={count}
+            seedFrames={seedFrameCount(trace.main)}
+            current={current}
+            settledFrame={settlesEarly ? settled : undefined}
+            height={mseHeight}
+          />
         </div>
       )}
     </section>

@@ -32,8 +32,12 @@ export function useTip(text: string | undefined): { id: string | undefined; node
 export function Tip(props: { text: string; children: ReactNode; className?: string; testId?: string }) {
   const tip = useTip(props.text);
   return (
-    <span className={`tip-host tip-focus ${props.className ?? ''}`.trim()} tabIndex={0} aria-describedby={tip.id}
-      data-testid={props.testId}>
+    <span
+      className={`tip-host tip-focus ${props.className ?? ''}`.trim()}
+      tabIndex={0}
+      aria-describedby={tip.id}
+      data-testid={props.testId}
+    >
       {props.children}
       {tip.node}
     </span>
@@ -181,7 +185,12 @@ export const NumberField = memo(function NumberField(
         }}
       />
       {invalid && (
-        <span className="field-error" id={errorId} role="alert" data-testid={props.testId ? `${props.testId}.error` : undefined}>
+        <span
+          className="field-error"
+          id={errorId}
+          role="alert"
+          data-testid={props.testId ? `${props.testId}.error` : undefined}
+        >
           {props.allowed ? `Not applied: must be ${props.allowed}.` : 'Not applied: not an allowed value.'}
         </span>
       )}

@@ -102,7 +102,12 @@ function loadResults(store: AppStore): void {
     histogram: HIST_DATA,
     curves: [curve('linear', 3), curve('bskmq', 1.1), curve('optimal', 1)],
     sweep: {
-      axis: 'band', x: [0, 0.02, 0.04], mse: [0.05, 0.04, 0.045], kmeansMse: 0.05, optimalMse: 0.03, bits: BITS,
+      axis: 'band',
+      x: [0, 0.02, 0.04],
+      mse: [0.05, 0.04, 0.045],
+      kmeansMse: 0.05,
+      optimalMse: 0.03,
+      bits: BITS,
     },
   };
   const pointSet = { mode: 'exact' as const, points: ps.x.length };
@@ -114,7 +119,13 @@ function variationOf(methods: Method[], scale: number): VariationCurveResult[] {
   const bits = [1, 2, 3, 4, 5, 6, 7, 8];
   const at = (f: number) => bits.map((b) => f * scale * 4 ** -b);
   return methods.map((method) => ({
-    method, bits, nominalMse: at(1), meanMse: at(1.2), q05Mse: at(1.1), q95Mse: at(1.4), sigmaAbs: at(0.01),
+    method,
+    bits,
+    nominalMse: at(1),
+    meanMse: at(1.2),
+    q05Mse: at(1.1),
+    q95Mse: at(1.4),
+    sigmaAbs: at(0.01),
   })) as VariationCurveResult[];
 }
 
@@ -197,7 +208,9 @@ describe('re-renders after a slider change', () => {
     const curves = store.getState().results.curves!;
     await act(async () => store.getState().setResults({ curves: curves.map((c) => ({ ...c })) }));
     expect(rendersOfAll(charts)).toEqual({
-      ...first, 'chart.sweep': first['chart.sweep'] + 1, 'chart.errorCurve': first['chart.errorCurve'] + 1,
+      ...first,
+      'chart.sweep': first['chart.sweep'] + 1,
+      'chart.errorCurve': first['chart.errorCurve'] + 1,
     });
   });
 

@@ -41,16 +41,31 @@ export function mseSeries(result: StepTraceResult, compare: boolean): StepMseSer
   const { main, unsuppressed } = result;
   const label = METHOD_LABELS[main.method];
   const series: StepMseSeries[] = [
-    { key: 'mse', label: `${label}: MSE on all samples`, color: METHOD_COLORS[main.method], dashed: false,
-      values: over(main, steps, (f) => f.mse) },
+    {
+      key: 'mse',
+      label: `${label}: MSE on all samples`,
+      color: METHOD_COLORS[main.method],
+      dashed: false,
+      values: over(main, steps, (f) => f.mse),
+    },
   ];
   if (main.suppressed) {
-    series.push({ key: 'clustered', label: 'on the suppressed set', color: METHOD_COLORS[main.method], dashed: true,
-      values: over(main, steps, (f) => f.mseClustered) });
+    series.push({
+      key: 'clustered',
+      label: 'on the suppressed set',
+      color: METHOD_COLORS[main.method],
+      dashed: true,
+      values: over(main, steps, (f) => f.mseClustered),
+    });
   }
   if (compare && unsuppressed) {
-    series.push({ key: 'unsuppressed', label: 'without suppression', color: 'var(--muted, #6b7280)', dashed: false,
-      values: over(unsuppressed, steps, (f) => f.mse) });
+    series.push({
+      key: 'unsuppressed',
+      label: 'without suppression',
+      color: 'var(--muted, #6b7280)',
+      dashed: false,
+      values: over(unsuppressed, steps, (f) => f.mse),
+    });
   }
   return series;
 }
@@ -63,7 +78,8 @@ export const VISIBLE_CHANGE = 1e-3;
 
 /** Largest level move from step s − 1 to step s; Infinity while seeding changes the number of levels. */
 function moveAt(trace: Trace, s: number): number {
-  const a = frameAt(trace, s).levels, b = frameAt(trace, s - 1).levels;
+  const a = frameAt(trace, s).levels,
+    b = frameAt(trace, s - 1).levels;
   if (a.length !== b.length) return Infinity;
   let d = 0;
   for (let j = 0; j < a.length; j++) d = Math.max(d, Math.abs(a[j] - b[j]));

@@ -11,7 +11,10 @@ class FakeObserver {
   static last: FakeObserver | null = null;
   observed: Element[] = [];
   options: IntersectionObserverInit | undefined;
-  constructor(readonly callback: (entries: { isIntersecting: boolean }[]) => void, options?: IntersectionObserverInit) {
+  constructor(
+    readonly callback: (entries: { isIntersecting: boolean }[]) => void,
+    options?: IntersectionObserverInit,
+  ) {
     this.options = options;
     FakeObserver.last = this;
   }

@@ -40,7 +40,10 @@ const ALL_BITS = Array.from({ length: MAX_BITS - MIN_BITS + 1 }, (_, i) => MIN_B
 
 /** Thrown into calls that were pending on a worker when it died. */
 export class WorkerDiedError extends Error {
-  constructor(readonly role: WorkerRole, cause: string) {
+  constructor(
+    readonly role: WorkerRole,
+    cause: string,
+  ) {
     super(`the ${role} compute worker stopped (${cause})`);
     this.name = 'WorkerDiedError';
   }
@@ -51,7 +54,11 @@ export class WorkerDiedError extends Error {
  * terminated and replaced with its data, and the calls queued behind it get a WorkerDiedError.
  */
 export class WorkerHungError extends WorkerDiedError {
-  constructor(role: WorkerRole, readonly stage: StageName, readonly budgetMs: number) {
+  constructor(
+    role: WorkerRole,
+    readonly stage: StageName,
+    readonly budgetMs: number,
+  ) {
     super(role, `the ${stageLabel(stage)} did not answer within ${formatSeconds(budgetMs)}`);
     this.name = 'WorkerHungError';
   }
@@ -100,7 +107,11 @@ class WorkerHandle {
   private dead = false;
   private readonly deathWaiters = new Set<(e: WorkerDiedError) => void>();
 
-  constructor(readonly role: WorkerRole, factory: WorkerFactory, private readonly onDeath: (h: WorkerHandle, cause: string, hung: WorkerHungError | null) => void) {
+  constructor(
+    readonly role: WorkerRole,
+    factory: WorkerFactory,
+    private readonly onDeath: (h: WorkerHandle, cause: string, hung: WorkerHungError | null) => void,
+  ) {
     this.worker = factory();
     this.remote = Comlink.wrap<EngineWorkerApi>(this.worker);
     this.worker.addEventListener('error', (ev) => {
@@ -200,7 +211,10 @@ export class ComputeClient {
   private lastTensor: string | null = null;
   private hasData = false;
 
-  constructor(private readonly factory: WorkerFactory = defaultFactory, private readonly events: ComputeClientEvents = {}) {}
+  constructor(
+    private readonly factory: WorkerFactory = defaultFactory,
+    private readonly events: ComputeClientEvents = {},
+  ) {}
 
   /** Points of the resident point set (the watchdog's budgets scale with it). */
   private points = 0;
@@ -216,7 +230,9 @@ export class ComputeClient {
   private worker(role: WorkerRole): WorkerHandle {
     const h = this.handles[role];
     if (h?.alive) return h;
-    return (this.handles[role] = new WorkerHandle(role, this.factory, (d, cause, hung) => this.handleDeath(d, cause, hung)));
+    return (this.handles[role] = new WorkerHandle(role, this.factory, (d, cause, hung) =>
+      this.handleDeath(d, cause, hung),
+    ));
   }
 
   private handleDeath(handle: WorkerHandle, cause: string, hung: WorkerHungError | null): void {
@@ -228,7 +244,9 @@ export class ComputeClient {
       restored = Promise.resolve();
     } else if (handle.role === 'interactive') {
       // The new interactive worker has no optima: seed it again (the background worker has them cached).
-      restored = this.hasData ? this.replayLoad().then(() => void this.fillOptima(++this.optimaTicket)) : Promise.resolve();
+      restored = this.hasData
+        ? this.replayLoad().then(() => void this.fillOptima(++this.optimaTicket))
+        : Promise.resolve();
     } else {
       restored = this.hasData ? this.syncBackground() : Promise.resolve();
     }
@@ -255,7 +273,9 @@ export class ComputeClient {
   private syncBackground(): Promise<void> {
     const ready = (async () => {
       const t = await this.worker('interactive').call((r) => r.exportPointSet());
-      await this.worker('background').call((r) => r.importPointSet(Comlink.transfer(t, [t.x.buffer, t.w.buffer, t.s2.buffer])));
+      await this.worker('background').call((r) =>
+        r.importPointSet(Comlink.transfer(t, [t.x.buffer, t.w.buffer, t.s2.buffer])),
+      );
     })();
     this.backgroundReady = ready.catch(() => undefined);
     const ticket = ++this.optimaTicket;
@@ -294,8 +314,12 @@ export class ComputeClient {
     try {
       // One base for the call, plus each width's share.
       const budgetMs =
-        this.budgetOverride ?? ALL_BITS.reduce((s, b) => s + watchdogBudgetMs(this.points, b) - WATCHDOG_BASE_MS, WATCHDOG_BASE_MS);
-      const seeds = await this.worker('background').call((r) => r.optima([...ALL_BITS]), { stage: 'optimal', budgetMs });
+        this.budgetOverride ??
+        ALL_BITS.reduce((s, b) => s + watchdogBudgetMs(this.points, b) - WATCHDOG_BASE_MS, WATCHDOG_BASE_MS);
+      const seeds = await this.worker('background').call((r) => r.optima([...ALL_BITS]), {
+        stage: 'optimal',
+        budgetMs,
+      });
       if (ticket !== this.optimaTicket) return;
       for (const seed of seeds) {
         // By index: a refill after a worker restart rewrites the same values.
@@ -372,9 +396,9 @@ export class ComputeClient {
         load.kind === 'blob'
           ? { blob: load.blob, name: load.name, opts: load.opts }
           : await this.worker('interactive').call(async (r) => {
-            const held = await r.sourceBlob();
-            return held && { ...held, opts: load.opts };
-          });
+              const held = await r.sourceBlob();
+              return held && { ...held, opts: load.opts };
+            });
       if (source === null) throw new Error('No multi-tensor file is open.');
       await worker.call((r) => r.openForLayers(source));
     })();
@@ -411,8 +435,14 @@ export class ComputeClient {
   ): Promise<{ curve: CurveResult; variation: VariationCurveResult | null }> {
     await this.backgroundReady;
     const { interactive, background } = splitWidths(params.bits);
-    const bg = this.worker('background').call((r) => r.curvePart(params, method, background, variation), this.watch('bsCurve', MAX_BITS));
-    const mine = this.worker('interactive').call((r) => r.curvePart(params, method, interactive, variation), this.watch('bsCurve', MAX_BITS));
+    const bg = this.worker('background').call(
+      (r) => r.curvePart(params, method, background, variation),
+      this.watch('bsCurve', MAX_BITS),
+    );
+    const mine = this.worker('interactive').call(
+      (r) => r.curvePart(params, method, interactive, variation),
+      this.watch('bsCurve', MAX_BITS),
+    );
     const seed = (to: WorkerHandle, part: CurvePart) =>
       void to.call((r) => r.seedDesigns(params, method, part.designs)).catch(() => undefined);
     const parts = await Promise.all([mine, bg]);
@@ -507,7 +537,11 @@ export class ComputeClient {
   }
 }
 
-function runLoad(r: Comlink.Remote<EngineWorkerApi>, req: LoadRequest, progress?: ProgressCallback): Promise<LoadResult> {
+function runLoad(
+  r: Comlink.Remote<EngineWorkerApi>,
+  req: LoadRequest,
+  progress?: ProgressCallback,
+): Promise<LoadResult> {
   switch (req.kind) {
     case 'generator':
       return r.loadGenerator(req.name, req.options);

@@ -52,7 +52,10 @@ export class LayersJob {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<void> = Promise.resolve();
 
-  constructor(private readonly runRow: LayerRunner, private readonly debounceMs = LAYERS_DEBOUNCE_MS) {}
+  constructor(
+    private readonly runRow: LayerRunner,
+    private readonly debounceMs = LAYERS_DEBOUNCE_MS,
+  ) {}
 
   /**
    * Asks for the rows of `tensors` at `params`. `dataKey` names the file (its rows are

@@ -21,7 +21,14 @@ import type { DataSource, NoticeLevel } from '../state/types';
 import { ComputeClient, WorkerDiedError, WorkerHungError, type LoadRequest } from './client';
 import { Stage } from './stage';
 import { LayersJob } from './layersJob';
-import type { CurveResult, HistogramData, HistogramRequest, LoadResult, ReportResult, SweepResult } from '../worker/types';
+import type {
+  CurveResult,
+  HistogramData,
+  HistogramRequest,
+  LoadResult,
+  ReportResult,
+  SweepResult,
+} from '../worker/types';
 import type { Report } from '../core/report';
 import type { AdcSnapResult, VariationCurveResult, VariationRequest } from '../worker/adcEngine';
 
@@ -33,7 +40,6 @@ export const LINK_HASH_DIGITS = 16;
 const BACKGROUND_DEBOUNCE_MS = 120;
 /** Results kept per key in the bsCurve and sweep caches (main thread; small arrays). */
 const RESULT_CACHE_ENTRIES = 64;
-
 
 interface Versioned<T> {
   version: number;
@@ -83,7 +89,8 @@ interface BsCurveOutput {
   variation: VariationCurveResult[];
 }
 
-const byMethodOrder = (a: { method: Method }, b: { method: Method }) => METHODS.indexOf(a.method) - METHODS.indexOf(b.method);
+const byMethodOrder = (a: { method: Method }, b: { method: Method }) =>
+  METHODS.indexOf(a.method) - METHODS.indexOf(b.method);
 
 export class Pipeline {
   readonly client: ComputeClient;
@@ -125,19 +132,28 @@ export class Pipeline {
   /** Notices about the loaded data (a link's file, a hash mismatch, a load error): dismissed when the data change. */
   private dataNotices: number[] = [];
 
-  constructor(private readonly store: AppStore, client?: ComputeClient) {
+  constructor(
+    private readonly store: AppStore,
+    client?: ComputeClient,
+  ) {
     this.client =
       client ??
       new ComputeClient(undefined, {
         onOptimum: () => this.optimumProgress(),
         onWorkerRestart: (role, cause, restored, hung) => {
           const kept = hung ? ' The other results stay.' : '';
-          this.store.getState().notify('error', `The ${role} compute worker stopped (${cause}); restarting it and re-sending the data.${kept}`);
+          this.store
+            .getState()
+            .notify(
+              'error',
+              `The ${role} compute worker stopped (${cause}); restarting it and re-sending the data.${kept}`,
+            );
           restored.then(
             () => {
               // The layers worker serves the layers batch alone; the other two serve every stage. The
               // stage the worker hung on is not asked again until its input changes.
-              if (role !== 'layers') for (const s of Object.values(this.stages)) if (s.name !== hung?.stage) s.invalidate();
+              if (role !== 'layers')
+                for (const s of Object.values(this.stages)) if (s.name !== hung?.stage) s.invalidate();
               this.layers.invalidate();
               this.schedule();
             },
@@ -150,7 +166,9 @@ export class Pipeline {
     /** What a stage takes from its row in stages.ts: debouncing and the stages it waits for. */
     const common = (name: Exclude<StageName, 'optimal'>) => {
       const row = stageRow(name);
-      const waits = row.after.map((a) => (a === 'optimal' ? () => this.optimalDone() : () => this.stages[a as keyof Pipeline['stages']].settled()));
+      const waits = row.after.map((a) =>
+        a === 'optimal' ? () => this.optimalDone() : () => this.stages[a as keyof Pipeline['stages']].settled(),
+      );
       return {
         name,
         valid,
@@ -172,7 +190,10 @@ export class Pipeline {
           if (out.snap && i.value.focus === s.params.focus && out.snap.gridBits === s.display.adcGridBits) {
             const key = adcSnapKey(i.version, i.value, out.snap.gridBits);
             this.reportSnap = { key, result: out.snap.result };
-            this.stages.adcSnap.request(key, { version: i.version, value: { params: i.value, gridBits: out.snap.gridBits } });
+            this.stages.adcSnap.request(key, {
+              version: i.version,
+              value: { params: i.value, gridBits: out.snap.gridBits },
+            });
           }
           s.setResults({ report: out.report, reportParams: i.value, bands: out.bands, occupancy: out.occupancy });
           // After a BS-KMQ change the curve designs every bskmq width in both workers and then hands each
@@ -189,7 +210,8 @@ export class Pipeline {
       }),
       baseCurves: new Stage<Versioned<{ params: Params; methods: Method[] }>, CurveResult[]>({
         ...common('baseCurves'),
-        run: (i) => (i.value.methods.length ? this.client.curves(i.value.params, i.value.methods) : Promise.resolve([])),
+        run: (i) =>
+          i.value.methods.length ? this.client.curves(i.value.params, i.value.methods) : Promise.resolve([]),
         apply: (out) => {
           this.baseCurves = out;
           this.publishCurves();
@@ -231,7 +253,9 @@ export class Pipeline {
         ...common('adcSnap'),
         cached: (i) => {
           const known = this.reportSnap;
-          return known && known.key === adcSnapKey(i.version, i.value.params, i.value.gridBits) ? known.result : undefined;
+          return known && known.key === adcSnapKey(i.version, i.value.params, i.value.gridBits)
+            ? known.result
+            : undefined;
         },
         run: (i) => this.client.adcSnap(i.value.params, i.value.gridBits),
         apply: (out) => this.store.getState().setResults({ adcSnap: out }),
@@ -250,7 +274,8 @@ export class Pipeline {
   /** Starts following the store and loads its data source. */
   start(): void {
     this.unsubscribe = this.store.subscribe((s, prev) => {
-      if (s.params !== prev.params || s.display !== prev.display || s.data.dataVersion !== prev.data.dataVersion) this.schedule();
+      if (s.params !== prev.params || s.display !== prev.display || s.data.dataVersion !== prev.data.dataVersion)
+        this.schedule();
     });
     void this.loadSource(this.store.getState().data.source);
   }
@@ -322,7 +347,9 @@ export class Pipeline {
   /** The ADC view's variation chart: the other methods' curves (once computed) with bskmq's. */
   private publishVariation(): void {
     if (this.baseVariation === null) return;
-    this.store.getState().setResults({ variation: [...this.baseVariation, ...this.bsCurve.variation].sort(byMethodOrder) });
+    this.store
+      .getState()
+      .setResults({ variation: [...this.baseVariation, ...this.bsCurve.variation].sort(byMethodOrder) });
   }
 
   private reportError(stage: StageName, e: unknown): void {
@@ -349,7 +376,11 @@ export class Pipeline {
       });
     }
     this.requestLayers(JSON.stringify(reportInputs));
-    const hreq: HistogramRequest = { bins: s.display.binCount, domain: s.display.zoom, spikeShare: HISTOGRAM_SPIKE_SHARE };
+    const hreq: HistogramRequest = {
+      bins: s.display.binCount,
+      domain: s.display.zoom,
+      spikeShare: HISTOGRAM_SPIKE_SHARE,
+    };
     this.stages.histogram.request(JSON.stringify([v, hreq]), { version: v, value: hreq });
     const baseMethods = p.methods.filter((m) => m !== 'bskmq' && m !== 'optimal');
     if (p.methods.includes('optimal') !== this.optimalShown) {
@@ -380,7 +411,12 @@ export class Pipeline {
     const { source, tensors, format } = this.store.getState().data;
     const file = source.kind === 'generator' ? null : source.kind === 'url' ? source.url : [source.name, source.sha256];
     const dataKey = JSON.stringify([file, format, tensors.map((t) => [t.name, t.shape, t.dtype])]);
-    this.layers.request(dataKey, paramsKey, tensors.map((t) => t.name), this.store.getState().params);
+    this.layers.request(
+      dataKey,
+      paramsKey,
+      tensors.map((t) => t.name),
+      this.store.getState().params,
+    );
   }
 
   /**
@@ -417,7 +453,8 @@ export class Pipeline {
         return this.loadRemote(source);
       case 'file': {
         const cur = st.data.source;
-        const sameFile = cur.kind === 'file' && cur.name === source.name && cur.sha256 === source.sha256 && this.dataVersion > 0;
+        const sameFile =
+          cur.kind === 'file' && cur.name === source.name && cur.sha256 === source.sha256 && this.dataVersion > 0;
         if (sameFile && source.tensor !== null && source.tensor !== cur.tensor) return this.selectTensor(source.tensor);
         if (sameFile) return Promise.resolve();
         const known = this.knownFiles.get(fileKey(source.name, source.sha256));
@@ -428,7 +465,10 @@ export class Pipeline {
         }
         st.setData({ source, status: this.dataVersion > 0 ? st.data.status : 'awaiting-file' });
         const hash = source.sha256 ? ` (SHA-256 ${source.sha256}…)` : '';
-        st.notify('info', `This link was made with the file "${source.name}"${hash}. Choose or drop that file to reproduce the view.`);
+        st.notify(
+          'info',
+          `This link was made with the file "${source.name}"${hash}. Choose or drop that file to reproduce the view.`,
+        );
         this.awaitingNotice = this.store.getState().notices.at(-1)?.id ?? null;
         this.linkedFile = { name: source.name, sha256: source.sha256 };
         if (this.dataVersion === 0) st.setData({ status: 'awaiting-file' });
@@ -543,10 +583,18 @@ export class Pipeline {
         const result = await this.client.load(req, (done, total) => this.progress(ticket, done, total));
         if (ticket !== this.loadTicket) return;
         let committed = source;
-        if (source.kind === 'file') committed = { ...source, sha256: result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null, tensor: result.tensors.length > 1 ? result.tensor : null };
-        else if (source.kind === 'url') committed = { ...source, tensor: result.tensors.length > 1 ? result.tensor : null };
+        if (source.kind === 'file')
+          committed = {
+            ...source,
+            sha256: result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null,
+            tensor: result.tensors.length > 1 ? result.tensor : null,
+          };
+        else if (source.kind === 'url')
+          committed = { ...source, tensor: result.tensors.length > 1 ? result.tensor : null };
         this.loadedBlob =
-          req.kind === 'blob' ? { blob: req.blob, name: req.name, raw: req.opts.raw ?? null, sha256: result.sha256 } : null;
+          req.kind === 'blob'
+            ? { blob: req.blob, name: req.name, raw: req.opts.raw ?? null, sha256: result.sha256 }
+            : null;
         this.commit(committed, result);
         check?.(result);
       } catch (e) {

@@ -206,7 +206,7 @@ export function snapReferences(ps: PointSet, q: Quantizer, bounds: AdcBounds, re
   const steps = staircase.referenceSteps;
   const merges: ReferenceMerge[] = [];
   const mergedCodes: number[] = [];
-  for (let a = 0; a < steps.length; ) {
+  for (let a = 0; a < steps.length;) {
     let b = a + 1;
     while (b < steps.length && steps[b] === steps[a]) b++;
     if (b - a > 1 && t[b - 1] !== t[a]) {
@@ -353,7 +353,8 @@ export function referenceVariation(
   normals: TrialNormals = new TrialNormals(options.seed),
 ): VariationResult {
   checkVariationOptions(options);
-  if (normals.seed !== options.seed) throw new RangeError(`normals drawn for seed ${normals.seed}, not ${options.seed}`);
+  if (normals.seed !== options.seed)
+    throw new RangeError(`normals drawn for seed ${normals.seed}, not ${options.seed}`);
   const sigmaAbs = absoluteSigma(q, bounds, options.sigma, options.sigmaOf);
   const nominalMse = mseOf(ps, q);
   const refs = q.thresholds.length;
@@ -437,7 +438,13 @@ export function referenceVariationCurves(
     const list = quantizers.filter((q) => q.method === method).sort((a, b) => a.bits - b.bits);
     if (list.length === 0) continue;
     const curve: VariationCurve = {
-      method, bits: [], nominalMse: [], meanMse: [], q05Mse: [], q95Mse: [], sigmaAbs: [],
+      method,
+      bits: [],
+      nominalMse: [],
+      meanMse: [],
+      q05Mse: [],
+      q95Mse: [],
+      sigmaAbs: [],
     };
     for (const q of list) {
       const r = referenceVariation(ps, q, bounds, options, normals);
@@ -586,9 +593,10 @@ export function adcSummary(ps: PointSet, q: Quantizer, bounds: AdcBounds, option
   }
   if (options.minSpacing !== undefined) {
     const w = spacingWarnings(q.thresholds, bounds, options.minSpacing);
-    const minSpacing = 'absolute' in options.minSpacing
-      ? options.minSpacing.absolute
-      : options.minSpacing.fractionOfRange * (bounds.U - bounds.L);
+    const minSpacing =
+      'absolute' in options.minSpacing
+        ? options.minSpacing.absolute
+        : options.minSpacing.fractionOfRange * (bounds.U - bounds.L);
     out.spacing = { minSpacing, warnings: w.map(({ lower, upper, code, gap }) => ({ lower, upper, code, gap })) };
   }
   return out;

@@ -205,11 +205,24 @@ function designSweepPoint(ps: PointSet, p: Params, bits: number, x: number): Swe
  * `designQuantizer(ps, 'bskmq', bits, params)`.
  */
 /** The sweep's reference lines at `bits`: `kmeans` with params' seed and restarts, and the optimum. */
-export function sweepReferences(ps: PointSet, params: Params, bits: number, designs: DesignSource): { kmeansMse: number; optimalMse: number } {
-  return { kmeansMse: mseOf(ps, designs.design('kmeans', bits, params).quantizer), optimalMse: designs.optimum(bits).mse };
+export function sweepReferences(
+  ps: PointSet,
+  params: Params,
+  bits: number,
+  designs: DesignSource,
+): { kmeansMse: number; optimalMse: number } {
+  return {
+    kmeansMse: mseOf(ps, designs.design('kmeans', bits, params).quantizer),
+    optimalMse: designs.optimum(bits).mse,
+  };
 }
 
-export function suppressionSweep(ps: PointSet, params: Params, bits: number, options: SweepOptions = {}): SuppressionSweep {
+export function suppressionSweep(
+  ps: PointSet,
+  params: Params,
+  bits: number,
+  options: SweepOptions = {},
+): SuppressionSweep {
   const [lowKey, highKey] = sweptKeys(params);
   const symmetric = params[lowKey] === params[highKey];
   const xs = sweepWidths(params, options.grid);

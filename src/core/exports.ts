@@ -116,7 +116,10 @@ export function exportFileName(parts: ExportNameParts): string {
   if (!(Number.isInteger(parts.bits) && parts.bits >= 1)) {
     throw new RangeError(`bits must be a positive integer, got ${parts.bits}`);
   }
-  const ext = parts.ext.replace(/^\./, '').toLowerCase().replace(/[^a-z0-9]+/g, '');
+  const ext = parts.ext
+    .replace(/^\./, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
   if (ext === '') {
     throw new RangeError(`file extension must contain letters or digits, got ${JSON.stringify(parts.ext)}`);
   }

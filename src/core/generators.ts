@@ -152,7 +152,8 @@ export function resolveGeneratorOptions(name: string, options: Partial<Generator
   if (name === 'spiky-mixture') {
     const spikes = out.zeroShare + out.clampShare + out.midShare;
     if (spikes > 1) throw new RangeError(`${name}: zeroShare + clampShare + midShare must be ≤ 1; got ${spikes}`);
-    if (out.midValue > out.clamp) throw new RangeError(`${name}: midValue must be ≤ clamp; got ${out.midValue} > ${out.clamp}`);
+    if (out.midValue > out.clamp)
+      throw new RangeError(`${name}: midValue must be ≤ clamp; got ${out.midValue} > ${out.clamp}`);
   }
   return out;
 }
@@ -177,7 +178,9 @@ export function generate(name: GeneratorName, options: Partial<GeneratorOptions>
       for (let i = 0; i < out.length; i++) out[i] = Math.min(o.high, Math.max(o.low, o.mean + o.scale * laplace(rng)));
       break;
     case 'spiky-mixture': {
-      const zeroEnd = o.zeroShare, clampEnd = zeroEnd + o.clampShare, midEnd = clampEnd + o.midShare;
+      const zeroEnd = o.zeroShare,
+        clampEnd = zeroEnd + o.clampShare,
+        midEnd = clampEnd + o.midShare;
       for (let i = 0; i < out.length; i++) {
         const u = rng();
         if (u < zeroEnd) out[i] = 0;

@@ -113,7 +113,8 @@ export function evaluate(ps: PointSet, q: Quantizer, ctx: EvaluateContext): Metr
   const mse = n > 0 ? se / n : NaN;
 
   const occupancy = new Float64Array(k);
-  let levelsUsed = 0, entropyBits = 0;
+  let levelsUsed = 0,
+    entropyBits = 0;
   for (let j = 0; j < k; j++) {
     const wj = ps.cw[bounds[j + 1]] - ps.cw[bounds[j]];
     if (!(wj > 0)) continue;
@@ -163,7 +164,8 @@ function rangeError(ps: PointSet, levels: Float64Array, bounds: Int32Array, a: n
 
 /** The cell holding point i: the last j with bounds[j] ≤ i. */
 function upperCell(bounds: Int32Array, i: number): number {
-  let lo = 0, hi = bounds.length - 2;
+  let lo = 0,
+    hi = bounds.length - 2;
   while (lo < hi) {
     const mid = (lo + hi + 1) >>> 1;
     if (bounds[mid] <= i) lo = mid;
@@ -221,7 +223,8 @@ export function bitsEquivalent(mse: number, linearMseByBits: Float64Array): numb
   const lin = (b: number) => linearMseByBits[b];
   const logSlope = (b0: number, b1: number) => {
     // Per-bit fall of log MSE between two widths; NaN when it does not fall.
-    const a = lin(b0), c = lin(b1);
+    const a = lin(b0),
+      c = lin(b1);
     return a > 0 && c > 0 && a > c ? Math.log(a) - Math.log(c) : NaN;
   };
   if (mse >= lin(1)) {

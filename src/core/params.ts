@@ -102,12 +102,28 @@ export type ParamKey = (typeof PARAM_KEYS)[number];
 /** What every design except the optimum reads besides `bits` (the K-means seeds, their restarts, the boundaries). */
 export const SHARED_DESIGN_KEYS = ['seed', 'restarts', 'low', 'high'] as const satisfies readonly ParamKey[];
 /** The BS-KMQ settings: only the `bskmq` design reads them. */
-export const BSKMQ_KEYS = ['suppressMode', 'bandLow', 'bandHigh', 'pctLow', 'pctHigh', 'suppressWeight', 'pin', 'spikeMin', 'bsInit'] as const satisfies readonly ParamKey[];
+export const BSKMQ_KEYS = [
+  'suppressMode',
+  'bandLow',
+  'bandHigh',
+  'pctLow',
+  'pctHigh',
+  'suppressWeight',
+  'pin',
+  'spikeMin',
+  'bsInit',
+] as const satisfies readonly ParamKey[];
 /**
  * The BS-KMQ settings the suppression sweep does not vary: the swept pair (`bandLow`/`bandHigh` or
  * `pctLow`/`pctHigh`, see core/curves' sweptKeys) is set to each grid width instead.
  */
-export const SWEEP_FIXED_KEYS = ['suppressMode', 'suppressWeight', 'pin', 'spikeMin', 'bsInit'] as const satisfies readonly ParamKey[];
+export const SWEEP_FIXED_KEYS = [
+  'suppressMode',
+  'suppressWeight',
+  'pin',
+  'spikeMin',
+  'bsInit',
+] as const satisfies readonly ParamKey[];
 
 /**
  * The parameters each method's design reads besides `bits`: a design is fully determined by the
@@ -188,7 +204,8 @@ export const PARAM_HELP: Record<ParamKey, string> = {
   bandHigh: 'BS-KMQ high band [U − bandHigh·R, U]; 0 = exactly the value U.',
   pctLow: 'BS-KMQ percentile mode: the lowest pctLow % of samples by rank.',
   pctHigh: 'BS-KMQ percentile mode: the highest pctHigh % of samples by rank.',
-  suppressWeight: 'Weight of in-band samples while clustering (0 removes them); evaluation always uses the original data.',
+  suppressWeight:
+    'Weight of in-band samples while clustering (0 removes them); evaluation always uses the original data.',
   pin: 'Boundary values kept as fixed levels: auto pins a boundary holding ≥ spikeMin of the samples.',
   spikeMin: 'Share of samples exactly at L (or U) that makes pin = auto pin it.',
   bsInit: 'Seeding of BS-KMQ free levels: random (Forgy, as the kmeans baseline) or plusplus (k-means++).',
@@ -222,9 +239,15 @@ export function describeAllowed(key: ParamKey): string {
  * Checks one value against its spec. Returns the accepted value or an issue
  * naming what was allowed. Strings from a URL or the command line are parsed here.
  */
-export function parseParamValue(key: ParamKey, raw: unknown): { ok: true; value: unknown } | { ok: false; issue: ParamIssue } {
+export function parseParamValue(
+  key: ParamKey,
+  raw: unknown,
+): { ok: true; value: unknown } | { ok: false; issue: ParamIssue } {
   const spec = PARAM_SPECS[key];
-  const fail = () => ({ ok: false as const, issue: { key, value: raw, message: `${describeAllowed(key)}; got ${JSON.stringify(raw)}` } });
+  const fail = () => ({
+    ok: false as const,
+    issue: { key, value: raw, message: `${describeAllowed(key)}; got ${JSON.stringify(raw)}` },
+  });
   switch (spec.kind) {
     case 'number': {
       if (raw === null || raw === undefined || raw === '') return spec.nullable ? { ok: true, value: null } : fail();
@@ -238,7 +261,14 @@ export function parseParamValue(key: ParamKey, raw: unknown): { ok: true; value:
       return { ok: true, value: raw };
     }
     case 'methods': {
-      const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : null;
+      const list = Array.isArray(raw)
+        ? raw
+        : typeof raw === 'string'
+          ? raw
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : null;
       if (!list || list.length === 0) return fail();
       const set = new Set<string>();
       for (const m of list) {
@@ -256,7 +286,10 @@ export function parseParamValue(key: ParamKey, raw: unknown): { ok: true; value:
  * Unknown keys and invalid values are reported; valid ones are merged over `base`.
  * Never throws.
  */
-export function mergeParams(base: Readonly<Params>, partial: Record<string, unknown>): { params: Params; issues: ParamIssue[] } {
+export function mergeParams(
+  base: Readonly<Params>,
+  partial: Record<string, unknown>,
+): { params: Params; issues: ParamIssue[] } {
   const params: Params = { ...base, methods: [...base.methods] };
   const issues: ParamIssue[] = [];
   for (const [key, raw] of Object.entries(partial)) {

@@ -70,7 +70,9 @@ export function pointSetFromArrays(
   const cw = new Float64Array(m + 1);
   const cs = new Float64Array(m + 1);
   const css = new Float64Array(m + 1);
-  let aw = 0, as = 0, ass = 0;
+  let aw = 0,
+    as = 0,
+    ass = 0;
   for (let i = 0; i < m; i++) {
     const wi = w[i];
     const d = x[i] - shift;
@@ -92,7 +94,8 @@ export function size(ps: PointSet): number {
 /** Index of the first point with `x ≥ t`: a value equal to a threshold goes to the upper code (docs/definitions.md, Vocabulary). */
 export function lowerBound(ps: PointSet, t: number): number {
   const x = ps.x;
-  let lo = 0, hi = x.length;
+  let lo = 0,
+    hi = x.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (x[mid] < t) lo = mid + 1;
@@ -187,7 +190,9 @@ export function sumOfSquares(ps: PointSet): number {
 
 /** Finite minimum, maximum and count of non-finite values of a numeric array. */
 export function scanRange(values: NumericArray): { min: number; max: number; finite: number; nonFinite: number } {
-  let min = Infinity, max = -Infinity, nonFinite = 0;
+  let min = Infinity,
+    max = -Infinity,
+    nonFinite = 0;
   const n = values.length;
   for (let i = 0; i < n; i++) {
     const v = values[i];
@@ -209,7 +214,8 @@ export function scanRange(values: NumericArray): { min: number; max: number; fin
 export function buildExactPointSet(values: NumericArray): PointSet {
   const n = values.length;
   const sorted = values instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
-  let f = 0, nonFinite = 0;
+  let f = 0,
+    nonFinite = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v - v !== 0) nonFinite++;
@@ -361,7 +367,8 @@ export class BinnedAccumulator {
     const w = new Float64Array(m);
     const s2 = new Float64Array(m);
     let j = 0;
-    let seenMin = Infinity, seenMax = -Infinity;
+    let seenMin = Infinity,
+      seenMax = -Infinity;
     // A constant tensor has min === max: every sample is counted in atMin.
     const atMin = this.atMin + (this.max === this.min ? this.atMax : 0);
     if (atMin > 0) {
@@ -424,7 +431,10 @@ function block(values: NumericArray, a: number, b: number): NumericArray {
 /** Binned point set of an in-memory array (two passes: range, then bins). */
 export function buildBinnedPointSet(values: NumericArray, bins: number = DEFAULT_BINS): PointSet {
   const n = values.length;
-  let min = Infinity, max = -Infinity, finite = 0, nonFinite = 0;
+  let min = Infinity,
+    max = -Infinity,
+    finite = 0,
+    nonFinite = 0;
   for (let a = 0; a < n; a += BUILD_BLOCK) {
     const r = scanRange(block(values, a, Math.min(n, a + BUILD_BLOCK)));
     if (r.min < min) min = r.min;

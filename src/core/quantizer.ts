@@ -27,7 +27,8 @@ export function midpoints(levels: Float64Array): Float64Array {
 
 /** The code of one value: the number of thresholds `t ≤ x` (binary search). */
 export function codeOf(thresholds: Float64Array, x: number): number {
-  let lo = 0, hi = thresholds.length;
+  let lo = 0,
+    hi = thresholds.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (thresholds[mid] <= x) lo = mid + 1;

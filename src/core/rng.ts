@@ -25,7 +25,10 @@ function splitmix32(state: number): () => number {
  */
 export function createRng(seed: number): Rng {
   const mix = splitmix32(seed);
-  let a = mix(), b = mix(), c = mix(), d = mix();
+  let a = mix(),
+    b = mix(),
+    c = mix(),
+    d = mix();
   if ((a | b | c | d) === 0) a = 1;
   const next = () => {
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;

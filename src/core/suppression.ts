@@ -42,7 +42,8 @@ export interface Bands {
 
 /** Index of the first point with `x > v` (the number of points with `x ≤ v`). */
 function upperBound(x: Float64Array, v: number): number {
-  let lo = 0, hi = x.length;
+  let lo = 0,
+    hi = x.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (x[mid] <= v) lo = mid + 1;
@@ -53,7 +54,8 @@ function upperBound(x: Float64Array, v: number): number {
 
 /** Index of the first i with `cw[i + 1] > v` (m when none): the point holding cumulative weight position v. */
 function pointAtWeight(cw: Float64Array, v: number): number {
-  let lo = 0, hi = cw.length - 1;
+  let lo = 0,
+    hi = cw.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (cw[mid + 1] > v) hi = mid;
@@ -105,7 +107,8 @@ export function computeBands(ps: PointSet, params: Params, L: number, U: number)
   let highFrac = 0;
   if (highWeight > 0) {
     // First i with cw[i] ≥ highFrom.
-    let lo = 0, hi = m;
+    let lo = 0,
+      hi = m;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (cw[mid] >= highFrom) hi = mid;

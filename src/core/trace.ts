@@ -130,24 +130,37 @@ export function traceDesign(ps: PointSet, method: Method, bits: number, params: 
     record.updates.forEach((levels, i) => {
       const moved = i === 0 ? true : levels.some((v, j) => v !== record.updates[i - 1][j]);
       push({
-        phase: 'iterate', iteration: i + 1, levels,
-        caption: `Iteration ${i + 1}: thresholds at midpoints, levels at cell means` +
-          (suppressed ? ' of the suppressed set' : '') + (moved ? '' : ' (nothing moved)'),
+        phase: 'iterate',
+        iteration: i + 1,
+        levels,
+        caption:
+          `Iteration ${i + 1}: thresholds at midpoints, levels at cell means` +
+          (suppressed ? ' of the suppressed set' : '') +
+          (moved ? '' : ' (nothing moved)'),
       });
     });
   }
   const iterations = record?.updates.length ?? 0;
-  const why = record === null
-    ? (method === 'bskmq' && ps.n > 0 ? 'every level is pinned, nothing to cluster' : 'no samples to cluster')
-    : `converged after ${iterations} iteration${iterations === 1 ? '' : 's'}` +
-      (restarts > 1 ? `; run ${record.run + 1} of ${restarts} kept (lowest MSE${suppressed ? ' on the suppressed set' : ''})` : '');
+  const why =
+    record === null
+      ? method === 'bskmq' && ps.n > 0
+        ? 'every level is pinned, nothing to cluster'
+        : 'no samples to cluster'
+      : `converged after ${iterations} iteration${iterations === 1 ? '' : 's'}` +
+        (restarts > 1
+          ? `; run ${record.run + 1} of ${restarts} kept (lowest MSE${suppressed ? ' on the suppressed set' : ''})`
+          : '');
   const final = finalFrame(q, iterations, mseBoth);
   final.caption = `Final: ${why}. Levels and references as designed.`;
   frames.push(final);
   return {
-    method, bits, run: record?.run ?? 0, restarts,
+    method,
+    bits,
+    run: record?.run ?? 0,
+    restarts,
     pinned: record ? [record.pins.low, record.pins.high].filter((v): v is number => v !== null) : [],
-    suppressed, frames,
+    suppressed,
+    frames,
   };
 }
 
@@ -156,7 +169,8 @@ function finalFrame(
   iterations: number,
   mseBoth: (l: Float64Array, t: Float64Array) => { mse: number; mseClustered: number },
 ): TraceFrame {
-  const levels = q.levels.slice(), thresholds = q.thresholds.slice();
+  const levels = q.levels.slice(),
+    thresholds = q.thresholds.slice();
   return { phase: 'final', iteration: iterations, levels, thresholds, ...mseBoth(levels, thresholds) };
 }
 
@@ -175,8 +189,11 @@ function seedFrames(
   if (pinned > 0) {
     const which = pins.low !== null && pins.high !== null ? 'L and U' : pins.low !== null ? 'L' : 'U';
     push({
-      phase: 'seed', iteration: 0, levels: sortedWithPins([], pins),
-      caption: `Pinned: ${which} ${pinned === 1 ? 'is a fixed level' : 'are fixed levels'}; ` +
+      phase: 'seed',
+      iteration: 0,
+      levels: sortedWithPins([], pins),
+      caption:
+        `Pinned: ${which} ${pinned === 1 ? 'is a fixed level' : 'are fixed levels'}; ` +
         `${freeCount} free level${freeCount === 1 ? '' : 's'} to seed${where}`,
     });
   }
@@ -190,21 +207,26 @@ function seedFrames(
     const range = batch.length === 1 ? `seed ${upTo} of ${freeCount}` : `seeds ${i + 1}–${upTo} of ${freeCount}`;
     let caption: string;
     if (plusplus) {
-      caption = lastSeed.candidates === null
-        ? `Seeding (k-means++): ${range} drawn at random by weight`
-        : `Seeding (k-means++): ${range} — the best of ${lastSeed.candidates.length} candidates drawn in ` +
-          'proportion to squared distance from the chosen centres';
+      caption =
+        lastSeed.candidates === null
+          ? `Seeding (k-means++): ${range} drawn at random by weight`
+          : `Seeding (k-means++): ${range} — the best of ${lastSeed.candidates.length} candidates drawn in ` +
+            'proportion to squared distance from the chosen centres';
     } else if (last) {
       const distinct = new Set(drawn).size;
-      caption = `Seeding: ${freeCount} sample${freeCount === 1 ? '' : 's'} drawn at random${where}` +
+      caption =
+        `Seeding: ${freeCount} sample${freeCount === 1 ? '' : 's'} drawn at random${where}` +
         (distinct < drawn.length ? ` — on a spike several coincide (${distinct} distinct)` : '');
     } else {
       const dup = batch.some((s) => drawn.indexOf(s.value) < drawn.lastIndexOf(s.value));
-      caption = `Seeding: ${range} drawn at random${where} (value ${fmt(lastSeed.value)})` +
+      caption =
+        `Seeding: ${range} drawn at random${where} (value ${fmt(lastSeed.value)})` +
         (dup ? ' — it coincides with an earlier seed' : '');
     }
     push({
-      phase: 'seed', iteration: 0, levels,
+      phase: 'seed',
+      iteration: 0,
+      levels,
       chosen: Float64Array.from(batch, (s) => s.value),
       ...(lastSeed.candidates !== null ? { candidates: lastSeed.candidates } : {}),
       caption,

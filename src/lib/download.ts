@@ -30,7 +30,13 @@ export function downloadText(text: string, fileName: string, type: string): void
  * pixels per px, over an opaque `background` (a chart's SVG has none). The SVG goes through an
  * <img> from a blob: URL, which the page's CSP allows (img-src blob:).
  */
-export async function svgToPng(svgText: string, width: number, height: number, background: string, scale = 2): Promise<Blob> {
+export async function svgToPng(
+  svgText: string,
+  width: number,
+  height: number,
+  background: string,
+  scale = 2,
+): Promise<Blob> {
   const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml;charset=utf-8' }));
   try {
     const img = new Image();

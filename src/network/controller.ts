@@ -259,7 +259,9 @@ export class NetworkController {
       progress: null,
     });
     const stem = s.model.name.replace(/\.onnx$/i, '');
-    await this.loader.loadFile(new File([npz as BlobPart], `${stem}-activations.npz`, { type: 'application/octet-stream' }));
+    await this.loader.loadFile(
+      new File([npz as BlobPart], `${stem}-activations.npz`, { type: 'application/octet-stream' }),
+    );
     this.schedule();
   }
 
@@ -286,7 +288,8 @@ export class NetworkController {
           if (this.store.getState().results[resultKey(method, bits)]) continue;
           const r = await this.remote().accuracy(method, bits, params, layers);
           // A newer request with the same design key still wants this result (a bits change only reorders).
-          if (runKey === this.key) this.set({ results: { ...this.store.getState().results, [resultKey(method, bits)]: r } });
+          if (runKey === this.key)
+            this.set({ results: { ...this.store.getState().results, [resultKey(method, bits)]: r } });
           if (gen !== this.generation) return;
         }
       }
@@ -321,7 +324,10 @@ export class NetworkController {
     return {
       format: 'bskmq-ptq',
       version: 1,
-      model: { name: s.model.name, activations: s.model.activations.map((a) => ({ name: a.name, shape: s.capture!.shapes[a.name] ?? [] })) },
+      model: {
+        name: s.model.name,
+        activations: s.model.activations.map((a) => ({ name: a.name, shape: s.capture!.shapes[a.name] ?? [] })),
+      },
       samples: { calibration: s.capture.calibration, evaluation: s.capture.evaluation },
       labels: s.capture.labels,
       metric: s.capture.labels ? 'top1' : 'agreement',

@@ -17,7 +17,9 @@ function npy(data: Float32Array, shape: readonly number[]): Uint8Array {
   return out;
 }
 
-export function writeNpz(arrays: readonly { name: string; shape: readonly number[]; data: Float32Array }[]): Uint8Array {
+export function writeNpz(
+  arrays: readonly { name: string; shape: readonly number[]; data: Float32Array }[],
+): Uint8Array {
   const files: Record<string, [Uint8Array, { level: 0 }]> = {};
   for (const a of arrays) files[`${a.name}.npy`] = [npy(a.data, a.shape), { level: 0 }];
   return zipSync(files, { mtime: new Date('2020-01-01T00:00:00Z') });
@@ -25,6 +27,9 @@ export function writeNpz(arrays: readonly { name: string; shape: readonly number
 
 /** An activation name as an npz member: no path separators (npz members are file names). */
 export function memberName(activation: string): string {
-  const s = activation.replace(/^\/+/, '').replace(/[/\\]+/g, '.').replace(/[^A-Za-z0-9._:-]/g, '_');
+  const s = activation
+    .replace(/^\/+/, '')
+    .replace(/[/\\]+/g, '.')
+    .replace(/[^A-Za-z0-9._:-]/g, '_');
   return s || 'activation';
 }

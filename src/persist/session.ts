@@ -314,8 +314,11 @@ export class SessionPersistence {
       this.setStatus({ starting: false, available: false, reason });
       store
         .getState()
-        .notify('info', 'This browser does not let the page keep data here (private mode or storage turned off): ' +
-          'everything works, but your data and settings will not come back after a reload.');
+        .notify(
+          'info',
+          'This browser does not let the page keep data here (private mode or storage turned off): ' +
+            'everything works, but your data and settings will not come back after a reload.',
+        );
     }
     if (this.kv) {
       try {
@@ -393,10 +396,13 @@ export class SessionPersistence {
     if (!dataChanged && !viewChanged) return;
     this.seenVersion = s.data.dataVersion;
     if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.enqueue(() => this.save());
-    }, dataChanged ? 0 : this.debounceMs);
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.enqueue(() => this.save());
+      },
+      dataChanged ? 0 : this.debounceMs,
+    );
   }
 
   private enqueue(job: () => Promise<void>): void {

@@ -174,7 +174,8 @@ function paramText(key: ParamKey, value: Params[ParamKey]): string {
 
 function sameParam(key: ParamKey, a: Params[ParamKey], b: Params[ParamKey]): boolean {
   if (key === 'methods') {
-    const x = a as Params['methods'], y = b as Params['methods'];
+    const x = a as Params['methods'],
+      y = b as Params['methods'];
     return x.length === y.length && x.every((m, i) => m === y[i]);
   }
   return Object.is(a, b) || a === b;
@@ -266,7 +267,9 @@ export function decodeUrlState(search: string, ctx: CodecContext): DecodeResult 
     let spec = ctx.generators.find((g) => g.name === (genName ?? ctx.defaultGenerator));
     if (!spec) {
       if (genName !== null) {
-        issues.push(`Unknown generator "${genName}"; known: ${ctx.generators.map((g) => g.name).join(', ')}. Using ${ctx.defaultGenerator}.`);
+        issues.push(
+          `Unknown generator "${genName}"; known: ${ctx.generators.map((g) => g.name).join(', ')}. Using ${ctx.defaultGenerator}.`,
+        );
       }
       spec = ctx.generators.find((g) => g.name === ctx.defaultGenerator);
     }
@@ -277,13 +280,16 @@ export function decodeUrlState(search: string, ctx: CodecContext): DecodeResult 
         if (text === null) continue;
         const v = finiteNumber(text);
         if (v === null || v < p.min || v > p.max || (p.integer && !Number.isInteger(v))) {
-          issues.push(`${spec.name} option ${p.name} must be ${p.integer ? 'an integer' : 'a number'} in ${p.min}–${p.max}; got ${JSON.stringify(text)} (using ${p.default}).`);
+          issues.push(
+            `${spec.name} option ${p.name} must be ${p.integer ? 'an integer' : 'a number'} in ${p.min}–${p.max}; got ${JSON.stringify(text)} (using ${p.default}).`,
+          );
         } else options[p.name] = v;
       }
       state.source = { kind: 'generator', name: spec.name, options };
     }
   }
-  if (tensor !== null && state.source.kind === 'generator') issues.push('t (tensor) only applies to a file or src=; ignored.');
+  if (tensor !== null && state.source.kind === 'generator')
+    issues.push('t (tensor) only applies to a file or src=; ignored.');
 
   // Parameters: validated by the core's one options contract.
   const partial: Record<string, unknown> = {};
@@ -306,7 +312,8 @@ export function decodeUrlState(search: string, ctx: CodecContext): DecodeResult 
   if (nb !== null) {
     const v = finiteNumber(nb);
     if (v !== null && Number.isInteger(v) && v >= MIN_BIN_COUNT && v <= MAX_BIN_COUNT) d.binCount = v;
-    else issues.push(`nb (bin count) must be an integer in ${MIN_BIN_COUNT}–${MAX_BIN_COUNT}; got ${JSON.stringify(nb)}.`);
+    else
+      issues.push(`nb (bin count) must be an integer in ${MIN_BIN_COUNT}–${MAX_BIN_COUNT}; got ${JSON.stringify(nb)}.`);
   }
   const z = get(DISPLAY_URL_KEYS.zoom);
   if (z !== null) {
@@ -346,21 +353,38 @@ function decodeAdcSettings(get: (key: string) => string | null, d: Display, issu
     return null;
   };
   const isInt = (min: number, max: number) => (v: number) => Number.isInteger(v) && v >= min && v <= max;
-  const grid = number('adcGridBits', 'ADC grid bits', isInt(MIN_ADC_GRID_BITS, MAX_ADC_GRID_BITS),
-    `an integer in ${MIN_ADC_GRID_BITS}–${MAX_ADC_GRID_BITS}`);
+  const grid = number(
+    'adcGridBits',
+    'ADC grid bits',
+    isInt(MIN_ADC_GRID_BITS, MAX_ADC_GRID_BITS),
+    `an integer in ${MIN_ADC_GRID_BITS}–${MAX_ADC_GRID_BITS}`,
+  );
   if (grid !== null) d.adcGridBits = grid;
-  const sigma = number('adcSigma', 'reference σ', (v) => v >= 0 && v <= MAX_ADC_SIGMA, `a number in 0–${MAX_ADC_SIGMA}`);
+  const sigma = number(
+    'adcSigma',
+    'reference σ',
+    (v) => v >= 0 && v <= MAX_ADC_SIGMA,
+    `a number in 0–${MAX_ADC_SIGMA}`,
+  );
   if (sigma !== null) d.adcSigma = sigma;
   const of = get(DISPLAY_URL_KEYS.adcSigmaOf);
   if (of !== null) {
     if ((ADC_SIGMA_OF as readonly string[]).includes(of)) d.adcSigmaOf = of as Display['adcSigmaOf'];
     else issues.push(`ao (σ unit) must be one of ${ADC_SIGMA_OF.join(', ')}; got ${JSON.stringify(of)}.`);
   }
-  const trials = number('adcTrials', 'Monte Carlo trials', isInt(MIN_ADC_TRIALS, MAX_ADC_TRIALS),
-    `an integer in ${MIN_ADC_TRIALS}–${MAX_ADC_TRIALS}`);
+  const trials = number(
+    'adcTrials',
+    'Monte Carlo trials',
+    isInt(MIN_ADC_TRIALS, MAX_ADC_TRIALS),
+    `an integer in ${MIN_ADC_TRIALS}–${MAX_ADC_TRIALS}`,
+  );
   if (trials !== null) d.adcTrials = trials;
-  const spacing = number('adcMinSpacing', 'minimum reference spacing', (v) => v >= 0 && v <= MAX_ADC_MIN_SPACING,
-    `a fraction of the range in 0–${MAX_ADC_MIN_SPACING}`);
+  const spacing = number(
+    'adcMinSpacing',
+    'minimum reference spacing',
+    (v) => v >= 0 && v <= MAX_ADC_MIN_SPACING,
+    `a fraction of the range in 0–${MAX_ADC_MIN_SPACING}`,
+  );
   if (spacing !== null) d.adcMinSpacing = spacing;
 }
 

@@ -76,7 +76,10 @@ export interface VariationRequest {
 export type VariationCurveResult = VariationCurve;
 
 /** All bit widths the variation chart spans. */
-export const VARIATION_BITS: readonly number[] = Array.from({ length: MAX_BITS - MIN_BITS + 1 }, (_, i) => MIN_BITS + i);
+export const VARIATION_BITS: readonly number[] = Array.from(
+  { length: MAX_BITS - MIN_BITS + 1 },
+  (_, i) => MIN_BITS + i,
+);
 
 /**
  * Reference variation of the given designs (e.g. every method of `params.methods` at bits 1–8, from

@@ -125,7 +125,13 @@ export class ReportCache {
     let added = 0;
     for (const s of seeds) {
       if (s.fingerprint !== this.fingerprint || this.optimum.has(s.bits)) continue;
-      const quantizer: Quantizer = { method: 'optimal', bits: s.bits, levels: s.levels, thresholds: s.thresholds, iterations: s.iterations };
+      const quantizer: Quantizer = {
+        method: 'optimal',
+        bits: s.bits,
+        levels: s.levels,
+        thresholds: s.thresholds,
+        iterations: s.iterations,
+      };
       this.optimum.set(s.bits, { quantizer, mse: s.mse, seconds: s.seconds });
       added++;
     }

@@ -7,7 +7,16 @@
  * (a report, a histogram, curves) and, on request, the point set's arrays do.
  */
 import { buildPointSet, pointSetFromArrays, lowerBound, type PointSet } from '../core/pointset';
-import { DEFAULT_PARAMS, MAX_BITS, METHODS, MIN_BITS, focusedAmong, magnitudeIssue, type Method, type Params } from '../core/params';
+import {
+  DEFAULT_PARAMS,
+  MAX_BITS,
+  METHODS,
+  MIN_BITS,
+  focusedAmong,
+  magnitudeIssue,
+  type Method,
+  type Params,
+} from '../core/params';
 
 import { resolveBoundaries } from '../core/boundaries';
 import { computeBands } from '../core/suppression';
@@ -21,7 +30,14 @@ import { designLayer, type LayerRow } from './layersEngine';
 import { stepTrace, type StepTraceRequest, type StepTraceResult } from './traceEngine';
 import { TrialNormals } from '../core/adc';
 import { lloydKernelName } from '../core/wasm/lloydKernel';
-import { adcSnap, variationCurves, VARIATION_BITS, type AdcSnapResult, type VariationCurveResult, type VariationRequest } from './adcEngine';
+import {
+  adcSnap,
+  variationCurves,
+  VARIATION_BITS,
+  type AdcSnapResult,
+  type VariationCurveResult,
+  type VariationRequest,
+} from './adcEngine';
 import type {
   BandsResult,
   CurveResult,
@@ -34,7 +50,6 @@ import type {
   ReportResult,
   SweepResult,
 } from './types';
-
 
 /** Files up to this size are hashed (SHA-256) for links; larger ones are linked by name only. */
 export const HASH_LIMIT = 1024 * 1024 * 1024;
@@ -184,15 +199,21 @@ export async function download(url: string, limit: number, onProgress?: Progress
     );
   }
   if (!response.ok) {
-    throw new UserFacingError(`Could not download ${url}: the server answered ${response.status} ${response.statusText}.`);
+    throw new UserFacingError(
+      `Could not download ${url}: the server answered ${response.status} ${response.statusText}.`,
+    );
   }
   const type = response.headers.get('content-type') ?? '';
   if (/^text\/html\b/i.test(type)) {
-    throw new UserFacingError(`Could not download ${url}: the server answered with a web page, not a data file (wrong address?).`);
+    throw new UserFacingError(
+      `Could not download ${url}: the server answered with a web page, not a data file (wrong address?).`,
+    );
   }
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
-    throw new UserFacingError(`Could not download ${url}: ${formatBytes(declared)} is over the ${formatBytes(limit)} limit.`);
+    throw new UserFacingError(
+      `Could not download ${url}: ${formatBytes(declared)} is over the ${formatBytes(limit)} limit.`,
+    );
   }
   const total = Number.isFinite(declared) ? declared : 0;
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
@@ -250,7 +271,10 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
 
   function focusedSnap(params: Params, gridBits: number): AdcSnapResult | null {
     const { ps, cache } = need();
-    const method = focusedAmong(params.methods.map((m) => ({ method: m })), params.focus)?.method;
+    const method = focusedAmong(
+      params.methods.map((m) => ({ method: m })),
+      params.focus,
+    )?.method;
     if (method === undefined) return null;
     const q = cache.quantizer(method, params.bits, params, now);
     const levels = Array.from(q.levels);
@@ -280,7 +304,11 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
     return { mode: ps.mode, points: ps.x.length };
   }
 
-  async function loadTensor(file: OpenedFile, tensor: string | null | undefined, onProgress?: ProgressCallback): Promise<LoadResult> {
+  async function loadTensor(
+    file: OpenedFile,
+    tensor: string | null | undefined,
+    onProgress?: ProgressCallback,
+  ): Promise<LoadResult> {
     const name = tensor ?? undefined;
     if (name !== undefined && !file.tensors.some((t) => t.name === name)) {
       throw new UserFacingError(
@@ -299,8 +327,14 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       info = decoded;
     }
     const tooLarge = ps.n > 0 ? magnitudeIssue(ps) : null;
-    if (tooLarge) throw new UserFacingError(`Could not use ${file.file}${info.name ? ` (${info.name})` : ''}: ${tooLarge}.`);
-    const source: SourceInfo = { file: file.file, tensor: info.name || null, shape: [...info.shape], dtype: info.dtype };
+    if (tooLarge)
+      throw new UserFacingError(`Could not use ${file.file}${info.name ? ` (${info.name})` : ''}: ${tooLarge}.`);
+    const source: SourceInfo = {
+      file: file.file,
+      tensor: info.name || null,
+      shape: [...info.shape],
+      dtype: info.dtype,
+    };
     loaded = { ps, source, cache: new ReportCache(ps), variationMemo: new Map() };
     return {
       input: inputInfo(ps, source, DEFAULT_PARAMS),
@@ -446,9 +480,16 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       epoch++;
       const { ps, source, cache } = need();
       const occupancy: ReportResult['occupancy'] = {};
-      const report = designReport(ps, inputInfo(ps, source, params), params, [params.bits], cache.source(now), (method, _bits, m) => {
-        occupancy[method] = Array.from(m.occupancy);
-      });
+      const report = designReport(
+        ps,
+        inputInfo(ps, source, params),
+        params,
+        [params.bits],
+        cache.source(now),
+        (method, _bits, m) => {
+          occupancy[method] = Array.from(m.occupancy);
+        },
+      );
       const { L, U } = resolveBoundaries(ps, params);
       const bands = computeBands(ps, params, L, U);
       const bandsView: BandsResult = {
@@ -461,7 +502,12 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
         highWeight: bands.highWeight,
       };
       if (adcGridBits === undefined) return { report, bands: bandsView, occupancy };
-      return { report, bands: bandsView, occupancy, snap: { gridBits: adcGridBits, result: focusedSnap(params, adcGridBits) } };
+      return {
+        report,
+        bands: bandsView,
+        occupancy,
+        snap: { gridBits: adcGridBits, result: focusedSnap(params, adcGridBits) },
+      };
     },
 
     histogram(req) {
@@ -534,7 +580,11 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       // core's errorCurves, with the designs taken from (and left in) the cache that the
       // report, the sweep's references and the ADC variation read: each design runs once.
       const { ps, cache } = need();
-      return errorCurves(ps, params, methods, cache.source(now)).curves.map(({ method, mse, sqnrDb }) => ({ method, mse, sqnrDb }));
+      return errorCurves(ps, params, methods, cache.source(now)).curves.map(({ method, mse, sqnrDb }) => ({
+        method,
+        mse,
+        sqnrDb,
+      }));
     },
 
     curvePart(params, method, bitsList, variation = null) {
@@ -545,7 +595,15 @@ export function createEngine(now: () => number = () => Date.now()): Engine {
       if (variation !== null) {
         // The designs just made, from the cache: no report, so no optimum is needed (it can take seconds on exact data).
         const designsHere = bitsList.map((b) => cache.quantizer(method, b, params, now));
-        part = variationCurves(ps, params, resolveBoundaries(ps, params), variation, designsHere, normalsFor(params.seed))[0] ?? null;
+        part =
+          variationCurves(
+            ps,
+            params,
+            resolveBoundaries(ps, params),
+            variation,
+            designsHere,
+            normalsFor(params.seed),
+          )[0] ?? null;
       }
       return { bits: [...bitsList], mse, sqnrDb, designs, variation: part };
     },

@@ -26,7 +26,10 @@ type Guarded<T> = {
 
 type AnyMethod = (...args: unknown[]) => unknown;
 const guarded = Object.fromEntries(
-  Object.entries(engine as unknown as Record<string, AnyMethod>).map(([name, fn]) => [name, (...args: unknown[]) => guard(() => fn(...args))]),
+  Object.entries(engine as unknown as Record<string, AnyMethod>).map(([name, fn]) => [
+    name,
+    (...args: unknown[]) => guard(() => fn(...args)),
+  ]),
 ) as Guarded<Engine>;
 
 let stalled: string | null = null;
@@ -41,7 +44,10 @@ const api = {
   optima: (bitsList: number[]) =>
     guard(() => {
       const seeds = engine.optima(bitsList);
-      return Comlink.transfer(seeds, seeds.flatMap((s) => [s.levels.buffer, s.thresholds.buffer]));
+      return Comlink.transfer(
+        seeds,
+        seeds.flatMap((s) => [s.levels.buffer, s.thresholds.buffer]),
+      );
     }),
   trace: (req: StepTraceRequest) =>
     guard(() => {

@@ -29,7 +29,10 @@ const api = {
   capture: (calibration: number, onProgress?: Progress) =>
     guard(async () => {
       const r = await engine.capture(calibration, onProgress);
-      return Comlink.transfer(r, r.activations.map((a) => a.data.buffer as ArrayBuffer));
+      return Comlink.transfer(
+        r,
+        r.activations.map((a) => a.data.buffer as ArrayBuffer),
+      );
     }),
   accuracy: (method: Method, bits: number, params: Params, layers: string[]) =>
     guard(() => engine.accuracy(method, bits, params, layers)),

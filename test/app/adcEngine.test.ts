@@ -51,7 +51,9 @@ describe('ADC engine stages', () => {
     expect(coarse.mseAfter).toBeGreaterThan(coarse.mseBefore);
     const fine = engine.adcSnap(focused, 16)!;
     expect(fine.mergedCodes).toEqual([]);
-    fine.thresholds.forEach((t, j) => expect(Math.abs(t - (r.thresholds[j] as number))).toBeLessThanOrEqual(fine.unitStep / 2 + 1e-12));
+    fine.thresholds.forEach((t, j) =>
+      expect(Math.abs(t - (r.thresholds[j] as number))).toBeLessThanOrEqual(fine.unitStep / 2 + 1e-12),
+    );
   });
 
   it('snaps the design the report lists for the focused method (bskmq when the focus is not shown), report first or not', async () => {
@@ -61,7 +63,12 @@ describe('ADC engine stages', () => {
     const { report, bands } = engine.report(unshown);
     const r = focusedAmong(report.results, unshown.focus)!;
     expect(r.method).toBe('bskmq');
-    const quantizer = { method: r.method as Method, bits: r.bits, levels: r.levels as number[], thresholds: r.thresholds as number[] };
+    const quantizer = {
+      method: r.method as Method,
+      bits: r.bits,
+      levels: r.levels as number[],
+      thresholds: r.thresholds as number[],
+    };
     const t = engine.exportPointSet();
     const ps = pointSetFromArrays(t.mode, t.x, t.w, t.s2, { nonFinite: t.nonFinite, min: t.min, max: t.max });
     // What the page did before the snap came by parameters: snap the quantizer the report lists.
@@ -70,7 +77,7 @@ describe('ADC engine stages', () => {
     expect(engine.adcSnap(unshown, 6)).toEqual(expected);
   });
 
-  it('variation after a band change equals a fresh engine\'s (the other methods\' curves are reused, bskmq is redone)', async () => {
+  it("variation after a band change equals a fresh engine's (the other methods' curves are reused, bskmq is redone)", async () => {
     const req = { sigma: 0.01, sigmaOf: 'range' as const, trials: 5 };
     const warm = await loaded();
     warm.variation(params, req);
@@ -80,4 +87,3 @@ describe('ADC engine stages', () => {
     expect(warm.variation(moved, req).map((c) => c.method)).toEqual(['linear', 'cdf', 'kmeans', 'bskmq']);
   });
 });
-

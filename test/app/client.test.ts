@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { ComputeClient, WorkerHungError, watchdogBudgetMs, WATCHDOG_BASE_MS, type WorkerRole } from '../../src/compute/client';
+import {
+  ComputeClient,
+  WorkerHungError,
+  watchdogBudgetMs,
+  WATCHDOG_BASE_MS,
+  type WorkerRole,
+} from '../../src/compute/client';
 import { createEngine } from '../../src/worker/engine';
 import { designLayer } from '../../src/worker/layersEngine';
 import { bytesSource, openFile } from '../../src/core/formats';
@@ -55,14 +61,18 @@ function fakeWorkers() {
             return fn(...args);
           };
           const result = queue.then(run);
-          queue = result.then(() => undefined, () => undefined);
+          queue = result.then(
+            () => undefined,
+            () => undefined,
+          );
           return result;
         };
       },
     });
     Comlink.expose(served, port2);
     const errorListeners: ((e: { message: string; preventDefault(): void }) => void)[] = [];
-    fake.crash = () => errorListeners.forEach((l) => l({ message: 'simulated crash', preventDefault: () => undefined }));
+    fake.crash = () =>
+      errorListeners.forEach((l) => l({ message: 'simulated crash', preventDefault: () => undefined }));
     made.push(fake);
     const worker = {
       postMessage: (m: unknown, t?: Transferable[]) => port1.postMessage(m, t ?? []),
@@ -206,7 +216,7 @@ describe('compute client: the layers worker', () => {
 });
 
 describe('compute client: the watchdog', () => {
-  it('gives a call a budget that grows with the optimum\'s work: seconds on a small set, far more at 8 bits on a large exact one', () => {
+  it("gives a call a budget that grows with the optimum's work: seconds on a small set, far more at 8 bits on a large exact one", () => {
     expect(watchdogBudgetMs(1000, 3)).toBeLessThan(WATCHDOG_BASE_MS + 1000);
     expect(watchdogBudgetMs(4_000_000, 8)).toBeGreaterThan(watchdogBudgetMs(4_000_000, 3));
     expect(watchdogBudgetMs(4_000_000, 8)).toBeGreaterThan(10 * 60_000);
@@ -231,7 +241,9 @@ describe('compute client: the watchdog', () => {
     // The replacement worker holds the loaded data again: same report, and the histogram answers.
     const after = await client.report(params);
     expect(after.report.results.map((r) => r.levels)).toEqual(before.report.results.map((r) => r.levels));
-    expect((await client.histogram({ bins: 10, domain: null, spikeShare: 0.01 })).total).toBe(before.report.input.count);
+    expect((await client.histogram({ bins: 10, domain: null, spikeShare: 0.01 })).total).toBe(
+      before.report.input.count,
+    );
     expect(workers.made.filter((w) => w.calls.includes('loadBlob')).length).toBe(2);
   });
 

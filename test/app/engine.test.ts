@@ -16,7 +16,12 @@ describe('compute engine', () => {
     await engine.loadGenerator('relu6', small);
     const { report } = engine.report(params);
     const ps = buildPointSet(generate('relu6', { ...small }));
-    const direct = designReport(ps, inputInfo(ps, { file: null, tensor: null, shape: [small.n], dtype: 'float32' }, params), params, [3]);
+    const direct = designReport(
+      ps,
+      inputInfo(ps, { file: null, tensor: null, shape: [small.n], dtype: 'float32' }, params),
+      params,
+      [3],
+    );
     const strip = (r: typeof report) => ({ ...r, results: r.results.map(({ seconds: _s, ...rest }) => rest) });
     expect(strip(report)).toEqual(strip(direct));
     expect(report.results.map((r) => r.method)).toEqual(params.methods);
@@ -27,8 +32,18 @@ describe('compute engine', () => {
     await engine.loadGenerator('relu6', small);
     const ps = buildPointSet(generate('relu6', { ...small }));
     const src = { file: null, tensor: null, shape: [small.n], dtype: 'float32' };
-    const strip = (r: ReturnType<typeof designReport>) => ({ ...r, results: r.results.map(({ seconds: _s, ...rest }) => rest) });
-    const steps: Partial<Params>[] = [{}, { bandLow: 0.1 }, { bits: 4 }, { bits: 3, pin: 'none' }, { high: 5, bandLow: 0.02 }, {}];
+    const strip = (r: ReturnType<typeof designReport>) => ({
+      ...r,
+      results: r.results.map(({ seconds: _s, ...rest }) => rest),
+    });
+    const steps: Partial<Params>[] = [
+      {},
+      { bandLow: 0.1 },
+      { bits: 4 },
+      { bits: 3, pin: 'none' },
+      { high: 5, bandLow: 0.02 },
+      {},
+    ];
     let p = params;
     for (const step of steps) {
       p = { ...p, ...step };
@@ -86,7 +101,9 @@ describe('compute engine', () => {
     const engine = createEngine();
     await engine.loadGenerator('relu6', small);
     const before = engine.report(params).report.results[0].levels;
-    await expect(engine.loadBlob(new Blob(['not a tensor at all \u0000\u0001']), 'broken.npy', {})).rejects.toThrow(/broken\.npy/);
+    await expect(engine.loadBlob(new Blob(['not a tensor at all \u0000\u0001']), 'broken.npy', {})).rejects.toThrow(
+      /broken\.npy/,
+    );
     expect(engine.report(params).report.results[0].levels).toEqual(before);
   });
 
@@ -120,7 +137,11 @@ describe('compute engine', () => {
     const ps = buildPointSet(generate('relu6', resolveGeneratorOptions('relu6', { n: 5000, seed: 1 })));
     engine.report(params); // fills the cache the curves then share
     const methods = ['linear', 'kmeans', 'bskmq', 'optimal'] as const;
-    const expected = errorCurves(ps, params, methods).curves.map((c) => ({ method: c.method, mse: c.mse, sqnrDb: c.sqnrDb }));
+    const expected = errorCurves(ps, params, methods).curves.map((c) => ({
+      method: c.method,
+      mse: c.mse,
+      sqnrDb: c.sqnrDb,
+    }));
     expect(engine.curves(params, methods)).toEqual(expected);
     const seeds = engine.optima([2, 5]);
     expect(seeds.map((s) => [s.mse, s.sqnrDb])).toEqual([1, 4].map((i) => [expected[3].mse[i], expected[3].sqnrDb[i]]));

@@ -27,7 +27,14 @@ describe('designLayer', () => {
       const source = { file: 'deflated.npz', tensor: t.name, shape: t.shape, dtype: t.dtype };
       const methods = layerMethods(params.methods);
       const report = designReport(ps, inputInfo(ps, source, params), { ...params, methods }, [3]);
-      expect(row).toMatchObject({ tensor: t.name, shape: t.shape, dtype: t.dtype, count: t.count, bits: 3, error: null });
+      expect(row).toMatchObject({
+        tensor: t.name,
+        shape: t.shape,
+        dtype: t.dtype,
+        count: t.count,
+        bits: 3,
+        error: null,
+      });
       expect(row.spikeLow).toBe(report.input.spikeLow);
       expect(row.spikeHigh).toBe(report.input.spikeHigh);
       expect(Object.keys(row.mse)).toEqual(['linear', 'kmeanspp', 'bskmq', 'optimal']);
@@ -85,8 +92,18 @@ function manualRunner() {
 
 function rowOf(tensor: string, bits: number): LayerRow {
   return {
-    tensor, shape: [1], dtype: 'float32', count: 1, bits, spikeLow: 0, spikeHigh: 0,
-    mse: { bskmq: bits }, bitsEquivalent: bits, pointSet: 'exact', error: null, report: null,
+    tensor,
+    shape: [1],
+    dtype: 'float32',
+    count: 1,
+    bits,
+    spikeLow: 0,
+    spikeHigh: 0,
+    mse: { bskmq: bits },
+    bitsEquivalent: bits,
+    pointSet: 'exact',
+    error: null,
+    report: null,
   };
 }
 
@@ -130,7 +147,10 @@ describe('LayersJob', () => {
     await tick();
     calls.at(-1)!.resolve(rowOf('b', 5));
     await job.settled();
-    expect(job.store.getState().rows.map((r) => [r.tensor, r.bits])).toEqual([['a', 5], ['b', 5]]);
+    expect(job.store.getState().rows.map((r) => [r.tensor, r.bits])).toEqual([
+      ['a', 5],
+      ['b', 5],
+    ]);
   });
 
   it('ignores a repeated request, clears the rows for another file and shows nothing for a single tensor', async () => {

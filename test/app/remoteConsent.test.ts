@@ -1,6 +1,11 @@
 /** Asking before a `?src=` link downloads from another origin (src/state/remoteConsent.ts). */
 import { describe, expect, it } from 'vitest';
-import { ACCEPTED_ORIGINS_KEY, RemoteConsent, foreignOriginOf, type ConsentStorage } from '../../src/state/remoteConsent';
+import {
+  ACCEPTED_ORIGINS_KEY,
+  RemoteConsent,
+  foreignOriginOf,
+  type ConsentStorage,
+} from '../../src/state/remoteConsent';
 
 const PAGE = 'https://app.example/explorer/?bits=3';
 

@@ -296,7 +296,12 @@ describe('SessionPersistence', () => {
     expect(await kv.get(FILE_KEY)).toBeUndefined();
     const note = parseSessionRecord(await kv.get(SESSION_KEY))?.file;
     expect(note).toMatchObject({ name: 'big.npy', kept: false, why: 'too-large' });
-    expect(s.store.getState().notices.map((n) => n.text).join('\n')).toMatch(/big\.npy.*not kept/);
+    expect(
+      s.store
+        .getState()
+        .notices.map((n) => n.text)
+        .join('\n'),
+    ).toMatch(/big\.npy.*not kept/);
 
     const again = setup({ kv, deps: { blobLimit: 3 } });
     await boot(again);

@@ -58,7 +58,12 @@ describe('pipeline stage', () => {
 
   it('ignores a repeated key and reruns it after invalidate', async () => {
     let runs = 0;
-    const stage = new Stage<number, number>({ name: 't', run: async (i) => (runs++, i), apply: () => undefined, onError: () => undefined });
+    const stage = new Stage<number, number>({
+      name: 't',
+      run: async (i) => (runs++, i),
+      apply: () => undefined,
+      onError: () => undefined,
+    });
     stage.request('k', 1);
     await stage.settled();
     stage.request('k', 1);

@@ -3,7 +3,15 @@ import { buildExactPointSet } from '../../src/core/pointset';
 import { generate } from '../../src/core/generators';
 import { DEFAULT_PARAMS } from '../../src/core/params';
 import { stepTrace, traceBuffers } from '../../src/worker/traceEngine';
-import { commandOfKey, frameAt, mseSeries, playStep, settledStep, stepAfter, stepCount } from '../../src/components/stepModel';
+import {
+  commandOfKey,
+  frameAt,
+  mseSeries,
+  playStep,
+  settledStep,
+  stepAfter,
+  stepCount,
+} from '../../src/components/stepModel';
 
 const ps = buildExactPointSet(generate('relu6', { n: 2000, seed: 4 }));
 const params = { ...DEFAULT_PARAMS, methods: [...DEFAULT_PARAMS.methods] };
@@ -35,10 +43,14 @@ describe('step model', () => {
 
   it('settles at the last step that moves a level of either shown run by more than the tolerance', () => {
     const tol = 6e-3;
-    const maxMove = (s: number) => Math.max(...[r.main, r.unsuppressed!].map((t) => {
-      const a = frameAt(t, s).levels, b = frameAt(t, s - 1).levels;
-      return a.length !== b.length ? Infinity : Math.max(0, ...a.map((v, j) => Math.abs(v - b[j])));
-    }));
+    const maxMove = (s: number) =>
+      Math.max(
+        ...[r.main, r.unsuppressed!].map((t) => {
+          const a = frameAt(t, s).levels,
+            b = frameAt(t, s - 1).levels;
+          return a.length !== b.length ? Infinity : Math.max(0, ...a.map((v, j) => Math.abs(v - b[j])));
+        }),
+      );
     const n = stepCount(r, true);
     const s = settledStep(r, true, tol);
     expect(s).toBeGreaterThan(0);

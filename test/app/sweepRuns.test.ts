@@ -46,7 +46,9 @@ describe('SweepRuns', () => {
   it('runs a speculative sweep on the workers it names until the page asks for it or recruitAll frees the other', async () => {
     const { workers, calls } = fakeWorkers();
     const runs = new SweepRuns(workers);
-    expect((await runs.sweep({ ...params, bits: 6 }, { speculative: true, workers: [1] })).mse).toHaveLength(widthCount);
+    expect((await runs.sweep({ ...params, bits: 6 }, { speculative: true, workers: [1] })).mse).toHaveLength(
+      widthCount,
+    );
     expect(new Set(calls.map((c) => c.worker))).toEqual(new Set([1]));
     // The page asks for the sweep the precompute is running: it shares it, and worker 0 joins.
     calls.length = 0;

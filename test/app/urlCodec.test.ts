@@ -54,14 +54,22 @@ const displayArb: fc.Arbitrary<Display> = fc.record({
 const sourceArb: fc.Arbitrary<DataSource> = fc.oneof(
   fc.constantFrom(...GENERATOR_SPECS).chain((g) =>
     fc
-      .tuple(...g.params.map((p) => (p.integer ? fc.integer({ min: p.min, max: Math.min(p.max, 2 ** 31) }) : double(p.min, p.max))))
+      .tuple(
+        ...g.params.map((p) =>
+          p.integer ? fc.integer({ min: p.min, max: Math.min(p.max, 2 ** 31) }) : double(p.min, p.max),
+        ),
+      )
       .map((values) => ({
         kind: 'generator' as const,
         name: g.name,
         options: Object.fromEntries(g.params.map((p, i) => [p.name, values[i]])),
       })),
   ),
-  fc.record({ kind: fc.constant('url' as const), url: fc.webUrl(), tensor: fc.option(fc.string({ minLength: 1 }), { nil: null }) }),
+  fc.record({
+    kind: fc.constant('url' as const),
+    url: fc.webUrl(),
+    tensor: fc.option(fc.string({ minLength: 1 }), { nil: null }),
+  }),
   fc.record({
     kind: fc.constant('file' as const),
     name: fc.string({ minLength: 1 }),
@@ -111,25 +119,45 @@ describe('urlCodec', () => {
   });
 
   it('replaces garbage with defaults and reports every bad key, never throwing', () => {
-    const d = decodeUrlState('?v=9&b=99&m=linear,nope&fo=xx&bl=-1&pn=sideways&nb=3&z=5,1&th=pink&es=db&zz=1&g=nosuch', ctx);
+    const d = decodeUrlState(
+      '?v=9&b=99&m=linear,nope&fo=xx&bl=-1&pn=sideways&nb=3&z=5,1&th=pink&es=db&zz=1&g=nosuch',
+      ctx,
+    );
     expect(d.params).toEqual(DEFAULT_PARAMS);
     expect(d.display).toEqual(DEFAULT_DISPLAY);
     expect(d.source.kind === 'generator' && d.source.name).toBe('relu6');
     const text = d.issues.join('\n');
-    for (const word of ['version', 'bits', 'methods', 'focus', 'bandLow', 'pin', 'nb', 'z (zoom)', 'th', 'es', '"zz"', 'nosuch']) {
+    for (const word of [
+      'version',
+      'bits',
+      'methods',
+      'focus',
+      'bandLow',
+      'pin',
+      'nb',
+      'z (zoom)',
+      'th',
+      'es',
+      '"zz"',
+      'nosuch',
+    ]) {
       expect(text).toContain(word);
     }
   });
 
   it('never throws and always yields valid params for arbitrary query strings', () => {
     fc.assert(
-      fc.property(fc.string(), fc.dictionary(fc.constantFrom('b', 'm', 'bl', 'lo', 'z', 'g', 'g.n', 'src', 'file', 'sha', 't'), fc.string()), (raw, dict) => {
-        const q = raw + '&' + new URLSearchParams(dict).toString();
-        const d = decodeUrlState(q, ctx);
-        expect(d.params.bits).toBeGreaterThanOrEqual(1);
-        expect(d.params.bits).toBeLessThanOrEqual(8);
-        expect(d.params.methods.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.string(),
+        fc.dictionary(fc.constantFrom('b', 'm', 'bl', 'lo', 'z', 'g', 'g.n', 'src', 'file', 'sha', 't'), fc.string()),
+        (raw, dict) => {
+          const q = raw + '&' + new URLSearchParams(dict).toString();
+          const d = decodeUrlState(q, ctx);
+          expect(d.params.bits).toBeGreaterThanOrEqual(1);
+          expect(d.params.bits).toBeLessThanOrEqual(8);
+          expect(d.params.methods.length).toBeGreaterThan(0);
+        },
+      ),
       { seed: 42, numRuns: 300 },
     );
   });
@@ -143,7 +171,10 @@ describe('urlCodec', () => {
 
   it('carries an uploaded file as name + hash prefix, and a remote file as src', () => {
     const s = defaultUrlState(ctx);
-    const q = encodeUrlState({ ...s, source: { kind: 'file', name: 'acts.npz', sha256: '0123abcd0123abcd', tensor: 'layer1' } }, ctx);
+    const q = encodeUrlState(
+      { ...s, source: { kind: 'file', name: 'acts.npz', sha256: '0123abcd0123abcd', tensor: 'layer1' } },
+      ctx,
+    );
     expect(q).toBe('v=1&file=acts.npz&sha=0123abcd0123abcd&t=layer1');
     const r = decodeUrlState('src=https%3A%2F%2Fexample.org%2Fa.npy', ctx);
     expect(r.source).toEqual({ kind: 'url', url: 'https://example.org/a.npy', tensor: null });
@@ -159,7 +190,10 @@ describe('urlCodec', () => {
       expect(r.issues).toEqual([]);
       expect(r.source).toMatchObject({ kind: 'file', tensor });
     }
-    const plain = encodeUrlState({ ...s, source: { kind: 'file', name: 'x.npz', sha256: null, tensor: 'emoji\ud83d\ude00' } }, ctx);
+    const plain = encodeUrlState(
+      { ...s, source: { kind: 'file', name: 'x.npz', sha256: null, tensor: 'emoji\ud83d\ude00' } },
+      ctx,
+    );
     expect(plain).toContain('t=');
     expect(plain).not.toContain('tj=');
     expect(decodeUrlState('file=x.npz&tj=%7Bnot', ctx).issues).toEqual(['tj (tensor) is not a JSON string; ignored.']);
@@ -167,7 +201,14 @@ describe('urlCodec', () => {
 
   it('writes the ADC view settings as short keys after the display keys, defaults omitted', () => {
     const s = defaultUrlState(ctx);
-    const display = { ...s.display, adcGridBits: 5, adcSigma: 0.25, adcSigmaOf: 'step' as const, adcTrials: 50, adcMinSpacing: 0 };
+    const display = {
+      ...s.display,
+      adcGridBits: 5,
+      adcSigma: 0.25,
+      adcSigmaOf: 'step' as const,
+      adcTrials: 50,
+      adcMinSpacing: 0,
+    };
     const q = encodeUrlState({ ...s, display: { ...display, log: true } }, ctx);
     expect(q).toBe('v=1&lg=1&ag=5&as=0.25&ao=step&at=50&am=0');
     expect(decodeUrlState(q, ctx).display).toEqual({ ...display, log: true });

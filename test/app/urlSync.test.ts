@@ -13,7 +13,13 @@ function fakeWindow(search: string) {
   const entries = [search];
   let index = 0;
   const listeners = new Map<string, Set<(e: { target: unknown }) => void>>();
-  const location = { pathname: '/', hash: '', get search() { return entries[index]; } };
+  const location = {
+    pathname: '/',
+    hash: '',
+    get search() {
+      return entries[index];
+    },
+  };
   const queryOf = (url: string) => (url.includes('?') ? url.slice(url.indexOf('?')) : '');
   const win: HistoryWindow = {
     location,
@@ -104,7 +110,9 @@ describe('urlSync', () => {
   it('asks to load the data source that Back brings back, and only when it changed', async () => {
     const { fake, store, loaded } = setup('');
     store.getState().setParams({ bits: 2 });
-    store.getState().setData({ source: { kind: 'generator', name: 'relu-gaussian', options: { n: 100000, seed: 0, mean: 0, std: 1 } } });
+    store.getState().setData({
+      source: { kind: 'generator', name: 'relu-gaussian', options: { n: 100000, seed: 0, mean: 0, std: 1 } },
+    });
     await settle();
     expect(fake.entries).toEqual(['', '?v=1&b=2', '?v=1&g=relu-gaussian&b=2']);
     fake.back();
@@ -128,7 +136,12 @@ describe('urlSync', () => {
     await settle();
     fake.entries[0] = '?b=77';
     fake.back();
-    expect(store.getState().notices.map((n) => n.text).join(' ')).toMatch(/bits/);
+    expect(
+      store
+        .getState()
+        .notices.map((n) => n.text)
+        .join(' '),
+    ).toMatch(/bits/);
   });
 
   describe('writes wait for the views', () => {

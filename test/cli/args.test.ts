@@ -84,13 +84,52 @@ describe('designOptionsFrom', () => {
 
   it('maps every kebab-case flag onto its parameter', () => {
     const o = design(
-      'f.npy', '--methods', 'optimal,bskmq', '--seed', '7', '--restarts', '2', '--suppress-mode', 'percentile',
-      '--band-low', '0.1', '--band-high', '0', '--pct-low', '5', '--pct-high', '2.5', '--suppress-weight', '0.25',
-      '--pin', 'low', '--spike-min', '0.2', '--bs-init', 'plusplus', '--low', '-1', '--high', '6', '--binned',
+      'f.npy',
+      '--methods',
+      'optimal,bskmq',
+      '--seed',
+      '7',
+      '--restarts',
+      '2',
+      '--suppress-mode',
+      'percentile',
+      '--band-low',
+      '0.1',
+      '--band-high',
+      '0',
+      '--pct-low',
+      '5',
+      '--pct-high',
+      '2.5',
+      '--suppress-weight',
+      '0.25',
+      '--pin',
+      'low',
+      '--spike-min',
+      '0.2',
+      '--bs-init',
+      'plusplus',
+      '--low',
+      '-1',
+      '--high',
+      '6',
+      '--binned',
     );
     expect(o.params).toMatchObject({
-      methods: ['bskmq', 'optimal'], seed: 7, restarts: 2, suppressMode: 'percentile', bandLow: 0.1, bandHigh: 0,
-      pctLow: 5, pctHigh: 2.5, suppressWeight: 0.25, pin: 'low', spikeMin: 0.2, bsInit: 'plusplus', low: -1, high: 6,
+      methods: ['bskmq', 'optimal'],
+      seed: 7,
+      restarts: 2,
+      suppressMode: 'percentile',
+      bandLow: 0.1,
+      bandHigh: 0,
+      pctLow: 5,
+      pctHigh: 2.5,
+      suppressWeight: 0.25,
+      pin: 'low',
+      spikeMin: 0.2,
+      bsInit: 'plusplus',
+      low: -1,
+      high: 6,
     });
     expect(o.mode).toBe('binned');
   });
@@ -103,9 +142,7 @@ describe('designOptionsFrom', () => {
       '--pin top: pin must be one of auto, both, low, high, none',
     );
     expect(errorOf(() => design('f.npy', '--methods', 'kmeans,foo'))).toContain('methods must be a non-empty list of');
-    expect(errorOf(() => design('f.npy', '--restarts', '0'))).toBe(
-      '--restarts 0: restarts must be an integer in 1–64',
-    );
+    expect(errorOf(() => design('f.npy', '--restarts', '0'))).toBe('--restarts 0: restarts must be an integer in 1–64');
   });
 
   it('rejects contradictory options and a missing or extra FILE', () => {

@@ -15,7 +15,11 @@ const BIN = resolve(__dirname, '../../bin/bskmq.mjs');
 const NPZ = resolve(__dirname, '../fixtures/formats/deflated.npz');
 let dir: string;
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the CLI from a cwd that is not the repository, as `npx bskmq` from anywhere would. */
 function bskmq(...args: string[]): Promise<Run> {
@@ -97,7 +101,18 @@ describe.concurrent('bskmq generate → design', () => {
     const report = JSON.parse(r.stdout);
     expect(Object.keys(report)).toEqual(['input', 'pointSet', 'params', 'results']);
     expect(Object.keys(report.input)).toEqual([
-      'file', 'tensor', 'shape', 'dtype', 'count', 'nonFinite', 'min', 'max', 'mean', 'std', 'spikeLow', 'spikeHigh',
+      'file',
+      'tensor',
+      'shape',
+      'dtype',
+      'count',
+      'nonFinite',
+      'min',
+      'max',
+      'mean',
+      'std',
+      'spikeLow',
+      'spikeHigh',
     ]);
     expect(Object.keys(report.pointSet)).toEqual(['mode', 'points']);
     expect(Object.keys(report.params)).toEqual([...PARAM_KEYS]);
@@ -105,8 +120,21 @@ describe.concurrent('bskmq generate → design', () => {
     expect(report.results).toHaveLength(2);
     for (const res of report.results) {
       expect(Object.keys(res).sort()).toEqual([
-        'bits', 'bitsEquivalent', 'entropyBits', 'levels', 'levelsUsed', 'method', 'mse', 'mseBoundary', 'mseInterior',
-        'nmse', 'rmse', 'seconds', 'sqnrDb', 'thresholds', 'vsOptimal',
+        'bits',
+        'bitsEquivalent',
+        'entropyBits',
+        'levels',
+        'levelsUsed',
+        'method',
+        'mse',
+        'mseBoundary',
+        'mseInterior',
+        'nmse',
+        'rmse',
+        'seconds',
+        'sqnrDb',
+        'thresholds',
+        'vsOptimal',
       ]);
     }
   });
@@ -140,7 +168,8 @@ describe.concurrent('streaming', () => {
       bskmq(...args, '--binned'),
     ]);
     expect(streamed.code, streamed.stderr).toBe(0);
-    const a = JSON.parse(streamed.stdout), b = JSON.parse(decoded.stdout);
+    const a = JSON.parse(streamed.stdout),
+      b = JSON.parse(decoded.stdout);
     expect(a.pointSet.mode).toBe('binned');
     expect(a.input).toEqual(b.input);
     expect(a.results.map((r: { mse: number }) => r.mse)).toEqual(b.results.map((r: { mse: number }) => r.mse));
@@ -229,8 +258,12 @@ describe.concurrent('--help', () => {
   it('refuses values whose squares overflow float64 instead of reporting mse 0, and boundaries whose range overflows', async () => {
     const big = Float64Array.from([1e300, -1e300, 5e299, 0]);
     const file = writeBytes('huge.npy', npyHeader([4], '<f8'), new Uint8Array(big.buffer));
-    expect(expectOneLineFailure(await bskmq('design', file, '--bits', '2'))).toMatch(/huge\.npy.*values reach 1\.00e\+300.*overflow float64/);
+    expect(expectOneLineFailure(await bskmq('design', file, '--bits', '2'))).toMatch(
+      /huge\.npy.*values reach 1\.00e\+300.*overflow float64/,
+    );
     const ok = writeBytes('ok.npy', npyHeader([4], '<f8'), new Uint8Array(Float64Array.from([0, 1, 2, 3]).buffer));
-    expect(expectOneLineFailure(await bskmq('design', ok, '--bits', '2', '--low', '-1e308', '--high', '1e308'))).toMatch(/--low.*±1e\+140/);
+    expect(
+      expectOneLineFailure(await bskmq('design', ok, '--bits', '2', '--low', '-1e308', '--high', '1e308')),
+    ).toMatch(/--low.*±1e\+140/);
   });
 });

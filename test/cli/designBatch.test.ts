@@ -15,7 +15,11 @@ const BIN = resolve(__dirname, '../../bin/bskmq.mjs');
 const FORMATS = resolve(__dirname, '../fixtures/formats');
 let dir: string;
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function bskmq(...args: string[]): Promise<Run> {
   return new Promise((done) => {
@@ -50,7 +54,10 @@ beforeAll(() => {
   const other = relu.map((v, i) => v * 0.5 + (i % 7) * 0.01);
   // Two good tensors around two that cannot be designed: all NaN, empty. (A complex member fails the whole
   // npz already when it is listed, so it cannot stand in for a tensor-level failure.)
-  const zip = npz({ a: relu, nan: new Float32Array(5).fill(NaN), empty: new Float32Array(0), b: other }, { deflate: true });
+  const zip = npz(
+    { a: relu, nan: new Float32Array(5).fill(NaN), empty: new Float32Array(0), b: other },
+    { deflate: true },
+  );
   writeFileSync(join(dir, 'mixed.npz'), zip);
 });
 
@@ -97,8 +104,16 @@ describe.concurrent('design --all-tensors', () => {
   it('documents the batch shape and the ADC flags in design --help', async () => {
     const r = await bskmq('design', '--help');
     expect(r.code).toBe(0);
-    const documented = ['--all-tensors', '"tensors": [REPORT', '"error"', '--grid R', '--sigma S', '--sigma-of range|step',
-      '--trials N', '--min-spacing F'];
+    const documented = [
+      '--all-tensors',
+      '"tensors": [REPORT',
+      '"error"',
+      '--grid R',
+      '--sigma S',
+      '--sigma-of range|step',
+      '--trials N',
+      '--min-spacing F',
+    ];
     for (const text of documented) {
       expect(r.stdout).toContain(text);
     }
@@ -160,8 +175,18 @@ describe.concurrent('design --grid / --sigma / --min-spacing', () => {
   });
 
   it('uses 1000 trials by default and flags references closer than --min-spacing', async () => {
-    const r = await json('design', 'relu.npy', '--bits', '4', '--methods', 'cdf,linear', '--sigma', '0.001',
-      '--min-spacing', '0.05');
+    const r = await json(
+      'design',
+      'relu.npy',
+      '--bits',
+      '4',
+      '--methods',
+      'cdf,linear',
+      '--sigma',
+      '0.001',
+      '--min-spacing',
+      '0.05',
+    );
     expect(r.adc.trials).toBe(1000);
     const range = r.input.max - r.input.min;
     const cdf = r.results.find((x: any) => x.method === 'cdf');

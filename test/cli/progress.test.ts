@@ -63,7 +63,9 @@ describe('design progress', () => {
     run(binned, stream, 1500, 100);
     const text = stream.text();
     // The line ends with ESC [K (erase to the end of the line).
-    expect(text).toMatch(new RegExp(String.raw`^\rdesigning a\.npy: \d bits?, \w[\w ]*\(\d+/12, \d+\.\d s\)` + '\u001b' + String.raw`\[K`));
+    expect(text).toMatch(
+      new RegExp(String.raw`^\rdesigning a\.npy: \d bits?, \w[\w ]*\(\d+/12, \d+\.\d s\)` + '\u001b' + String.raw`\[K`),
+    );
     expect(text).toContain('3 bits, bskmq (12/12,');
     expect(text).not.toContain('\n');
     expect(text.endsWith('\r\x1b[K')).toBe(true);
@@ -78,7 +80,10 @@ describe('design progress', () => {
   it('says once, on an exact set, that the optimum is the slow part and that --binned avoids it', () => {
     const stream = fakeStream(true);
     run(exact, stream, 100, 4000);
-    const notes = stream.text().split(/[\r\n]/).filter((l) => l.includes('bskmq: note:'));
+    const notes = stream
+      .text()
+      .split(/[\r\n]/)
+      .filter((l) => l.includes('bskmq: note:'));
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain('exact optimum is the slow part');
     expect(notes[0]).toContain('--binned');

@@ -50,7 +50,10 @@ function quantizerOf(method: Method, levels: number[], thresholds?: number[]): Q
 
 function linearQuantizer(bits: number, L: number, U: number, method: Method = 'linear'): Quantizer {
   const k = 2 ** bits;
-  return quantizerOf(method, Array.from({ length: k }, (_, j) => L + (j * (U - L)) / (k - 1)));
+  return quantizerOf(
+    method,
+    Array.from({ length: k }, (_, j) => L + (j * (U - L)) / (k - 1)),
+  );
 }
 
 /** Σ (x − Q(x))² / n sample by sample, the definition the O(k log m) helper must match. */
@@ -184,12 +187,16 @@ describe('TrialNormals', () => {
   };
   it('gives trial i the draws of createNormal(createRng(deriveSeed(seed, i))), in order, however it was asked before', () => {
     fc.assert(
-      fc.property(fc.nat(1000), fc.array(fc.tuple(fc.nat(5), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 12 }), (seed, asks) => {
-        const normals = new TrialNormals(seed);
-        for (const [trial, count] of asks) {
-          expect(Array.from(normals.row(trial, count).subarray(0, count))).toEqual(drawn(seed, trial, count));
-        }
-      }),
+      fc.property(
+        fc.nat(1000),
+        fc.array(fc.tuple(fc.nat(5), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 12 }),
+        (seed, asks) => {
+          const normals = new TrialNormals(seed);
+          for (const [trial, count] of asks) {
+            expect(Array.from(normals.row(trial, count).subarray(0, count))).toEqual(drawn(seed, trial, count));
+          }
+        },
+      ),
       { seed: 7, numRuns: 60 },
     );
   });
@@ -319,7 +326,10 @@ describe('spacingWarnings', () => {
   const t = Float64Array.of(0.1, 0.12, 0.5, 0.5, 1, 1.3);
   it('lists adjacent references closer than an absolute minimum, with the code between them', () => {
     const w = spacingWarnings(t, { L: 0, U: 2 }, { absolute: 0.05 });
-    expect(w.map((x) => [x.lower, x.upper, x.code])).toEqual([[1, 2, 1], [3, 4, 3]]);
+    expect(w.map((x) => [x.lower, x.upper, x.code])).toEqual([
+      [1, 2, 1],
+      [3, 4, 3],
+    ]);
     expect(w[0].gap).toBeCloseTo(0.02, 15);
     expect(w[1].gap).toBe(0);
     expect(w[0].message).toMatch(/t1 and t2/);

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  exportFileName, formatNumber, layersCsv, layersExportFileName, layersNumpySnippet, numpySnippet, referencesCsv,
+  exportFileName,
+  formatNumber,
+  layersCsv,
+  layersExportFileName,
+  layersNumpySnippet,
+  numpySnippet,
+  referencesCsv,
   type LayerDesigns,
 } from '../../src/core/exports';
 import { codeOf, midpoints, type Quantizer } from '../../src/core/quantizer';
@@ -13,7 +19,14 @@ import { createRng } from '../../src/core/rng';
 /** Levels whose decimal forms are long and awkward: only a round-trip format keeps them. */
 function awkwardQuantizer(): Quantizer {
   const levels = Float64Array.of(
-    -0, 0.1 + 0.2, 1 / 3, Math.PI, 1e-300 + 7, 2 ** 53 + 2, 123456.789e10, 1.7976931348623157e308,
+    -0,
+    0.1 + 0.2,
+    1 / 3,
+    Math.PI,
+    1e-300 + 7,
+    2 ** 53 + 2,
+    123456.789e10,
+    1.7976931348623157e308,
   );
   levels.sort();
   return { method: 'kmeans', bits: 3, levels, thresholds: midpoints(levels), iterations: 5 };
@@ -31,7 +44,10 @@ function cdfQuantizer(): Quantizer {
 }
 
 function parseCsv(text: string): string[][] {
-  return text.trimEnd().split('\n').map((line) => line.split(','));
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(','));
 }
 
 /** Pulls `name = np.array([...])` out of the snippet and parses its numbers. */
@@ -101,7 +117,11 @@ describe('numpySnippet', () => {
   });
   it('writes non-finite values as NumPy names and −0 as -0.0', () => {
     const q: Quantizer = {
-      method: 'cdf', bits: 1, levels: Float64Array.of(-0, Infinity), thresholds: Float64Array.of(NaN), iterations: 0,
+      method: 'cdf',
+      bits: 1,
+      levels: Float64Array.of(-0, Infinity),
+      thresholds: Float64Array.of(NaN),
+      iterations: 0,
     };
     const s = numpySnippet(q);
     expect(s).toContain('    np.nan,');
@@ -144,8 +164,9 @@ describe('numpySnippet', () => {
 
 describe('exportFileName', () => {
   it('carries tensor, method and bits, with the extension', () => {
-    expect(exportFileName({ tensor: 'layer1.0.conv1', method: 'kmeans', bits: 3, ext: 'csv', kind: 'references' }))
-      .toBe('bskmq_layer1.0.conv1_kmeans_3b_references.csv');
+    expect(
+      exportFileName({ tensor: 'layer1.0.conv1', method: 'kmeans', bits: 3, ext: 'csv', kind: 'references' }),
+    ).toBe('bskmq_layer1.0.conv1_kmeans_3b_references.csv');
     expect(exportFileName({ tensor: null, method: 'bskmq', bits: 8, ext: '.PNG' })).toBe('bskmq_bskmq_8b.png');
   });
   it('replaces characters that file systems reject and never starts a part with a dot', () => {
@@ -170,7 +191,10 @@ function layerDesigns(): LayerDesigns[] {
   const kmeans = awkwardQuantizer();
   const cdf = cdfQuantizer();
   const asResult = (q: Quantizer) => ({
-    method: q.method, bits: q.bits, levels: Array.from(q.levels), thresholds: Array.from(q.thresholds),
+    method: q.method,
+    bits: q.bits,
+    levels: Array.from(q.levels),
+    thresholds: Array.from(q.thresholds),
   });
   return [
     { tensor: 'layer1.conv, "a"', results: [asResult(cdf), { ...asResult(cdf), method: 'bskmq' }] },
@@ -204,7 +228,9 @@ describe('layersCsv', () => {
     expect(rows.slice(0, 4).map((r) => Number(r[4]))).toEqual(layers[0].results[0].levels);
   });
   it('writes a non-finite (null) number as nan', () => {
-    const csv = layersCsv([{ tensor: 't', results: [{ method: 'cdf', bits: 1, levels: [0, null], thresholds: [null] }] }]);
+    const csv = layersCsv([
+      { tensor: 't', results: [{ method: 'cdf', bits: 1, levels: [0, null], thresholds: [null] }] },
+    ]);
     expect(csv).toBe('tensor,method,code,reference,level\nt,cdf,0,,0\nt,cdf,1,nan,nan\n');
   });
 });
@@ -212,7 +238,10 @@ describe('layersCsv', () => {
 describe('layersNumpySnippet', () => {
   it('names the file, bits and every failed tensor in comment lines only', () => {
     const s = layersNumpySnippet(layerDesigns(), {
-      file: 'model\nimport os', bits: 2, method: 'cdf', failures: [{ tensor: 'nan\nimport sys', error: 'no finite values' }],
+      file: 'model\nimport os',
+      bits: 2,
+      method: 'cdf',
+      failures: [{ tensor: 'nan\nimport sys', error: 'no finite values' }],
     });
     expect(s).toMatch(/^# BS-KMQ Explorer: every tensor's quantizers of model import os, 2 bits \(4 codes\)\./);
     expect(s).toContain('# Not designed: nan import sys: no finite values');
@@ -247,7 +276,10 @@ describe('layersNumpySnippet', () => {
         values: number[];
       };
       const expected = Object.fromEntries(
-        layers.map((l) => [l.tensor, Object.fromEntries(l.results.map((r) => [r.method, { thresholds: r.thresholds, levels: r.levels }]))]),
+        layers.map((l) => [
+          l.tensor,
+          Object.fromEntries(l.results.map((r) => [r.method, { thresholds: r.thresholds, levels: r.levels }])),
+        ]),
       );
       expect(out.q).toEqual(expected);
       const cdf = cdfQuantizer();

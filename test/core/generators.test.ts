@@ -7,7 +7,9 @@ import { inputStats, shareAt } from '../../src/core/stats';
 function phi(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
@@ -84,7 +86,8 @@ describe('generators', () => {
   it('spiky-mixture puts its spike shares at 0, the interior value and the clamp', () => {
     const n = 100_000;
     const d = generate('spiky-mixture', { n, seed: 5 });
-    const bodyBelow0 = 0.55 * phi(-1.5), bodyAbove4 = 0.55 * (1 - phi(2.5));
+    const bodyBelow0 = 0.55 * phi(-1.5),
+      bodyAbove4 = 0.55 * (1 - phi(2.5));
     expectShare(shareOf(d, 0), 0.3 + bodyBelow0, n);
     expectShare(shareOf(d, 4), 0.05 + bodyAbove4, n);
     expectShare(shareOf(d, 1), 0.1, n);

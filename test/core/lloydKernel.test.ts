@@ -27,7 +27,8 @@ function startLevels(ps: PointSet, k: number, seed: number): Float64Array {
 }
 
 function runBoth(ps: PointSet, start: Float64Array, options: LloydOptions) {
-  const js = start.slice(), wasm = start.slice();
+  const js = start.slice(),
+    wasm = start.slice();
   const jsIterations = weightedLloydJs(ps, js, options);
   const kernel = wasmLloyd();
   if (kernel === null) throw new Error('WebAssembly is unavailable in this Node');
@@ -66,7 +67,8 @@ describe('the WebAssembly Lloyd kernel', () => {
           if (!(ps.n > 0)) return;
         }
         const free = startLevels(ps, c.k, c.seed + 1);
-        const pinned = c.pins === 'none' ? { low: null, high: null } : { low: ps.min, high: c.pins === 'both' ? ps.max : null };
+        const pinned =
+          c.pins === 'none' ? { low: null, high: null } : { low: ps.min, high: c.pins === 'both' ? ps.max : null };
         const { levels, fixed } = mergePins(free, pinned);
         const r = runBoth(ps, levels, { maxIterations: c.maxIterations, tolerance: c.tolerance, fixed });
         expect(r.wasmIterations).toBe(r.jsIterations);
@@ -90,7 +92,9 @@ describe('the WebAssembly Lloyd kernel', () => {
   it('weightedLloyd falls back to the TypeScript when the kernel is off, with the same designs', () => {
     const ps = buildBinnedPointSet(samples(11, 20_000, 0.5, 0), 4096);
     const params = { ...DEFAULT_PARAMS, restarts: 3 };
-    const withWasm = (['kmeans', 'kmeanspp', 'lloydmax', 'bskmq'] as const).map((m) => designQuantizer(ps, m, 6, params));
+    const withWasm = (['kmeans', 'kmeanspp', 'lloydmax', 'bskmq'] as const).map((m) =>
+      designQuantizer(ps, m, 6, params),
+    );
     setWasmLloydEnabled(false);
     expect(lloydKernelName()).toBe('js');
     const withJs = (['kmeans', 'kmeanspp', 'lloydmax', 'bskmq'] as const).map((m) => designQuantizer(ps, m, 6, params));
@@ -102,7 +106,11 @@ describe('the WebAssembly Lloyd kernel', () => {
     const ps = buildExactPointSet(samples(5, 2000, 0.3, 0));
     const seen: number[] = [];
     const levels = startLevels(ps, 8, 1);
-    const iterations = weightedLloyd(ps, levels, { maxIterations: 1000, tolerance: null, onUpdate: (_, i) => seen.push(i) });
+    const iterations = weightedLloyd(ps, levels, {
+      maxIterations: 1000,
+      tolerance: null,
+      onUpdate: (_, i) => seen.push(i),
+    });
     expect(iterations).toBeGreaterThan(1);
     expect(seen).toEqual(Array.from({ length: iterations }, (_, i) => i + 1));
   });

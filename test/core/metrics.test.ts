@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bitsEquivalent, cellBounds, cellBoundsNear, evaluate, linearMseByBits, mseOf, squaredErrorOfCells } from '../../src/core/metrics';
+import {
+  bitsEquivalent,
+  cellBounds,
+  cellBoundsNear,
+  evaluate,
+  linearMseByBits,
+  mseOf,
+  squaredErrorOfCells,
+} from '../../src/core/metrics';
 import { designOptimal, optimalMse } from '../../src/core/methods/optimal';
 import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
 import { buildBinnedPointSet, buildExactPointSet, type PointSet } from '../../src/core/pointset';
@@ -22,10 +30,18 @@ interface Naive {
 /** Every metric sample by sample; bands straight from docs/definitions.md, Quantizers (percentile bands split the straddling sample). */
 function naiveMetrics(samples: number[], q: Quantizer, params: Params, L: number, U: number): Naive {
   const sorted = [...samples].sort((a, b) => a - b);
-  const n = sorted.length, k = q.levels.length, R = U - L;
+  const n = sorted.length,
+    k = q.levels.length,
+    R = U - L;
   const lowWeight = Math.min(n, (n * params.pctLow) / 100);
   const highFrom = Math.max(n - (n * params.pctHigh) / 100, lowWeight);
-  let se = 0, sx2 = 0, sx = 0, seIn = 0, wIn = 0, seB = 0, wB = 0;
+  let se = 0,
+    sx2 = 0,
+    sx = 0,
+    seIn = 0,
+    wIn = 0,
+    seB = 0,
+    wB = 0;
   const counts = new Array(k).fill(0);
   sorted.forEach((x, r) => {
     const c = codeOf(q.thresholds, x);
@@ -83,7 +99,10 @@ const spikySamples = fc
 
 const quantizerArb = fc.record({
   bits: fc.integer({ min: 1, max: 6 }),
-  cuts: fc.array(fc.integer({ min: -5000, max: 65000 }).map((v) => v / 10000), { minLength: 127, maxLength: 127 }),
+  cuts: fc.array(
+    fc.integer({ min: -5000, max: 65000 }).map((v) => v / 10000),
+    { minLength: 127, maxLength: 127 },
+  ),
   midpointThresholds: fc.boolean(),
 });
 
@@ -109,14 +128,22 @@ describe('metrics', () => {
       fc.property(spikySamples, quantizerArb, bandArb, (samples, qa, band) => {
         const ps = buildExactPointSet(samples);
         const params: Params = { ...DEFAULT_PARAMS, ...band };
-        const L = ps.min, U = ps.max;
+        const L = ps.min,
+          U = ps.max;
         const bands = computeBands(ps, params, L, U);
         const q = makeQuantizer(qa.bits, qa.cuts, qa.midpointThresholds);
-        const got = evaluate(ps, q, { bands, optimalMse: optimalMse(ps, qa.bits), linearMseByBits: linearMseByBits(ps, L, U) });
+        const got = evaluate(ps, q, {
+          bands,
+          optimalMse: optimalMse(ps, qa.bits),
+          linearMseByBits: linearMseByBits(ps, L, U),
+        });
         const want = naiveMetrics(samples, q, params, L, U);
         for (const key of ['mse', 'nmse', 'sqnrDb', 'mseInterior', 'mseBoundary', 'entropyBits'] as const) {
           // sqnrDb is a logarithm: compare it in absolute dB (1e-9 dB is a 2e-10 relative error of the ratio).
-          const ok = key === 'sqnrDb' ? Math.abs(got[key] - want[key]) <= 1e-9 || got[key] === want[key] : close(got[key], want[key], 1e-9);
+          const ok =
+            key === 'sqnrDb'
+              ? Math.abs(got[key] - want[key]) <= 1e-9 || got[key] === want[key]
+              : close(got[key], want[key], 1e-9);
           if (!ok) throw new Error(`${key}: got ${got[key]}, naive ${want[key]}`);
         }
         expect(got.levelsUsed).toBe(want.levelsUsed);
@@ -128,7 +155,8 @@ describe('metrics', () => {
   });
 
   it('equal the naive per-sample MSE on a 20 000-sample ReLU set at every bit width 1–8', () => {
-    const rng = createRng(3), normal = createNormal(rng);
+    const rng = createRng(3),
+      normal = createNormal(rng);
     const samples = Array.from({ length: 20000 }, () => Math.max(0, 1 + normal()));
     const ps = buildExactPointSet(samples);
     for (let bits = 1; bits <= 8; bits++) {
@@ -140,14 +168,19 @@ describe('metrics', () => {
   });
 
   it('split a binned set by in-band share so interior and boundary errors add up to the total', () => {
-    const rng = createRng(9), normal = createNormal(rng);
+    const rng = createRng(9),
+      normal = createNormal(rng);
     const samples = Float64Array.from({ length: 20000 }, () => Math.min(6, Math.max(0, 2 * normal())));
     const ps: PointSet = buildBinnedPointSet(samples, 512);
     for (const mode of ['band', 'percentile'] as const) {
       const params: Params = { ...DEFAULT_PARAMS, suppressMode: mode, pctLow: 7.3, pctHigh: 2.1, bandLow: 0.1 };
       const bands = computeBands(ps, params, ps.min, ps.max);
       const q = designOptimal(ps, 3);
-      const r = evaluate(ps, q, { bands, optimalMse: optimalMse(ps, 3), linearMseByBits: linearMseByBits(ps, ps.min, ps.max) });
+      const r = evaluate(ps, q, {
+        bands,
+        optimalMse: optimalMse(ps, 3),
+        linearMseByBits: linearMseByBits(ps, ps.min, ps.max),
+      });
       const wB = bands.lowWeight + bands.highWeight;
       const total = r.mseInterior * (ps.n - wB) + r.mseBoundary * wB;
       expect(close(total / ps.n, r.mse, 1e-9)).toBe(true);
@@ -190,7 +223,8 @@ describe('bitsEquivalent', () => {
     expect(Number.isNaN(bitsEquivalent(NaN, table))).toBe(true);
   });
   it('is monotone: a smaller MSE never gives fewer equivalent bits', () => {
-    const rng = createRng(5), normal = createNormal(rng);
+    const rng = createRng(5),
+      normal = createNormal(rng);
     const ps = buildExactPointSet(Array.from({ length: 5000 }, () => Math.max(0, normal())));
     const lin = linearMseByBits(ps, ps.min, ps.max);
     fc.assert(
@@ -205,16 +239,21 @@ describe('bitsEquivalent', () => {
 describe('cells of perturbed thresholds', () => {
   it('cellBoundsNear and squaredErrorOfCells agree with cellBounds and mseOf from any nearby bounds', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 5 }), fc.double({ min: 0, max: 3, noNaN: true }), (seed, bits, spread) => {
-        const normal = createNormal(createRng(seed));
-        const ps = buildExactPointSet(Array.from({ length: 300 }, () => Math.round(normal() * 40) / 10));
-        const q = designOptimal(ps, bits);
-        const nominal = cellBounds(ps, q.thresholds);
-        const t = q.thresholds.map((v) => v + spread * normal()).sort();
-        const cells = cellBoundsNear(ps, t, nominal, new Int32Array(t.length + 2));
-        expect(Array.from(cells)).toEqual(Array.from(cellBounds(ps, t)));
-        expect(squaredErrorOfCells(ps, q.levels, cells) / ps.n).toBe(mseOf(ps, { levels: q.levels, thresholds: t }));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        (seed, bits, spread) => {
+          const normal = createNormal(createRng(seed));
+          const ps = buildExactPointSet(Array.from({ length: 300 }, () => Math.round(normal() * 40) / 10));
+          const q = designOptimal(ps, bits);
+          const nominal = cellBounds(ps, q.thresholds);
+          const t = q.thresholds.map((v) => v + spread * normal()).sort();
+          const cells = cellBoundsNear(ps, t, nominal, new Int32Array(t.length + 2));
+          expect(Array.from(cells)).toEqual(Array.from(cellBounds(ps, t)));
+          expect(squaredErrorOfCells(ps, q.levels, cells) / ps.n).toBe(mseOf(ps, { levels: q.levels, thresholds: t }));
+        },
+      ),
       { seed: 11, numRuns: 100 },
     );
   });

@@ -1,8 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { designOptimal, designOptimalMany, optimalCuts, optimalMse, optimalSearch, splice } from '../../src/core/methods/optimal';
+import {
+  designOptimal,
+  designOptimalMany,
+  optimalCuts,
+  optimalMse,
+  optimalSearch,
+  splice,
+} from '../../src/core/methods/optimal';
 import { designOptimalLayered, layeredOptimalCuts } from '../../src/core/methods/optimalLayered';
-import { buildBinnedPointSet, buildExactPointSet, cellCost, reweightPointSet, type PointSet } from '../../src/core/pointset';
+import {
+  buildBinnedPointSet,
+  buildExactPointSet,
+  cellCost,
+  reweightPointSet,
+  type PointSet,
+} from '../../src/core/pointset';
 import { createNormal, createRng } from '../../src/core/rng';
 import { codeOf } from '../../src/core/quantizer';
 import { generate } from '../../src/core/generators';
@@ -57,7 +70,8 @@ function cutsCost(ps: PointSet, cuts: Int32Array): number {
 }
 
 function spikyData(n: number, seed: number): Float64Array {
-  const rng = createRng(seed), normal = createNormal(rng);
+  const rng = createRng(seed),
+    normal = createNormal(rng);
   const v = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const g = normal();
@@ -136,7 +150,6 @@ describe('optimal', () => {
   });
 });
 
-
 /** Cuts of a valid partition into k non-empty cells of the m points. */
 function expectValidCuts(cuts: Int32Array, k: number, m: number): void {
   expect(cuts.length).toBe(k + 1);
@@ -155,7 +168,10 @@ function weightedSet(pairs: readonly (readonly [number, number])[]): PointSet {
   const base = buildExactPointSet(pairs.map(([v]) => v));
   const byValue = new Map<number, number>();
   for (const [v, w] of pairs) if (!byValue.has(v)) byValue.set(v, w);
-  return reweightPointSet(base, Float64Array.from(base.x, (x, i) => byValue.get(x)! / base.w[i]));
+  return reweightPointSet(
+    base,
+    Float64Array.from(base.x, (x, i) => byValue.get(x)! / base.w[i]),
+  );
 }
 
 /**
@@ -165,7 +181,10 @@ function weightedSet(pairs: readonly (readonly [number, number])[]): PointSet {
  */
 const shapedSet: fc.Arbitrary<{ shape: string; ps: PointSet }> = fc.oneof(
   fc
-    .array(fc.tuple(fc.double({ min: -5, max: 5, noNaN: true }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 300 })
+    .array(fc.tuple(fc.double({ min: -5, max: 5, noNaN: true }), fc.integer({ min: 1, max: 50 })), {
+      minLength: 1,
+      maxLength: 300,
+    })
     .map((pairs) => ({ shape: 'random', ps: weightedSet(pairs) })),
   fc
     .record({
@@ -176,7 +195,11 @@ const shapedSet: fc.Arbitrary<{ shape: string; ps: PointSet }> = fc.oneof(
     })
     .map(({ body, spike, share, top }) => {
       const spikeCount = Math.max(1, Math.round((share / (1 - share)) * body.length));
-      const values = [...body, ...new Array(spikeCount).fill(spike), ...(top ? new Array(spikeCount >> 2).fill(3) : [])];
+      const values = [
+        ...body,
+        ...new Array(spikeCount).fill(spike),
+        ...(top ? new Array(spikeCount >> 2).fill(3) : []),
+      ];
       return { shape: 'spiky', ps: buildExactPointSet(values) };
     }),
   fc
@@ -198,7 +221,8 @@ describe('optimal against the layered dynamic program it replaced', () => {
   it('reaches the same least cost (1e-12 relative) on random, spiky, few-valued, constant, grid and binned sets for every k', () => {
     fc.assert(
       fc.property(shapedSet, fc.integer({ min: 1, max: 8 }), ({ shape, ps }, bits) => {
-        const k = 2 ** bits, m = ps.x.length;
+        const k = 2 ** bits,
+          m = ps.x.length;
         if (k >= m) {
           // Fewer points than codes: every point its own level, the same quantizer as before.
           expect(Array.from(designOptimal(ps, bits).levels)).toEqual(Array.from(designOptimalLayered(ps, bits).levels));
@@ -206,7 +230,8 @@ describe('optimal against the layered dynamic program it replaced', () => {
         }
         const cuts = optimalCuts(ps, k);
         expectValidCuts(cuts, k, m);
-        const got = cutsCost(ps, cuts), expected = cutsCost(ps, layeredOptimalCuts(ps, k));
+        const got = cutsCost(ps, cuts),
+          expected = cutsCost(ps, layeredOptimalCuts(ps, k));
         expect(relDiff(got, expected), `${shape}, m = ${m}, k = ${k}`).toBeLessThanOrEqual(1e-12);
       }),
       { seed: 17, numRuns: 400 },
@@ -218,7 +243,8 @@ describe('optimal against the layered dynamic program it replaced', () => {
       fc.property(shapedSet, ({ shape, ps }) => {
         const m = ps.x.length;
         for (let k = 2; k < Math.min(m, 80); k++) {
-          const got = cutsCost(ps, optimalCuts(ps, k)), expected = cutsCost(ps, layeredOptimalCuts(ps, k));
+          const got = cutsCost(ps, optimalCuts(ps, k)),
+            expected = cutsCost(ps, layeredOptimalCuts(ps, k));
           expect(relDiff(got, expected), `${shape}, m = ${m}, k = ${k}`).toBeLessThanOrEqual(1e-12);
         }
       }),
@@ -235,7 +261,8 @@ describe('optimal against the layered dynamic program it replaced', () => {
       fc.property(reals, fc.integer({ min: 1, max: 7 }), (pairs, bits) => {
         const ps = weightedSet(pairs);
         if (ps.x.length <= 2 ** bits) return;
-        const a = designOptimal(ps, bits), b = designOptimalLayered(ps, bits);
+        const a = designOptimal(ps, bits),
+          b = designOptimalLayered(ps, bits);
         expect(Array.from(a.levels).every((v, j) => Object.is(v, b.levels[j]))).toBe(true);
         expect(Array.from(a.thresholds).every((v, j) => Object.is(v, b.thresholds[j]))).toBe(true);
       }),
@@ -251,7 +278,8 @@ describe('optimal against the layered dynamic program it replaced', () => {
         const r = optimalSearch(ps, k);
         expectValidCuts(r.cuts, k, m);
         if (r.spliced) spliced++;
-        const got = cutsCost(ps, r.cuts), expected = cutsCost(ps, layeredOptimalCuts(ps, k));
+        const got = cutsCost(ps, r.cuts),
+          expected = cutsCost(ps, layeredOptimalCuts(ps, k));
         expect(relDiff(got, expected), `grid of ${m}, k = ${k}`).toBeLessThanOrEqual(1e-12);
       }
     }
@@ -272,7 +300,8 @@ describe('optimal against the layered dynamic program it replaced', () => {
         const r = optimalSearch(ps, k);
         expect(r.coarseSolves, name).toBeGreaterThan(0);
         expectValidCuts(r.cuts, k, ps.x.length);
-        const got = cutsCost(ps, r.cuts), expected = cutsCost(ps, layeredOptimalCuts(ps, k));
+        const got = cutsCost(ps, r.cuts),
+          expected = cutsCost(ps, layeredOptimalCuts(ps, k));
         expect(relDiff(got, expected), `${name}, k = ${k}`).toBeLessThanOrEqual(1e-12);
       }
     }
@@ -293,9 +322,11 @@ describe('splice', () => {
     fc.assert(
       fc.property(cuts, ([m, ia, ib]) => {
         const toCuts = (inner: number[]) => Int32Array.from([0, ...inner.sort((x, y) => x - y), m]);
-        let p = toCuts(ia), q = toCuts(ib);
+        let p = toCuts(ia),
+          q = toCuts(ib);
         if (p.length > q.length) [p, q] = [q, p];
-        const a = p.length - 1, b = q.length - 1;
+        const a = p.length - 1,
+          b = q.length - 1;
         for (let k = a + 1; k < b; k++) expectValidCuts(splice(p, q, k), k, m);
       }),
       { seed: 3, numRuns: 300 },

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { layeredOptimalCuts } from '../../src/core/methods/optimalLayered';
-import { buildBinnedPointSet, buildExactPointSet, cellCost, reweightPointSet, type PointSet } from '../../src/core/pointset';
+import {
+  buildBinnedPointSet,
+  buildExactPointSet,
+  cellCost,
+  reweightPointSet,
+  type PointSet,
+} from '../../src/core/pointset';
 import { createNormal, createRng } from '../../src/core/rng';
 import { generate } from '../../src/core/generators';
 import { referenceOptimalCuts } from './optimalReference';
@@ -13,7 +19,8 @@ function cutsCost(ps: PointSet, cuts: Int32Array): number {
 }
 
 function spikyData(n: number, seed: number): Float64Array {
-  const rng = createRng(seed), normal = createNormal(rng);
+  const rng = createRng(seed),
+    normal = createNormal(rng);
   const v = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const g = normal();
@@ -32,14 +39,18 @@ function expectValidCuts(cuts: Int32Array, k: number, m: number): void {
 
 /** Data sets of a few thousand points with different shapes: the previous DP is fast enough there for k up to 256. */
 function comparisonSets(): { name: string; ps: PointSet }[] {
-  const rng = createRng(21), normal = createNormal(rng);
+  const rng = createRng(21),
+    normal = createNormal(rng);
   const lognormal = Float64Array.from({ length: 3000 }, () => Math.exp(1.5 * normal()));
   return [
     { name: 'uniform', ps: buildExactPointSet(Float64Array.from({ length: 3000 }, () => rng() * 10 - 3)) },
     { name: 'spiky', ps: buildExactPointSet(spikyData(8000, 9)) },
     { name: 'lognormal', ps: buildExactPointSet(lognormal) },
     { name: 'relu6 binned', ps: buildBinnedPointSet(generate('relu6', { n: 200_000, seed: 3 }), 4096) },
-    { name: 'few values', ps: buildExactPointSet(Float64Array.from({ length: 5000 }, () => Math.floor(rng() ** 2 * 700))) },
+    {
+      name: 'few values',
+      ps: buildExactPointSet(Float64Array.from({ length: 5000 }, () => Math.floor(rng() ** 2 * 700))),
+    },
     {
       name: 'reweighted',
       ps: reweightPointSet(
@@ -60,7 +71,8 @@ describe('the layered DP (the oracle of optimal) against the divide-and-conquer 
         if (k >= m) continue;
         const cuts = layeredOptimalCuts(ps, k);
         expectValidCuts(cuts, k, m);
-        const got = cutsCost(ps, cuts), expected = cutsCost(ps, referenceOptimalCuts(ps, k));
+        const got = cutsCost(ps, cuts),
+          expected = cutsCost(ps, referenceOptimalCuts(ps, k));
         expect(Math.abs(got - expected), `${name}, k = ${k}`).toBeLessThanOrEqual(1e-12 * expected + 1e-12);
       }
     }
@@ -72,7 +84,8 @@ describe('the layered DP (the oracle of optimal) against the divide-and-conquer 
       for (const k of [2, 7, 64, 256]) {
         const cuts = layeredOptimalCuts(ps, k, 0);
         expectValidCuts(cuts, k, m);
-        const got = cutsCost(ps, cuts), expected = cutsCost(ps, referenceOptimalCuts(ps, k));
+        const got = cutsCost(ps, cuts),
+          expected = cutsCost(ps, referenceOptimalCuts(ps, k));
         expect(Math.abs(got - expected), `${name}, k = ${k}`).toBeLessThanOrEqual(1e-12 * expected + 1e-12);
       }
     }
@@ -97,7 +110,8 @@ describe('the layered DP (the oracle of optimal) against the divide-and-conquer 
         const ps = reweightPointSet(base, factor);
         const cuts = layeredOptimalCuts(ps, k);
         expectValidCuts(cuts, k, m);
-        const got = cutsCost(ps, cuts), expected = cutsCost(ps, referenceOptimalCuts(ps, k));
+        const got = cutsCost(ps, cuts),
+          expected = cutsCost(ps, referenceOptimalCuts(ps, k));
         expect(got).toBeLessThanOrEqual(expected * (1 + 1e-12) + 1e-9);
         expect(expected).toBeLessThanOrEqual(got * (1 + 1e-12) + 1e-9);
       }),
@@ -105,4 +119,3 @@ describe('the layered DP (the oracle of optimal) against the divide-and-conquer 
     );
   });
 });
-

@@ -28,7 +28,9 @@ export function referenceOptimalCuts(ps: PointSet, k: number, tableLimit: number
 /** The mirror image (x → −x, order reversed): its prefix cells are the original's suffix cells. */
 function reversePointSet(ps: PointSet): PointSet {
   const m = ps.x.length;
-  const x = new Float64Array(m), w = new Float64Array(m), s2 = new Float64Array(m);
+  const x = new Float64Array(m),
+    w = new Float64Array(m),
+    s2 = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     x[i] = -ps.x[m - 1 - i];
     w[i] = ps.w[m - 1 - i];
@@ -43,7 +45,14 @@ function reversePointSet(ps: PointSet): PointSet {
  * the intermediate layers skip the `i` that cannot reach `len`. When `table` is
  * given, the split of layer j ≥ 2 at i is stored at (j − 2)·(len + 1) + i.
  */
-function fillLayers(ps: PointSet, a: number, b: number, K: number, onlyEnd: boolean, table: Int32Array | null): Float64Array {
+function fillLayers(
+  ps: PointSet,
+  a: number,
+  b: number,
+  K: number,
+  onlyEnd: boolean,
+  table: Int32Array | null,
+): Float64Array {
   const len = b - a;
   const { cw, cs, css } = ps;
   let prev = new Float64Array(len + 1).fill(Infinity);
@@ -55,20 +64,27 @@ function fillLayers(ps: PointSet, a: number, b: number, K: number, onlyEnd: bool
 
   for (let j = 2; j <= K; j++) {
     cur.fill(Infinity);
-    const iLo = j, iHi = hiOf(j);
+    const iLo = j,
+      iHi = hiOf(j);
     const rowBase = (j - 2) * (len + 1);
     // Divide and conquer over i with an explicit stack: the split of the middle
     // row bounds the splits of the rows on either side (monotone minima).
     const stack: number[] = [iLo, iHi, j - 1, iHi - 1];
     while (stack.length > 0) {
-      const optHi = stack.pop()!, optLo = stack.pop()!, hi = stack.pop()!, lo = stack.pop()!;
+      const optHi = stack.pop()!,
+        optLo = stack.pop()!,
+        hi = stack.pop()!,
+        lo = stack.pop()!;
       if (lo > hi) continue;
       const mid = (lo + hi) >>> 1;
       // The split for j cells is never left of the split for j − 1 cells.
       const lEnd = optHi < mid - 1 ? optHi : mid - 1;
       let l = j > 2 && prevOpt[mid] > optLo ? Math.min(prevOpt[mid], lEnd) : optLo;
-      let best = Infinity, bestL = l;
-      const cwm = cw[a + mid], csm = cs[a + mid], cssm = css[a + mid];
+      let best = Infinity,
+        bestL = l;
+      const cwm = cw[a + mid],
+        csm = cs[a + mid],
+        cssm = css[a + mid];
       for (; l <= lEnd; l++) {
         const w = cwm - cw[a + l];
         const s = csm - cs[a + l];
@@ -140,7 +156,8 @@ function splitRecursive(
   const forward = fillLayers(ps, a, b, h, false, null);
   // Backward: suffix [a + i, b) of the original is prefix [m − b, m − a − i) of the mirror.
   const backward = fillLayers(rev, m - b, m - a, K - h, false, null);
-  let best = Infinity, split = h;
+  let best = Infinity,
+    split = h;
   for (let i = h; i <= len - (K - h); i++) {
     const v = forward[i] + backward[len - i];
     if (v < best) {

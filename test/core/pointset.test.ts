@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildExactPointSet, buildBinnedPointSet, cellCost, cellMean, cellWeight, moments, lowerBound, lowerBoundNear } from '../../src/core/pointset';
+import {
+  buildExactPointSet,
+  buildBinnedPointSet,
+  cellCost,
+  cellMean,
+  cellWeight,
+  moments,
+  lowerBound,
+  lowerBoundNear,
+} from '../../src/core/pointset';
 
 describe('exact point set', () => {
   it('keeps distinct finite values with their counts and counts non-finite ones', () => {
@@ -26,7 +35,8 @@ describe('binned point set', () => {
   it('keeps boundary spikes exact and matches the exact moments', () => {
     const v = new Float64Array(10000);
     for (let i = 0; i < v.length; i++) v[i] = i % 2 === 0 ? 0 : i % 7 === 0 ? 6 : (i % 997) / 200;
-    const e = buildExactPointSet(v), b = buildBinnedPointSet(v, 1024);
+    const e = buildExactPointSet(v),
+      b = buildBinnedPointSet(v, 1024);
     expect(b.x[0]).toBe(0);
     expect(b.w[0]).toBe(e.w[0]);
     expect(b.w[b.w.length - 1]).toBe(e.w[e.w.length - 1]);

@@ -13,7 +13,10 @@ const spikyData = fc
   .record({
     zeros: fc.integer({ min: 0, max: 200 }),
     tops: fc.integer({ min: 0, max: 60 }),
-    body: fc.array(fc.integer({ min: 1, max: 9999 }).map((v) => v / 1000), { minLength: 1, maxLength: 300 }),
+    body: fc.array(
+      fc.integer({ min: 1, max: 9999 }).map((v) => v / 1000),
+      { minLength: 1, maxLength: 300 },
+    ),
   })
   .map(({ zeros, tops, body }) => [...new Array(zeros).fill(0), ...new Array(tops).fill(10), ...body]);
 
@@ -32,7 +35,8 @@ describe('optimal is the floor', () => {
           const floor = optimalMse(ps, bits);
           for (const method of METHODS) {
             const mse = mseOf(ps, designQuantizer(ps, method, bits, p));
-            if (mse < floor * (1 - 1e-9) - 1e-15) throw new Error(`${method} at ${bits} bits: ${mse} < optimal ${floor}`);
+            if (mse < floor * (1 - 1e-9) - 1e-15)
+              throw new Error(`${method} at ${bits} bits: ${mse} < optimal ${floor}`);
           }
         },
       ),

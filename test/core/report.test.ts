@@ -5,10 +5,36 @@ import { buildExactPointSet } from '../../src/core/pointset';
 import { designReport, inputInfo } from '../../src/core/report';
 
 const SOURCE = { file: 'relu.npy', tensor: null, shape: [4000], dtype: 'float32' };
-const INPUT_KEYS = ['file', 'tensor', 'shape', 'dtype', 'count', 'nonFinite', 'min', 'max', 'mean', 'std', 'spikeLow', 'spikeHigh'];
+const INPUT_KEYS = [
+  'file',
+  'tensor',
+  'shape',
+  'dtype',
+  'count',
+  'nonFinite',
+  'min',
+  'max',
+  'mean',
+  'std',
+  'spikeLow',
+  'spikeHigh',
+];
 const RESULT_KEYS = [
-  'method', 'bits', 'levels', 'thresholds', 'mse', 'rmse', 'nmse', 'sqnrDb', 'mseInterior', 'mseBoundary',
-  'vsOptimal', 'levelsUsed', 'entropyBits', 'bitsEquivalent', 'seconds',
+  'method',
+  'bits',
+  'levels',
+  'thresholds',
+  'mse',
+  'rmse',
+  'nmse',
+  'sqnrDb',
+  'mseInterior',
+  'mseBoundary',
+  'vsOptimal',
+  'levelsUsed',
+  'entropyBits',
+  'bitsEquivalent',
+  'seconds',
 ];
 
 function withoutSeconds(json: string): unknown {
@@ -31,7 +57,14 @@ describe('report', () => {
     expect(r.results.length).toBe(2 * 7);
     for (const x of r.results) expect(Object.keys(x)).toEqual(RESULT_KEYS);
     expect(r.results.map((x) => `${x.bits}:${x.method}`).slice(0, 8)).toEqual([
-      '2:linear', '2:cdf', '2:lloydmax', '2:kmeans', '2:kmeanspp', '2:bskmq', '2:optimal', '3:linear',
+      '2:linear',
+      '2:cdf',
+      '2:lloydmax',
+      '2:kmeans',
+      '2:kmeanspp',
+      '2:bskmq',
+      '2:optimal',
+      '3:linear',
     ]);
     expect(r.input.count).toBe(4000);
     expect(r.pointSet).toEqual({ mode: 'exact', points: ps.x.length });
@@ -63,7 +96,13 @@ describe('report', () => {
   it('measures seconds with the injected clock', () => {
     let t = 0;
     const clock = () => (t += 250);
-    const r = designReport(ps, inputInfo(ps, SOURCE, params), { ...params, methods: ['linear', 'optimal'] }, [2], clock);
+    const r = designReport(
+      ps,
+      inputInfo(ps, SOURCE, params),
+      { ...params, methods: ['linear', 'optimal'] },
+      [2],
+      clock,
+    );
     for (const x of r.results) expect(x.seconds).toBe(0.25);
   });
 

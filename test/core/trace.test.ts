@@ -31,7 +31,11 @@ function expectFinalIsDesign(ps: PointSet, trace: Trace, p: Params): void {
 }
 
 describe('traceDesign', () => {
-  for (const [name, ps] of [['relu6', relu6], ['spiky', spiky], ['binned relu', binned]] as const) {
+  for (const [name, ps] of [
+    ['relu6', relu6],
+    ['spiky', spiky],
+    ['binned relu', binned],
+  ] as const) {
     for (const method of TRACE_METHODS) {
       it(`ends on exactly designQuantizer's levels and thresholds (${method}, ${name}, bits 1–5, seeds 0–2)`, () => {
         for (const bits of [1, 2, 3, 5]) {
@@ -71,8 +75,9 @@ describe('traceDesign', () => {
       for (const ps of [relu6, spiky, binned]) {
         for (const bits of [2, 4]) {
           const trace = traceDesign(ps, method, bits, params({ seed: 3 }));
-          const lloyd = trace.frames.filter((f, i) => f.phase === 'iterate' || (f.phase === 'seed' &&
-            trace.frames[i + 1]?.phase !== 'seed'));
+          const lloyd = trace.frames.filter(
+            (f, i) => f.phase === 'iterate' || (f.phase === 'seed' && trace.frames[i + 1]?.phase !== 'seed'),
+          );
           for (let i = 1; i < lloyd.length; i++) {
             expect(lloyd[i].mseClustered).toBeLessThanOrEqual(lloyd[i - 1].mseClustered * (1 + 1e-12));
           }

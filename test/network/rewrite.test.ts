@@ -13,14 +13,20 @@ ort.env.wasm.numThreads = 1;
 /** y = Relu(x) or Sigmoid(x) over x [n], opset `opset`. */
 function tinyModel(op: string, opset = 13): Uint8Array {
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
-  const vi = (name: string) => ({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'n' }] } } } });
+  const vi = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'n' }] } } },
+  });
   return onnx.ModelProto.encode(
     onnx.ModelProto.create({
       irVersion: 7,
       opsetImport: [{ domain: '', version: opset }],
       graph: {
         name: 'tiny',
-        node: [{ opType: op, input: ['x'], output: ['a'], name: 'act' }, { opType: 'Identity', input: ['a'], output: ['y'], name: 'out' }],
+        node: [
+          { opType: op, input: ['x'], output: ['a'], name: 'act' },
+          { opType: 'Identity', input: ['a'], output: ['y'], name: 'out' },
+        ],
         input: [vi('x')],
         output: [vi('y')],
       },
@@ -61,11 +67,20 @@ describe('rewriteModel', () => {
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         async (count, extra, seed) => {
           let r = seed;
-          const rnd = () => ((r = (Math.imul(r, 1103515245) + 12345) >>> 0) / 2 ** 32);
+          const rnd = () => (r = (Math.imul(r, 1103515245) + 12345) >>> 0) / 2 ** 32;
           // float32 thresholds (what the engine feeds), sorted, with ties.
-          const thresholds = Array.from(Float32Array.from({ length: count }, () => Math.round(rnd() * 100 * 8) / 8)).sort((a, b) => a - b);
+          const thresholds = Array.from(
+            Float32Array.from({ length: count }, () => Math.round(rnd() * 100 * 8) / 8),
+          ).sort((a, b) => a - b);
           const levels = Array.from({ length: count + 1 }, (_, i) => i);
-          const x = [...thresholds, ...Array.from(Float32Array.from(extra)), -Infinity, Infinity, thresholds[0] - 1, thresholds[count - 1] + 1];
+          const x = [
+            ...thresholds,
+            ...Array.from(Float32Array.from(extra)),
+            -Infinity,
+            Infinity,
+            thresholds[0] - 1,
+            thresholds[count - 1] + 1,
+          ];
           const { y } = await runRewritten(bytes, x, thresholds, levels, false);
           expect(y).toEqual(x.map((v) => levels[codeOf(Float64Array.from(thresholds), Math.max(0, v))]));
         },
@@ -102,7 +117,9 @@ describe('rewriteModel', () => {
   });
 
   it('rejects a file that is not ONNX, an unsupported opset and a model without activations, naming the file', () => {
-    expect(() => rewriteModel(new TextEncoder().encode('hello, not a model'), 'x.onnx')).toThrow(/x\.onnx: not an ONNX model/);
+    expect(() => rewriteModel(new TextEncoder().encode('hello, not a model'), 'x.onnx')).toThrow(
+      /x\.onnx: not an ONNX model/,
+    );
     expect(() => rewriteModel(tinyModel('Relu', 5), 'old.onnx')).toThrow(/old\.onnx: opset 5 is not supported/);
     expect(() => rewriteModel(tinyModel('Abs'), 'abs.onnx')).toThrow(ModelError);
     expect(() => rewriteModel(tinyModel('Abs'), 'abs.onnx')).toThrow(/no activation node/);

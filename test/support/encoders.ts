@@ -94,7 +94,10 @@ class Pickle {
 }
 
 function torchArchive(pickle: Pickle, storage: Uint8Array): Uint8Array {
-  return zipSync({ 'archive/data.pkl': new Uint8Array(pickle.op(0x2e).bytes), 'archive/data/0': storage }, { level: 0 });
+  return zipSync(
+    { 'archive/data.pkl': new Uint8Array(pickle.op(0x2e).bytes), 'archive/data/0': storage },
+    { level: 0 },
+  );
 }
 
 /** A PyTorch zip checkpoint of one bare tensor: a view (`shape`, `strides`, `offset`) into `numel` values 1.5. */

@@ -25,12 +25,27 @@ export interface AccuracyInput {
   metric: 'top1' | 'agreement';
 }
 
-export interface AccuracyPoint { bits: number; value: number; x: number; y: number; current: boolean; needed: boolean }
-export interface AccuracyCurve { method: string; label: string; color: string; path: string; points: AccuracyPoint[] }
+export interface AccuracyPoint {
+  bits: number;
+  value: number;
+  x: number;
+  y: number;
+  current: boolean;
+  needed: boolean;
+}
+export interface AccuracyCurve {
+  method: string;
+  label: string;
+  color: string;
+  path: string;
+  points: AccuracyPoint[];
+}
 
 export interface AccuracyLayout extends Frame {
-  xTicks: Tick[]; yTicks: Tick[];
-  xLabel: string; yLabel: string;
+  xTicks: Tick[];
+  yTicks: Tick[];
+  xLabel: string;
+  yLabel: string;
   curves: AccuracyCurve[];
   float: { y: number; bandY: number; label: string } | null;
   current: { x: number } | null;
@@ -56,14 +71,26 @@ export function layoutAccuracy(input: AccuracyInput, width: number, height: numb
   const margin = { top: 16, right: input.series.length ? legendWidth + 44 : 16, bottom: 44, left: 56 };
   const plotWidth = Math.max(40, size.width - margin.left - margin.right);
   const plotHeight = Math.max(40, size.height - margin.top - margin.bottom);
-  const values = input.series.flatMap((s) => s.accuracy.filter((a): a is number => a !== undefined && Number.isFinite(a)));
+  const values = input.series.flatMap((s) =>
+    s.accuracy.filter((a): a is number => a !== undefined && Number.isFinite(a)),
+  );
   if (input.floatAccuracy !== null) values.push(input.floatAccuracy);
   const lo = values.length ? Math.min(...values) : 0;
-  const ys = scaleLinear().domain([Math.max(0, Math.floor(lo * 10) / 10 - 0.02), 1]).range([plotHeight, 0]);
-  const xs = scaleLinear().domain([0.6, maxBits + 0.4]).range([0, plotWidth]);
-  const xTicks = Array.from({ length: maxBits }, (_, i) => ({ pos: px(xs(i + 1)), value: i + 1, label: String(i + 1) }));
+  const ys = scaleLinear()
+    .domain([Math.max(0, Math.floor(lo * 10) / 10 - 0.02), 1])
+    .range([plotHeight, 0]);
+  const xs = scaleLinear()
+    .domain([0.6, maxBits + 0.4])
+    .range([0, plotWidth]);
+  const xTicks = Array.from({ length: maxBits }, (_, i) => ({
+    pos: px(xs(i + 1)),
+    value: i + 1,
+    label: String(i + 1),
+  }));
   const yTicks = linearTicks(ys, Math.max(3, Math.round(plotHeight / 40)), '.0%');
-  const path = line<AccuracyPoint>().x((p) => p.x).y((p) => p.y);
+  const path = line<AccuracyPoint>()
+    .x((p) => p.x)
+    .y((p) => p.y);
   const curves = input.series.map((s) => {
     const points: AccuracyPoint[] = [];
     for (let b = 1; b <= maxBits; b++) {
@@ -77,20 +104,41 @@ export function layoutAccuracy(input: AccuracyInput, width: number, height: numb
       if (run && run[run.length - 1].bits === p.bits - 1) run.push(p);
       else runs.push([p]);
     }
-    return { method: s.method, label: labelOf(s.method), color: colorOf(s.method), path: runs.map((r) => path(r) ?? '').join(''), points };
+    return {
+      method: s.method,
+      label: labelOf(s.method),
+      color: colorOf(s.method),
+      path: runs.map((r) => path(r) ?? '').join(''),
+      points,
+    };
   });
   const fa = input.floatAccuracy;
   return {
-    width: size.width, height: size.height, margin, plotWidth, plotHeight, xTicks, yTicks,
+    width: size.width,
+    height: size.height,
+    margin,
+    plotWidth,
+    plotHeight,
+    xTicks,
+    yTicks,
     xLabel: 'bits',
     yLabel: input.metric === 'top1' ? 'top-1 accuracy' : 'top-1 agreement with float',
     curves,
-    float: fa === null ? null : {
-      y: px(ys(fa)),
-      bandY: px(ys(Math.max(ys.domain()[0], fa - input.tolerance))),
-      label: `float ${(fa * 100).toFixed(1)} %`,
-    },
+    float:
+      fa === null
+        ? null
+        : {
+            y: px(ys(fa)),
+            bandY: px(ys(Math.max(ys.domain()[0], fa - input.tolerance))),
+            label: `float ${(fa * 100).toFixed(1)} %`,
+          },
     current: input.bits >= 1 && input.bits <= maxBits ? { x: px(xs(input.bits)) } : null,
-    legend: curves.map((c, i) => ({ method: c.method, label: legendTexts[i], color: c.color, x: px(plotWidth + 16), y: 6 + i * LEGEND_ROW })),
+    legend: curves.map((c, i) => ({
+      method: c.method,
+      label: legendTexts[i],
+      color: c.color,
+      x: px(plotWidth + 16),
+      y: 6 + i * LEGEND_ROW,
+    })),
   };
 }

@@ -3,9 +3,14 @@ import { layoutAdcStaircase, type AdcStaircaseInput } from './layout';
 
 /** 2-bit references on [0, 6] snapped to 2^2 unit steps of 1.5: t2 and t3 both land on 3 (code 2 merges). */
 const INPUT: AdcStaircaseInput = {
-  method: 'bskmq', L: 0, U: 6,
-  designed: [0.5, 2.6, 3.2], snapped: [0, 3, 3],
-  unitStep: 1.5, totalSteps: 4, mergedCodes: [2],
+  method: 'bskmq',
+  L: 0,
+  U: 6,
+  designed: [0.5, 2.6, 3.2],
+  snapped: [0, 3, 3],
+  unitStep: 1.5,
+  totalSteps: 4,
+  mergedCodes: [2],
 };
 
 /** The x of every riser (V command) of a path, with the preceding H. */
@@ -49,9 +54,17 @@ describe('layoutAdcStaircase', () => {
 
   it('stays finite for 8-bit references and a zero-width range', () => {
     const refs = Array.from({ length: 255 }, (_, j) => (j + 1) / 256);
-    const l = layoutAdcStaircase({ ...INPUT, L: 0, U: 1, designed: refs, snapped: refs, unitStep: 1 / 256, totalSteps: 256, mergedCodes: [] }, 400, 280);
+    const l = layoutAdcStaircase(
+      { ...INPUT, L: 0, U: 1, designed: refs, snapped: refs, unitStep: 1 / 256, totalSteps: 256, mergedCodes: [] },
+      400,
+      280,
+    );
     expect(l.snappedPath).not.toMatch(/NaN/);
-    const flat = layoutAdcStaircase({ ...INPUT, L: 2, U: 2, designed: [2], snapped: [2], unitStep: 0, totalSteps: 2, mergedCodes: [] }, 400, 280);
+    const flat = layoutAdcStaircase(
+      { ...INPUT, L: 2, U: 2, designed: [2], snapped: [2], unitStep: 0, totalSteps: 2, mergedCodes: [] },
+      400,
+      280,
+    );
     expect(flat.snappedPath).not.toMatch(/NaN/);
     expect(flat.gridTicks).toEqual([]);
   });

@@ -29,12 +29,22 @@ export interface AdcStaircaseChartProps extends CommonChartProps {
 export type AdcStaircaseInput = Omit<AdcStaircaseChartProps, keyof CommonChartProps>;
 
 /** A merged code's marker: at the grid value where its two references coincide. */
-export interface MergeMarker { code: number; value: number; x: number; y: number }
+export interface MergeMarker {
+  code: number;
+  value: number;
+  x: number;
+  y: number;
+}
 
 export interface AdcStaircaseLayout extends Frame {
-  xTicks: Tick[]; yTicks: Tick[];
-  xLabel: string; yLabel: string; xLabelOffset: number; yLabelOffset: number;
-  label: string; color: string;
+  xTicks: Tick[];
+  yTicks: Tick[];
+  xLabel: string;
+  yLabel: string;
+  xLabelOffset: number;
+  yLabelOffset: number;
+  label: string;
+  color: string;
   /** Staircase of the designed references (code against input). */
   designedPath: string;
   /** Staircase of the references on the grid. */
@@ -49,7 +59,13 @@ export interface AdcStaircaseLayout extends Frame {
 const MIN_GRID_SPACING = 4;
 
 /** Code against input: a riser at each reference, flat between; coinciding references rise at once. */
-function codePath(refs: readonly number[], L: number, U: number, x: (v: number) => number, y: (v: number) => number): string {
+function codePath(
+  refs: readonly number[],
+  L: number,
+  U: number,
+  x: (v: number) => number,
+  y: (v: number) => number,
+): string {
   let d = `M${px(x(L))},${px(y(0))}`;
   refs.forEach((t, j) => {
     if (!Number.isFinite(t)) return;
@@ -67,15 +83,19 @@ export function layoutAdcStaircase(input: AdcStaircaseInput, width: number, heig
   const k = designed.length + 1;
   const margin = { top: 16, right: 16, bottom: 44, left: 0 };
   const plotHeight = Math.max(40, size.height - margin.top - margin.bottom);
-  const ys = scaleLinear().domain([0, Math.max(1, k - 1)]).range([plotHeight, 0]);
-  const yTicks = linearTicks(ys, Math.min(k, Math.max(2, Math.round(plotHeight / 30))), 'd')
-    .filter((t) => Number.isInteger(t.value));
+  const ys = scaleLinear()
+    .domain([0, Math.max(1, k - 1)])
+    .range([plotHeight, 0]);
+  const yTicks = linearTicks(ys, Math.min(k, Math.max(2, Math.round(plotHeight / 30))), 'd').filter((t) =>
+    Number.isInteger(t.value),
+  );
   const yTickWidth = widestLabel(yTicks);
   margin.left = Math.ceil(Math.max(44, yTickWidth + 30));
   const plotWidth = Math.max(40, size.width - margin.left - margin.right);
   const xs = scaleLinear().domain([L, U]).range([0, plotWidth]);
   const xTicks = linearTicks(xs, Math.max(2, Math.round(plotWidth / 90)));
-  const x = (v: number) => xs(v), y = (v: number) => ys(v);
+  const x = (v: number) => xs(v),
+    y = (v: number) => ys(v);
 
   const steps = Number.isFinite(totalSteps) && totalSteps > 0 ? Math.floor(totalSteps) : 0;
   let gridStride = 1;
@@ -95,14 +115,24 @@ export function layoutAdcStaircase(input: AdcStaircaseInput, width: number, heig
 
   const unit = `${steps} unit steps of ${formatStep(unitStep)}`;
   return {
-    width: size.width, height: size.height, margin, plotWidth, plotHeight,
-    xTicks, yTicks,
-    xLabel: `ramp input (${unit})`, yLabel: 'output code',
-    xLabelOffset: 38, yLabelOffset: Math.ceil(yTickWidth + 16),
-    label: METHOD_LABELS[method], color: METHOD_COLORS[method],
+    width: size.width,
+    height: size.height,
+    margin,
+    plotWidth,
+    plotHeight,
+    xTicks,
+    yTicks,
+    xLabel: `ramp input (${unit})`,
+    yLabel: 'output code',
+    xLabelOffset: 38,
+    yLabelOffset: Math.ceil(yTickWidth + 16),
+    label: METHOD_LABELS[method],
+    color: METHOD_COLORS[method],
     designedPath: codePath(designed, L, U, x, y),
     snappedPath: codePath(snapped, L, U, x, y),
-    gridTicks, gridStride, merges,
+    gridTicks,
+    gridStride,
+    merges,
   };
 }
 

@@ -21,11 +21,15 @@ export const AxisBottom = memoByValue(function AxisBottom({ ticks, length, label
       {ticks.map((t) => (
         <g key={`${t.value}`} className="tick" transform={`translate(${t.pos},0)`}>
           <line y2={5} stroke={MUTED} />
-          <text y={17} textAnchor="middle" fill={FG}>{t.label}</text>
+          <text y={17} textAnchor="middle" fill={FG}>
+            {t.label}
+          </text>
         </g>
       ))}
       {label && (
-        <text className="axis-label" x={length / 2} y={labelOffset} textAnchor="middle" fill={FG}>{label}</text>
+        <text className="axis-label" x={length / 2} y={labelOffset} textAnchor="middle" fill={FG}>
+          {label}
+        </text>
       )}
     </g>
   );
@@ -39,23 +43,45 @@ export const AxisLeft = memoByValue(function AxisLeft({ ticks, length, label, la
       {ticks.map((t) => (
         <g key={`${t.value}`} className="tick" transform={`translate(0,${t.pos})`}>
           <line x2={-5} stroke={MUTED} />
-          <text x={-8} dy="0.32em" textAnchor="end" fill={FG}>{t.label}</text>
+          <text x={-8} dy="0.32em" textAnchor="end" fill={FG}>
+            {t.label}
+          </text>
         </g>
       ))}
       {label && (
-        <text className="axis-label" transform={`translate(${-labelOffset},${length / 2}) rotate(-90)`}
-          textAnchor="middle" fill={FG}>{label}</text>
+        <text
+          className="axis-label"
+          transform={`translate(${-labelOffset},${length / 2}) rotate(-90)`}
+          textAnchor="middle"
+          fill={FG}
+        >
+          {label}
+        </text>
       )}
     </g>
   );
 });
 
 /** Grid lines across the plot at the given ticks. */
-export const Grid = memoByValue(function Grid({ x, y, width, height }: { x?: readonly Tick[]; y?: readonly Tick[]; width: number; height: number }) {
+export const Grid = memoByValue(function Grid({
+  x,
+  y,
+  width,
+  height,
+}: {
+  x?: readonly Tick[];
+  y?: readonly Tick[];
+  width: number;
+  height: number;
+}) {
   return (
     <g className="grid" stroke={GRID}>
-      {x?.map((t) => <line key={`x${t.value}`} x1={t.pos} x2={t.pos} y1={0} y2={height} />)}
-      {y?.map((t) => <line key={`y${t.value}`} x1={0} x2={width} y1={t.pos} y2={t.pos} />)}
+      {x?.map((t) => (
+        <line key={`x${t.value}`} x1={t.pos} x2={t.pos} y1={0} y2={height} />
+      ))}
+      {y?.map((t) => (
+        <line key={`y${t.value}`} x1={0} x2={width} y1={t.pos} y2={t.pos} />
+      ))}
     </g>
   );
 });

@@ -18,9 +18,19 @@ interface ChartSvgProps {
 export function ChartSvg({ testId, containerRef, svgRef, width, height, title, children, overlay }: ChartSvgProps) {
   return (
     <div data-testid={testId} className="chart" ref={containerRef} style={{ position: 'relative', width: '100%' }}>
-      <svg ref={svgRef} xmlns="http://www.w3.org/2000/svg" width={width} height={height}
-        viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}
-        fontFamily={FONT_FAMILY} fontSize={FONT_SIZE} fill={FG} style={{ display: 'block', overflow: 'visible' }}>
+      <svg
+        ref={svgRef}
+        xmlns="http://www.w3.org/2000/svg"
+        width={width}
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={title}
+        fontFamily={FONT_FAMILY}
+        fontSize={FONT_SIZE}
+        fill={FG}
+        style={{ display: 'block', overflow: 'visible' }}
+      >
         <title>{title}</title>
         {children}
       </svg>

@@ -6,13 +6,28 @@ import { format, type ScaleContinuousNumeric, type ScaleLogarithmic } from 'd3';
 import { FONT_SIZE } from '../colors';
 
 /** One axis tick: `pos` in px along the axis, the data `value`, and its formatted `label`. */
-export interface Tick { pos: number; value: number; label: string }
+export interface Tick {
+  pos: number;
+  value: number;
+  label: string;
+}
 
 /** Space around the plot area, px. */
-export interface Margin { top: number; right: number; bottom: number; left: number }
+export interface Margin {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
 
 /** The plot area inside the margins, px; marks are drawn relative to its top-left corner. */
-export interface Frame { width: number; height: number; margin: Margin; plotWidth: number; plotHeight: number }
+export interface Frame {
+  width: number;
+  height: number;
+  margin: Margin;
+  plotWidth: number;
+  plotHeight: number;
+}
 
 /** Rounds to 1/100 px. */
 export function px(value: number): number {
@@ -31,11 +46,7 @@ export function textWidth(label: string, fontSize = FONT_SIZE): number {
 }
 
 /** Ticks of a linear scale with d3's nice steps, formatted with `specifier` (or d3's default precision). */
-export function linearTicks(
-  scale: ScaleContinuousNumeric<number, number>,
-  count: number,
-  specifier?: string,
-): Tick[] {
+export function linearTicks(scale: ScaleContinuousNumeric<number, number>, count: number, specifier?: string): Tick[] {
   const values = scale.ticks(Math.max(2, count));
   const fmt = specifier ? format(specifier) : scale.tickFormat(count);
   return values.map((value) => ({ pos: px(scale(value)), value, label: fmt(value) }));
@@ -47,9 +58,11 @@ export function linearTicks(
  */
 export function logTicks(scale: ScaleLogarithmic<number, number>, specifier: string, maxTicks: number): Tick[] {
   const [d0, d1] = scale.domain();
-  const lo = Math.min(d0, d1), hi = Math.max(d0, d1);
+  const lo = Math.min(d0, d1),
+    hi = Math.max(d0, d1);
   if (!(lo > 0) || !Number.isFinite(hi)) return [];
-  const e0 = Math.floor(Math.log10(lo)), e1 = Math.ceil(Math.log10(hi));
+  const e0 = Math.floor(Math.log10(lo)),
+    e1 = Math.ceil(Math.log10(hi));
   const mantissas = e1 - e0 <= 2 ? [1, 2, 5] : [1];
   let values: number[] = [];
   for (let e = e0; e <= e1; e++) {
@@ -68,13 +81,17 @@ export function logTicks(scale: ScaleLogarithmic<number, number>, specifier: str
 }
 
 /** `domain` if it is a finite increasing pair, else the extent of `fallback` values, else [0, 1]. */
-export function safeDomain(domain: readonly [number, number] | null | undefined, fallback: readonly number[]): [number, number] {
+export function safeDomain(
+  domain: readonly [number, number] | null | undefined,
+  fallback: readonly number[],
+): [number, number] {
   if (domain && Number.isFinite(domain[0]) && Number.isFinite(domain[1]) && domain[1] > domain[0]) {
     return [domain[0], domain[1]];
   }
   const values = finiteSorted(fallback);
   if (values.length === 0) return [0, 1];
-  const lo = values[0], hi = values[values.length - 1];
+  const lo = values[0],
+    hi = values[values.length - 1];
   if (hi > lo) return [lo, hi];
   // A single value: centre it in a unit-ish window so scales stay invertible.
   const half = lo === 0 ? 0.5 : Math.abs(lo) * 0.5;

@@ -34,7 +34,13 @@ describe('layoutErrorCurve', () => {
   });
 
   it('leaves a gap at zero, negative or non-finite values instead of bridging it', () => {
-    const curves = [{ method: 'optimal' as const, mse: [0.5, 0.1, 0, NaN, 0.01, 0.005, -1, 0.001], sqnrDb: [3, 10, Infinity, NaN, 20, 23, 25, 30] }];
+    const curves = [
+      {
+        method: 'optimal' as const,
+        mse: [0.5, 0.1, 0, NaN, 0.01, 0.005, -1, 0.001],
+        sqnrDb: [3, 10, Infinity, NaN, 20, 23, 25, 30],
+      },
+    ];
     const l = layoutErrorCurve({ curves, bits: 3, scale: 'mse', readout: null }, 700, 300);
     expect(l.curves[0].points.map((p) => p.bits)).toEqual([1, 2, 5, 6, 8]);
     expect(l.curves[0].path.match(/M/g)).toHaveLength(3);
@@ -43,7 +49,11 @@ describe('layoutErrorCurve', () => {
   });
 
   it('lists every method in the legend and keeps the readout text', () => {
-    const l = layoutErrorCurve({ curves: ERROR_CURVES, bits: 3, scale: 'mse', readout: 'BS-KMQ at 3 b ≈ linear at 5.4 b' }, 700, 300);
+    const l = layoutErrorCurve(
+      { curves: ERROR_CURVES, bits: 3, scale: 'mse', readout: 'BS-KMQ at 3 b ≈ linear at 5.4 b' },
+      700,
+      300,
+    );
     expect(l.legend.map((e) => e.label)).toEqual(['Linear', 'CDF', 'BS-KMQ', 'Optimal']);
     expect(l.readout?.text).toBe('BS-KMQ at 3 b ≈ linear at 5.4 b');
     expect(l.margin.left + l.plotWidth + l.margin.right).toBe(700);

@@ -11,13 +11,29 @@ import type { ErrorCurveChartProps } from '../types';
 export type ErrorCurveInput = Pick<ErrorCurveChartProps, 'curves' | 'bits' | 'scale' | 'readout'>;
 
 /** A drawable value: finite, and positive on the log MSE scale. */
-export interface CurvePoint { bits: number; value: number; x: number; y: number; current: boolean }
+export interface CurvePoint {
+  bits: number;
+  value: number;
+  x: number;
+  y: number;
+  current: boolean;
+}
 
-export interface ErrorCurve { method: Method; label: string; color: string; path: string; points: CurvePoint[] }
+export interface ErrorCurve {
+  method: Method;
+  label: string;
+  color: string;
+  path: string;
+  points: CurvePoint[];
+}
 
 export interface ErrorCurveLayout extends Frame {
-  xTicks: Tick[]; yTicks: Tick[];
-  xLabel: string; yLabel: string; xLabelOffset: number; yLabelOffset: number;
+  xTicks: Tick[];
+  yTicks: Tick[];
+  xLabel: string;
+  yLabel: string;
+  xLabelOffset: number;
+  yLabelOffset: number;
   curves: ErrorCurve[];
   /** The current bits' vertical marker, null when outside the axis. */
   current: { x: number; bits: number } | null;
@@ -43,10 +59,14 @@ export function layoutErrorCurve(input: ErrorCurveInput, width: number, height: 
   const legendBelow = curves.length > 0 && size.width - legendWidth - 44 - 70 < 340;
   const rowWidth = size.width - 70 - 16;
   const legendCells: { x: number; row: number }[] = [];
-  let cellX = 0, row = 0;
+  let cellX = 0,
+    row = 0;
   for (const c of curves) {
     const w = 24 + textWidth(METHOD_LABELS[c.method], 12) + 14;
-    if (cellX > 0 && cellX + w > rowWidth) { cellX = 0; row++; }
+    if (cellX > 0 && cellX + w > rowWidth) {
+      cellX = 0;
+      row++;
+    }
     legendCells.push({ x: cellX, row });
     cellX += w;
   }
@@ -62,15 +82,21 @@ export function layoutErrorCurve(input: ErrorCurveInput, width: number, height: 
   let y: (v: number) => number;
   let yTicks: Tick[];
   if (isLog) {
-    let lo = all.length ? Math.min(...all) : 1e-3, hi = all.length ? Math.max(...all) : 1;
+    let lo = all.length ? Math.min(...all) : 1e-3,
+      hi = all.length ? Math.max(...all) : 1;
     // Half a decade of headroom either side; a single value still gets a readable span.
-    lo /= 1.5; hi *= 1.5;
+    lo /= 1.5;
+    hi *= 1.5;
     const ys = scaleLog().domain([lo, hi]).range([plotHeight, 0]);
     y = (v) => ys(v);
     yTicks = logTicks(ys, '~e', Math.max(3, Math.floor(plotHeight / 32)));
   } else {
-    let lo = all.length ? Math.min(...all) : 0, hi = all.length ? Math.max(...all) : 50;
-    if (hi - lo < 1) { lo -= 1; hi += 1; }
+    let lo = all.length ? Math.min(...all) : 0,
+      hi = all.length ? Math.max(...all) : 50;
+    if (hi - lo < 1) {
+      lo -= 1;
+      hi += 1;
+    }
     const ys = scaleLinear().domain([lo, hi]).range([plotHeight, 0]).nice();
     y = (v) => ys(v);
     yTicks = linearTicks(ys, Math.max(3, Math.round(plotHeight / 45)), '~f');
@@ -78,11 +104,18 @@ export function layoutErrorCurve(input: ErrorCurveInput, width: number, height: 
   const yTickWidth = widestLabel(yTicks);
   margin.left = Math.ceil(Math.max(48, yTickWidth + 30));
   const plotWidth = Math.max(40, size.width - margin.left - margin.right);
-  const xs = scaleLinear().domain([0.6, maxBits + 0.4]).range([0, plotWidth]);
-  const xTicks = Array.from({ length: maxBits }, (_, i) => i + 1)
-    .map((b) => ({ pos: px(xs(b)), value: b, label: String(b) }));
+  const xs = scaleLinear()
+    .domain([0.6, maxBits + 0.4])
+    .range([0, plotWidth]);
+  const xTicks = Array.from({ length: maxBits }, (_, i) => i + 1).map((b) => ({
+    pos: px(xs(b)),
+    value: b,
+    label: String(b),
+  }));
 
-  const path = line<CurvePoint>().x((p) => p.x).y((p) => p.y);
+  const path = line<CurvePoint>()
+    .x((p) => p.x)
+    .y((p) => p.y);
   const laid: ErrorCurve[] = curves.map((c) => {
     const values = valuesOf(c);
     const points: CurvePoint[] = [];
@@ -98,20 +131,32 @@ export function layoutErrorCurve(input: ErrorCurveInput, width: number, height: 
       else runs.push([p]);
     }
     return {
-      method: c.method, label: METHOD_LABELS[c.method], color: METHOD_COLORS[c.method],
-      path: runs.map((r) => path(r) ?? '').join(''), points,
+      method: c.method,
+      label: METHOD_LABELS[c.method],
+      color: METHOD_COLORS[c.method],
+      path: runs.map((r) => path(r) ?? '').join(''),
+      points,
     };
   });
 
   return {
-    width: size.width, height: size.height, margin, plotWidth, plotHeight,
-    xTicks, yTicks,
-    xLabel: 'bits', yLabel: isLog ? 'MSE (log scale)' : 'SQNR (dB)',
-    xLabelOffset: 38, yLabelOffset: Math.ceil(yTickWidth + 16),
+    width: size.width,
+    height: size.height,
+    margin,
+    plotWidth,
+    plotHeight,
+    xTicks,
+    yTicks,
+    xLabel: 'bits',
+    yLabel: isLog ? 'MSE (log scale)' : 'SQNR (dB)',
+    xLabelOffset: 38,
+    yLabelOffset: Math.ceil(yTickWidth + 16),
     curves: laid,
     current: Number.isFinite(bits) && bits >= 1 && bits <= maxBits ? { x: px(xs(bits)), bits } : null,
     legend: laid.map((c, i) => ({
-      method: c.method, label: c.label, color: c.color,
+      method: c.method,
+      label: c.label,
+      color: c.color,
       x: px(legendBelow ? legendCells[i].x : plotWidth + 16),
       y: legendBelow ? plotHeight + 58 + legendCells[i].row * LEGEND_ROW : 6 + i * LEGEND_ROW,
     })),

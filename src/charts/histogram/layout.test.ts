@@ -64,7 +64,8 @@ describe('layoutHistogram', () => {
     const l = layoutHistogram({ ...HIST_PROPS, bands: { low: [0, 0.6], high: [4.8, 6] } }, 800, 320);
     const [r0, r1] = l.xRange;
     const x = (v: number) => r0 + (v / 6) * (r1 - r0);
-    const low = l.bands.find((b) => b.side === 'low')!, high = l.bands.find((b) => b.side === 'high')!;
+    const low = l.bands.find((b) => b.side === 'low')!,
+      high = l.bands.find((b) => b.side === 'high')!;
     expect(low.x).toBeCloseTo(x(0), 1);
     expect(low.x + low.width).toBeCloseTo(x(0.6), 1);
     expect(high.x).toBeCloseTo(x(4.8), 1);
@@ -80,8 +81,15 @@ describe('layoutHistogram', () => {
 
   it('draws one level and threshold mark per distinct value and flags coinciding thresholds with their count', () => {
     const l = layoutHistogram({ ...HIST_PROPS, focus: CDF_2B, rugs: [BSKMQ_2B] }, 800, 320);
-    expect(l.thresholds.map((t) => [t.value, t.count])).toEqual([[0, 2], [1.6, 1]]);
-    expect(l.levels.map((t) => [t.value, t.count])).toEqual([[0, 2], [0.9, 1], [3, 1]]);
+    expect(l.thresholds.map((t) => [t.value, t.count])).toEqual([
+      [0, 2],
+      [1.6, 1],
+    ]);
+    expect(l.levels.map((t) => [t.value, t.count])).toEqual([
+      [0, 2],
+      [0.9, 1],
+      [3, 1],
+    ]);
   });
 
   it('draws the other methods as rugs, one row each, never the focused method', () => {
@@ -103,14 +111,25 @@ describe('layoutHistogram', () => {
   });
 
   it('ignores non-finite edges, counts, spikes, levels and domain', () => {
-    const l = layoutHistogram({
-      ...HIST_PROPS,
-      domain: [NaN, Infinity],
-      data: { edges: [0, 1, NaN, 3, 4], counts: [5, Infinity, 7, 8], total: NaN,
-        spikes: [{ value: NaN, count: 3, share: 0.1 }, { value: 4, count: 2, share: NaN }] },
-      focus: { method: 'bskmq', levels: [NaN, 1, 2], thresholds: [Infinity, 1.5] },
-      bands: { low: [NaN, 1], high: [3, 4] },
-    }, 800, 320);
+    const l = layoutHistogram(
+      {
+        ...HIST_PROPS,
+        domain: [NaN, Infinity],
+        data: {
+          edges: [0, 1, NaN, 3, 4],
+          counts: [5, Infinity, 7, 8],
+          total: NaN,
+          spikes: [
+            { value: NaN, count: 3, share: 0.1 },
+            { value: 4, count: 2, share: NaN },
+          ],
+        },
+        focus: { method: 'bskmq', levels: [NaN, 1, 2], thresholds: [Infinity, 1.5] },
+        bands: { low: [NaN, 1], high: [3, 4] },
+      },
+      800,
+      320,
+    );
     expect(l.xDomain).toEqual([0, 4]);
     expect(l.bars.map((b) => b.count)).toEqual([5, 8]);
     expect(l.spikes.map((s) => s.value)).toEqual([4]);
@@ -121,10 +140,18 @@ describe('layoutHistogram', () => {
   });
 
   it('does not throw on empty data and still produces finite axes', () => {
-    const l = layoutHistogram({
-      data: { edges: [], counts: [], total: 0, spikes: [] }, log: true, domain: [0, 0],
-      bands: { low: null, high: null }, focus: { method: 'linear', levels: [], thresholds: [] }, rugs: [],
-    }, 0, 0);
+    const l = layoutHistogram(
+      {
+        data: { edges: [], counts: [], total: 0, spikes: [] },
+        log: true,
+        domain: [0, 0],
+        bands: { low: null, high: null },
+        focus: { method: 'linear', levels: [], thresholds: [] },
+        rugs: [],
+      },
+      0,
+      0,
+    );
     expect(l.bars).toEqual([]);
     expect(l.xTicks.length).toBeGreaterThan(1);
     expect(allFinite(l)).toBe(true);
@@ -165,7 +192,8 @@ describe('layoutHistogram label placement', () => {
     // Spike at 6 of 1/3 the tallest bin: its label sits at about the band label's height.
     const data = { ...HIST_PROPS.data, spikes: [{ value: 6, count: 335, share: 0.1 }] };
     const l = layoutHistogram({ ...HIST_PROPS, data }, 800, 320);
-    const spike = l.spikes[0], high = l.bands.find((b) => b.side === 'high')!;
+    const spike = l.spikes[0],
+      high = l.bands.find((b) => b.side === 'high')!;
     expect(Math.abs(spike.labelY - 34)).toBeLessThan(15);
     expect(high.labelY).toBeGreaterThanOrEqual(spike.labelY + 15);
     const low = l.bands.find((b) => b.side === 'low')!;

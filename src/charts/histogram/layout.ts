@@ -7,43 +7,89 @@ import { bisectRight, format, scaleLinear, scaleLog } from 'd3';
 import type { Method } from '../../core/params';
 import { METHOD_COLORS, METHOD_LABELS } from '../colors';
 import {
-  finiteSorted, linearTicks, logTicks, px, safeDomain, safeSize, textWidth, widestLabel,
-  type Frame, type Tick,
+  finiteSorted,
+  linearTicks,
+  logTicks,
+  px,
+  safeDomain,
+  safeSize,
+  textWidth,
+  widestLabel,
+  type Frame,
+  type Tick,
 } from '../common/geometry';
 import type { HistogramChartProps } from '../types';
 
 export type HistogramInput = Pick<HistogramChartProps, 'data' | 'log' | 'domain' | 'bands' | 'focus' | 'rugs'>;
 
 /** One bin: [x0, x1) in value terms, drawn at x … x + width. */
-export interface HistogramBar { x: number; y: number; width: number; height: number; x0: number; x1: number; count: number }
+export interface HistogramBar {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  x0: number;
+  x1: number;
+  count: number;
+}
 
 /** An exact point mass. `clipped`: taller than the count axis (linear scale), drawn to the top with a break. */
 export interface HistogramSpike {
-  x: number; y: number; width: number; height: number;
-  value: number; count: number; share: number; clipped: boolean;
-  label: string; labelX: number; labelY: number; labelAnchor: 'start' | 'middle' | 'end';
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  value: number;
+  count: number;
+  share: number;
+  clipped: boolean;
+  label: string;
+  labelX: number;
+  labelY: number;
+  labelAnchor: 'start' | 'middle' | 'end';
 }
 
 /** A suppression band, shaded across the plot's height. */
 export interface HistogramBand {
-  side: 'low' | 'high'; x: number; width: number; range: [number, number];
-  label: string; labelX: number; labelY: number; labelAnchor: 'start' | 'end';
+  side: 'low' | 'high';
+  x: number;
+  width: number;
+  range: [number, number];
+  label: string;
+  labelX: number;
+  labelY: number;
+  labelAnchor: 'start' | 'end';
 }
 
 /** A level or threshold position; `count` > 1 when several coincide (e.g. cdf's wasted codes). */
-export interface LevelMark { x: number; value: number; count: number; firstIndex: number }
+export interface LevelMark {
+  x: number;
+  value: number;
+  count: number;
+  firstIndex: number;
+}
 
 /** One row of rug ticks: another method's levels. */
-export interface RugRow { method: Method; label: string; color: string; y: number; height: number; ticks: { x: number; value: number }[] }
+export interface RugRow {
+  method: Method;
+  label: string;
+  color: string;
+  y: number;
+  height: number;
+  ticks: { x: number; value: number }[];
+}
 
 export interface HistogramLayout extends Frame {
   xDomain: [number, number];
   /** Pixel range of the value axis (inset from the plot edges so edge spikes fit). */
   xRange: [number, number];
-  xTicks: Tick[]; yTicks: Tick[];
-  xLabel: string; yLabel: string;
+  xTicks: Tick[];
+  yTicks: Tick[];
+  xLabel: string;
+  yLabel: string;
   /** Offsets of the axis titles from their axis lines, px. */
-  xLabelOffset: number; yLabelOffset: number;
+  xLabelOffset: number;
+  yLabelOffset: number;
   bars: HistogramBar[];
   spikes: HistogramSpike[];
   bands: HistogramBand[];
@@ -60,7 +106,11 @@ export interface HistogramLayout extends Frame {
 
 /** What the tooltip shows at a pointer position. */
 export interface HistogramHover {
-  x: number; value: number; count: number; code: number; level: number | null;
+  x: number;
+  value: number;
+  count: number;
+  code: number;
+  level: number | null;
   /** The spike under the pointer, when there is one. */
   spike: HistogramSpike | null;
   /** The bin under the pointer, when there is one. */
@@ -80,7 +130,12 @@ export const RUG_FONT = 11;
 const formatShare = (share: number) => `${format('.3~r')(share * 100)} %`;
 
 /** Groups equal finite values of a sorted list (within `eps`), keeping those inside `domain`. */
-function groupMarks(values: readonly number[], domain: [number, number], eps: number, x: (v: number) => number): LevelMark[] {
+function groupMarks(
+  values: readonly number[],
+  domain: [number, number],
+  eps: number,
+  x: (v: number) => number,
+): LevelMark[] {
   const marks: LevelMark[] = [];
   values.forEach((value, index) => {
     if (!Number.isFinite(value)) return;
@@ -102,14 +157,18 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
   const { data, log, focus, rugs } = input;
   const edges = data.edges ?? [];
   const counts = data.counts ?? [];
-  const spikesIn = (data.spikes ?? []).filter((s) => Number.isFinite(s.value) && Number.isFinite(s.count) && s.count > 0);
+  const spikesIn = (data.spikes ?? []).filter(
+    (s) => Number.isFinite(s.value) && Number.isFinite(s.count) && s.count > 0,
+  );
   const xDomain = safeDomain(input.domain, [...edges, ...spikesIn.map((s) => s.value)]);
   const [d0, d1] = xDomain;
   const eps = (d1 - d0) * 1e-9;
 
   const bins: { x0: number; x1: number; count: number }[] = [];
   for (let i = 0; i + 1 < edges.length && i < counts.length; i++) {
-    const a = edges[i], b = edges[i + 1], c = counts[i];
+    const a = edges[i],
+      b = edges[i + 1],
+      c = counts[i];
     if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c) || b <= a || c <= 0) continue;
     if (b <= d0 || a >= d1) continue;
     bins.push({ x0: a, x1: b, count: c });
@@ -132,7 +191,10 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
     yTicks = logTicks(ys, '~s', Math.max(2, Math.floor(plotHeight / 28))).filter((t) => t.value >= 1);
   } else {
     // Spikes taller than the bins are clipped (and marked) rather than squashing every bin flat.
-    const ys = scaleLinear().domain([0, Math.max(binMax > 0 ? binMax : spikeMax, 1)]).range([plotHeight, 0]).nice();
+    const ys = scaleLinear()
+      .domain([0, Math.max(binMax > 0 ? binMax : spikeMax, 1)])
+      .range([plotHeight, 0])
+      .nice();
     yTop = ys.domain()[1];
     y = (c) => ys(Math.min(c, yTop));
     yTicks = linearTicks(ys, Math.max(2, Math.round(plotHeight / 50)), '~s').filter((t) => Number.isInteger(t.value));
@@ -149,12 +211,20 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
   const xTicks = linearTicks(xs, Math.max(2, Math.round(plotWidth / 90)));
 
   const bars: HistogramBar[] = bins.map((b) => {
-    const left = x(Math.max(b.x0, d0)), right = x(Math.min(b.x1, d1));
+    const left = x(Math.max(b.x0, d0)),
+      right = x(Math.min(b.x1, d1));
     // A hairline gap between wide bars; narrow bars stay solid so the shape reads.
     const gap = right - left >= 4 ? 1 : 0;
     const top = y(b.count);
-    return { x: px(left), y: px(top), width: px(Math.max(0, right - left - gap)), height: px(plotHeight - top),
-      x0: b.x0, x1: b.x1, count: b.count };
+    return {
+      x: px(left),
+      y: px(top),
+      width: px(Math.max(0, right - left - gap)),
+      height: px(plotHeight - top),
+      x0: b.x0,
+      x1: b.x1,
+      count: b.count,
+    };
   });
 
   const total = Number.isFinite(data.total) && data.total > 0 ? data.total : 0;
@@ -170,10 +240,19 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
       const labelAnchor = cx - half < 0 ? 'start' : cx + half > plotWidth ? 'end' : 'middle';
       const labelX = labelAnchor === 'start' ? cx - SPIKE_WIDTH / 2 : labelAnchor === 'end' ? cx + SPIKE_WIDTH / 2 : cx;
       return {
-        x: px(cx - SPIKE_WIDTH / 2), y: px(top), width: SPIKE_WIDTH, height: px(plotHeight - top),
-        value: s.value, count: s.count, share, clipped,
+        x: px(cx - SPIKE_WIDTH / 2),
+        y: px(top),
+        width: SPIKE_WIDTH,
+        height: px(plotHeight - top),
+        value: s.value,
+        count: s.count,
+        share,
+        clipped,
         // Near the top the label moves into the margin, clear of the coincident-threshold markers.
-        label, labelX: px(labelX), labelY: px(top >= 30 ? top - 5 : -6), labelAnchor,
+        label,
+        labelX: px(labelX),
+        labelY: px(top >= 30 ? top - 5 : -6),
+        labelAnchor,
       };
     });
 
@@ -181,14 +260,26 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
   for (const side of ['low', 'high'] as const) {
     const r = input.bands?.[side];
     if (!r || !Number.isFinite(r[0]) || !Number.isFinite(r[1]) || r[1] < r[0]) continue;
-    const a = Math.max(r[0], d0), b = Math.min(r[1], d1);
+    const a = Math.max(r[0], d0),
+      b = Math.min(r[1], d1);
     if (b < a) continue;
     // A zero-width band (bandLow = 0 means exactly the value L) is still shown, 2 px wide.
-    let left = x(a), right = x(b);
-    if (right - left < 2) { const c = (left + right) / 2; left = c - 1; right = c + 1; }
+    let left = x(a),
+      right = x(b);
+    if (right - left < 2) {
+      const c = (left + right) / 2;
+      left = c - 1;
+      right = c + 1;
+    }
     bands.push({
-      side, x: px(left), width: px(right - left), range: [r[0], r[1]], label: 'suppressed',
-      labelX: px(side === 'low' ? right + 4 : left - 4), labelY: 34, labelAnchor: side === 'low' ? 'start' : 'end',
+      side,
+      x: px(left),
+      width: px(right - left),
+      range: [r[0], r[1]],
+      label: 'suppressed',
+      labelX: px(side === 'low' ? right + 4 : left - 4),
+      labelY: 34,
+      labelAnchor: side === 'low' ? 'start' : 'end',
     });
   }
 
@@ -212,25 +303,45 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
 
   const rugTop = plotHeight + AXIS_TICKS + 4;
   const rugOut: RugRow[] = rugRows.map((r, i) => ({
-    method: r.method, label: METHOD_LABELS[r.method], color: METHOD_COLORS[r.method],
-    y: rugTop + i * RUG_ROW, height: RUG_TICK,
+    method: r.method,
+    label: METHOD_LABELS[r.method],
+    color: METHOD_COLORS[r.method],
+    y: rugTop + i * RUG_ROW,
+    height: RUG_TICK,
     ticks: groupMarks(finiteSorted(r.levels), xDomain, eps, x).map((m) => ({ x: m.x, value: m.value })),
   }));
 
   return {
-    width: size.width, height: size.height, margin, plotWidth, plotHeight,
-    xDomain, xRange, xTicks, yTicks,
-    xLabel: 'value', yLabel: log ? 'count (log scale)' : 'count',
-    xLabelOffset: AXIS_TICKS + rugBlock + 12, yLabelOffset: Math.ceil(yTickWidth + 16),
-    bars, spikes, bands, levels, thresholds, rugs: rugOut,
-    focusMethod: focus.method, focusColor: METHOD_COLORS[focus.method],
-    focusThresholds, focusLevels,
+    width: size.width,
+    height: size.height,
+    margin,
+    plotWidth,
+    plotHeight,
+    xDomain,
+    xRange,
+    xTicks,
+    yTicks,
+    xLabel: 'value',
+    yLabel: log ? 'count (log scale)' : 'count',
+    xLabelOffset: AXIS_TICKS + rugBlock + 12,
+    yLabelOffset: Math.ceil(yTickWidth + 16),
+    bars,
+    spikes,
+    bands,
+    levels,
+    thresholds,
+    rugs: rugOut,
+    focusMethod: focus.method,
+    focusColor: METHOD_COLORS[focus.method],
+    focusThresholds,
+    focusLevels,
   };
 }
 
 /** The value at horizontal plot position `x` (px), clamped to the domain. */
 export function valueAt(layout: HistogramLayout, x: number): number {
-  const [r0, r1] = layout.xRange, [d0, d1] = layout.xDomain;
+  const [r0, r1] = layout.xRange,
+    [d0, d1] = layout.xDomain;
   const v = d0 + ((x - r0) / (r1 - r0)) * (d1 - d0);
   return Math.min(d1, Math.max(d0, v));
 }
@@ -240,8 +351,15 @@ export function hoverAt(layout: HistogramLayout, x: number): HistogramHover | nu
   if (!Number.isFinite(x) || x < 0 || x > layout.plotWidth) return null;
   const spike = layout.spikes.find((s) => x >= s.x - 2 && x <= s.x + s.width + 2) ?? null;
   const value = spike ? spike.value : valueAt(layout, x);
-  const bin = spike ? null : layout.bars.find((b) => value >= b.x0 && value < b.x1) ?? null;
+  const bin = spike ? null : (layout.bars.find((b) => value >= b.x0 && value < b.x1) ?? null);
   const code = bisectRight(layout.focusThresholds, value);
-  return { x, value, count: spike ? spike.count : bin ? bin.count : 0, code,
-    level: layout.focusLevels[code] ?? null, spike, bin };
+  return {
+    x,
+    value,
+    count: spike ? spike.count : bin ? bin.count : 0,
+    code,
+    level: layout.focusLevels[code] ?? null,
+    spike,
+    bin,
+  };
 }

@@ -16,7 +16,9 @@ describe('layoutOccupancy', () => {
     expect(l.empty.map((e) => e.code)).toEqual([1, 3]);
     expect(l.bars.filter((b) => b.empty).map((b) => b.height)).toEqual([0, 0]);
     expect(l.summary).toBe('2 of 4 codes empty');
-    expect(layoutOccupancy({ method: 'cdf', occupancy: [0.5, 0.5], levels: [0, 1] }, 600, 240).summary).toBe('all 2 codes used');
+    expect(layoutOccupancy({ method: 'cdf', occupancy: [0.5, 0.5], levels: [0, 1] }, 600, 240).summary).toBe(
+      'all 2 codes used',
+    );
   });
 
   it('thins code labels when 256 codes do not fit, by a power of two', () => {

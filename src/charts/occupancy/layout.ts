@@ -11,14 +11,26 @@ import type { OccupancyChartProps } from '../types';
 export type OccupancyInput = Pick<OccupancyChartProps, 'method' | 'occupancy' | 'levels'>;
 
 export interface OccupancyBar {
-  code: number; share: number; level: number | null; empty: boolean;
-  x: number; y: number; width: number; height: number;
+  code: number;
+  share: number;
+  level: number | null;
+  empty: boolean;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 export interface OccupancyLayout extends Frame {
-  method: Method; label: string; color: string;
-  xTicks: Tick[]; yTicks: Tick[];
-  xLabel: string; yLabel: string; xLabelOffset: number; yLabelOffset: number;
+  method: Method;
+  label: string;
+  color: string;
+  xTicks: Tick[];
+  yTicks: Tick[];
+  xLabel: string;
+  yLabel: string;
+  xLabelOffset: number;
+  yLabelOffset: number;
   bars: OccupancyBar[];
   /** Centre x of each empty code (marker under the axis). */
   empty: { code: number; x: number }[];
@@ -39,11 +51,16 @@ export function layoutOccupancy(input: OccupancyInput, width: number, height: nu
   margin.left = Math.ceil(Math.max(48, yTickWidth + 30));
   const plotWidth = Math.max(40, size.width - margin.left - margin.right);
   const codes = Array.from({ length: k }, (_, i) => i);
-  const xs = scaleBand<number>().domain(codes).range([0, plotWidth]).paddingInner(k > 64 ? 0.1 : 0.2).paddingOuter(0.1);
+  const xs = scaleBand<number>()
+    .domain(codes)
+    .range([0, plotWidth])
+    .paddingInner(k > 64 ? 0.1 : 0.2)
+    .paddingOuter(0.1);
   const band = xs.bandwidth();
   // Label every code while the labels fit (~28 px each), else every 2nd, 4th, … code.
   const stride = 2 ** Math.max(0, Math.ceil(Math.log2((28 * k) / Math.max(1, plotWidth))));
-  const xTicks = codes.filter((c) => c % stride === 0)
+  const xTicks = codes
+    .filter((c) => c % stride === 0)
     .map((c) => ({ pos: px((xs(c) ?? 0) + band / 2), value: c, label: String(c) }));
 
   const bars = codes.map((code) => {
@@ -51,18 +68,37 @@ export function layoutOccupancy(input: OccupancyInput, width: number, height: nu
     const y = ys(share);
     const level = input.levels[code];
     return {
-      code, share, level: level !== undefined && Number.isFinite(level) ? level : null, empty: share === 0,
-      x: px(xs(code) ?? 0), y: px(y), width: px(band), height: px(plotHeight - y),
+      code,
+      share,
+      level: level !== undefined && Number.isFinite(level) ? level : null,
+      empty: share === 0,
+      x: px(xs(code) ?? 0),
+      y: px(y),
+      width: px(band),
+      height: px(plotHeight - y),
     };
   });
   const empty = bars.filter((b) => b.empty).map((b) => ({ code: b.code, x: px(b.x + b.width / 2) }));
-  const summary = k === 0 ? 'no codes' : empty.length === 0 ? `all ${k} codes used`
-    : `${empty.length} of ${k} codes empty`;
+  const summary =
+    k === 0 ? 'no codes' : empty.length === 0 ? `all ${k} codes used` : `${empty.length} of ${k} codes empty`;
 
   return {
-    width: size.width, height: size.height, margin, plotWidth, plotHeight,
-    method: input.method, label: METHOD_LABELS[input.method], color: METHOD_COLORS[input.method],
-    xTicks, yTicks, xLabel: 'code', yLabel: 'share of samples', xLabelOffset: 42, yLabelOffset: Math.ceil(yTickWidth + 16),
-    bars, empty, summary,
+    width: size.width,
+    height: size.height,
+    margin,
+    plotWidth,
+    plotHeight,
+    method: input.method,
+    label: METHOD_LABELS[input.method],
+    color: METHOD_COLORS[input.method],
+    xTicks,
+    yTicks,
+    xLabel: 'code',
+    yLabel: 'share of samples',
+    xLabelOffset: 42,
+    yLabelOffset: Math.ceil(yTickWidth + 16),
+    bars,
+    empty,
+    summary,
   };
 }

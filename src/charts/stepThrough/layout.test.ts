@@ -3,14 +3,30 @@ import { layoutHistogram } from '../histogram/layout';
 import { HIST_DATA } from '../testFixtures';
 import { layoutStep, layoutStepMse } from './layout';
 
-const BASE = { data: HIST_DATA, log: false, domain: [0, 6] as [number, number], bands: { low: null, high: null }, method: 'kmeans' as const };
+const BASE = {
+  data: HIST_DATA,
+  log: false,
+  domain: [0, 6] as [number, number],
+  bands: { low: null, high: null },
+  method: 'kmeans' as const,
+};
 
 describe('layoutStep', () => {
   it('draws the histogram exactly as the histogram chart lays it out', () => {
     const frame = { levels: [0, 2, 4], thresholds: [1, 3] };
     const l = layoutStep({ ...BASE, frame, pinned: [] }, 640, 300);
-    const h = layoutHistogram({ data: HIST_DATA, log: false, domain: [0, 6], bands: BASE.bands, rugs: [],
-      focus: { method: 'kmeans', levels: [0, 2, 4], thresholds: [1, 3] } }, 640, 300);
+    const h = layoutHistogram(
+      {
+        data: HIST_DATA,
+        log: false,
+        domain: [0, 6],
+        bands: BASE.bands,
+        rugs: [],
+        focus: { method: 'kmeans', levels: [0, 2, 4], thresholds: [1, 3] },
+      },
+      640,
+      300,
+    );
     expect(l.histogram.bars).toEqual(h.bars);
     expect(l.histogram.spikes).toEqual(h.spikes);
     expect(l.histogram.xRange).toEqual(h.xRange);
@@ -39,13 +55,21 @@ describe('layoutStep', () => {
   });
 
   it('marks the chosen seed among the k-means++ candidates', () => {
-    const l = layoutStep({ ...BASE, frame: { levels: [1, 5], thresholds: [3], chosen: [5], candidates: [2, 5, 4] }, pinned: [] }, 640, 300);
+    const l = layoutStep(
+      { ...BASE, frame: { levels: [1, 5], thresholds: [3], chosen: [5], candidates: [2, 5, 4] }, pinned: [] },
+      640,
+      300,
+    );
     expect(l.candidates.map((c) => c.chosen)).toEqual([false, true, false]);
     expect(l.chosen).toHaveLength(1);
   });
 
   it('leaves out marks outside the shown range and non-finite ones', () => {
-    const l = layoutStep({ ...BASE, domain: [1, 6], frame: { levels: [0, NaN, 3], thresholds: [NaN, 1.5] }, pinned: [] }, 640, 300);
+    const l = layoutStep(
+      { ...BASE, domain: [1, 6], frame: { levels: [0, NaN, 3], thresholds: [NaN, 1.5] }, pinned: [] },
+      640,
+      300,
+    );
     expect(l.levels.map((m) => m.value)).toEqual([3]);
     expect(l.thresholds.map((t) => t.value)).toEqual([1.5]);
   });
@@ -59,7 +83,10 @@ describe('layoutStepMse', () => {
     expect(l.log).toBe(true);
     expect(l.paths[0].d.startsWith('M0,')).toBe(true);
     expect(l.paths[0].current!.y).toBeGreaterThan(0);
-    const ys = l.paths[0].d.slice(1).split('L').map((p) => Number(p.split(',')[1]));
+    const ys = l.paths[0].d
+      .slice(1)
+      .split('L')
+      .map((p) => Number(p.split(',')[1]));
     expect(ys[1]).toBeGreaterThan(ys[0]);
   });
 
@@ -71,7 +98,11 @@ describe('layoutStepMse', () => {
   });
 
   it('uses a linear axis for a narrow range and labels frames from 1', () => {
-    const l = layoutStepMse({ series: [{ ...series[0], values: [2, 1.5, 1.4] }], frames: 3, seedFrames: 0, current: 0 }, 500, 200);
+    const l = layoutStepMse(
+      { series: [{ ...series[0], values: [2, 1.5, 1.4] }], frames: 3, seedFrames: 0, current: 0 },
+      500,
+      200,
+    );
     expect(l.log).toBe(false);
     expect(l.seedBand).toBeNull();
     expect(l.xTicks[0].label).toBe('1');

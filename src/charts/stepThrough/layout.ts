@@ -30,7 +30,13 @@ export interface StepInput extends Pick<HistogramChartProps, 'data' | 'log' | 'd
 }
 
 /** Level j of the frame; `stack` > 0 when earlier levels share its value (drawn as ×n). */
-export interface StepLevelMark { index: number; value: number; x: number; pinned: boolean; stack: number }
+export interface StepLevelMark {
+  index: number;
+  value: number;
+  x: number;
+  pinned: boolean;
+  stack: number;
+}
 
 export interface StepLayout {
   histogram: HistogramLayout;
@@ -52,9 +58,16 @@ function inDomain(v: number, [d0, d1]: [number, number]): boolean {
 export function layoutStep(input: StepInput, width: number, height: number): StepLayout {
   const levelsIn = Array.from(input.frame.levels);
   const histogram = layoutHistogram(
-    { data: input.data, log: input.log, domain: input.domain, bands: input.bands, rugs: [],
-      focus: { method: input.method, levels: levelsIn, thresholds: Array.from(input.frame.thresholds) } },
-    width, height,
+    {
+      data: input.data,
+      log: input.log,
+      domain: input.domain,
+      bands: input.bands,
+      rugs: [],
+      focus: { method: input.method, levels: levelsIn, thresholds: Array.from(input.frame.thresholds) },
+    },
+    width,
+    height,
   );
   const xs = scaleLinear().domain(histogram.xDomain).range(histogram.xRange);
   const dom = histogram.xDomain;
@@ -88,7 +101,15 @@ export function layoutStep(input: StepInput, width: number, height: number): Ste
     const hit = markers.some((x) => x >= x0 - MARKER_HALF_PX && x <= x0 + w + MARKER_HALF_PX);
     return hit ? { ...s, labelY: ABOVE_MARKERS_Y } : s;
   });
-  return { histogram: { ...histogram, spikes }, color: METHOD_COLORS[input.method], levels, coincident, thresholds, chosen, candidates };
+  return {
+    histogram: { ...histogram, spikes },
+    color: METHOD_COLORS[input.method],
+    levels,
+    coincident,
+    thresholds,
+    chosen,
+    candidates,
+  };
 }
 
 /** Rough width of a spike label's character at 11 px, for the overlap test with the markers. */
@@ -99,7 +120,13 @@ const MARKER_HALF_PX = 8;
 const ABOVE_MARKERS_Y = -22;
 
 /** One MSE series of the plot: a value per frame (NaN where there is none). */
-export interface StepMseSeries { key: string; label: string; color: string; dashed: boolean; values: ArrayLike<number> }
+export interface StepMseSeries {
+  key: string;
+  label: string;
+  color: string;
+  dashed: boolean;
+  values: ArrayLike<number>;
+}
 
 export interface StepMseInput {
   series: StepMseSeries[];
@@ -119,10 +146,21 @@ export const SQRT_FRAME_AXIS_FROM = 25;
 const SQRT_TICK_STEPS = [1, 2, 5];
 
 export interface StepMseLayout extends Frame {
-  xTicks: Tick[]; yTicks: Tick[];
+  xTicks: Tick[];
+  yTicks: Tick[];
   log: boolean;
-  xLabel: string; yLabel: string; xLabelOffset: number; yLabelOffset: number;
-  paths: { key: string; label: string; color: string; dashed: boolean; d: string; current: { x: number; y: number } | null }[];
+  xLabel: string;
+  yLabel: string;
+  xLabelOffset: number;
+  yLabelOffset: number;
+  paths: {
+    key: string;
+    label: string;
+    color: string;
+    dashed: boolean;
+    d: string;
+    current: { x: number; y: number } | null;
+  }[];
   seedBand: { x: number; width: number } | null;
   cursor: number;
   /** Where the levels stop changing visibly: a line at `x`, the rest of the plot shaded, and a label. */
@@ -138,15 +176,19 @@ export function layoutStepMse(input: StepMseInput, width: number, height: number
   const size = safeSize(width, height);
   const frames = Math.max(1, input.frames);
   const all: number[] = [];
-  for (const s of input.series) for (let i = 0; i < s.values.length; i++) if (Number.isFinite(s.values[i])) all.push(s.values[i]);
-  const lo = all.length ? Math.min(...all) : 0, hi = all.length ? Math.max(...all) : 1;
+  for (const s of input.series)
+    for (let i = 0; i < s.values.length; i++) if (Number.isFinite(s.values[i])) all.push(s.values[i]);
+  const lo = all.length ? Math.min(...all) : 0,
+    hi = all.length ? Math.max(...all) : 1;
   const log = lo > 0 && hi / lo > 10;
   const margin = { top: 26, right: 14, bottom: 40, left: 0 };
   const plotHeight = Math.max(40, size.height - margin.top - margin.bottom);
   let y: (v: number) => number;
   let yTicks: Tick[];
   if (log) {
-    const ys = scaleLog().domain([lo / 1.2, hi * 1.2]).range([plotHeight, 0]);
+    const ys = scaleLog()
+      .domain([lo / 1.2, hi * 1.2])
+      .range([plotHeight, 0]);
     y = (v) => ys(v);
     yTicks = logTicks(ys, '.2~e', Math.max(2, Math.floor(plotHeight / 26)));
   } else {
@@ -164,8 +206,8 @@ export function layoutStepMse(input: StepMseInput, width: number, height: number
   const xTicks = sqrtAxis
     ? sqrtFrameTicks(xs, frames)
     : linearTicks(xs, Math.max(2, Math.min(frames, Math.round(plotWidth / 70))), 'd')
-      .filter((t) => Number.isInteger(t.value))
-      .map((t) => ({ ...t, label: String(t.value + 1) }));
+        .filter((t) => Number.isInteger(t.value))
+        .map((t) => ({ ...t, label: String(t.value + 1) }));
   const current = Math.min(frames - 1, Math.max(0, input.current));
   const paths = input.series.map((s) => {
     const pts: [number, number][] = [];
@@ -174,12 +216,12 @@ export function layoutStepMse(input: StepMseInput, width: number, height: number
       if (Number.isFinite(v) && (!log || v > 0)) pts.push([px(xs(i)), px(y(v))]);
     }
     const v = s.values[Math.min(current, s.values.length - 1)];
-    const cur = Number.isFinite(v) && (!log || v > 0) ? { x: px(xs(Math.min(current, s.values.length - 1))), y: px(y(v)) } : null;
+    const cur =
+      Number.isFinite(v) && (!log || v > 0) ? { x: px(xs(Math.min(current, s.values.length - 1))), y: px(y(v)) } : null;
     return { key: s.key, label: s.label, color: s.color, dashed: s.dashed, d: line()(pts) ?? '', current: cur };
   });
-  const seedBand = input.seedFrames > 0
-    ? { x: 0, width: px(xs(Math.min(frames - 1, input.seedFrames - 0.5)) - xs(0)) }
-    : null;
+  const seedBand =
+    input.seedFrames > 0 ? { x: 0, width: px(xs(Math.min(frames - 1, input.seedFrames - 0.5)) - xs(0)) } : null;
   let lx = 0;
   const legend = input.series.map((s) => {
     const item = { key: s.key, label: s.label, color: s.color, dashed: s.dashed, x: lx };
@@ -187,11 +229,22 @@ export function layoutStepMse(input: StepMseInput, width: number, height: number
     return item;
   });
   return {
-    width: size.width, height: size.height, margin, plotWidth, plotHeight,
-    xTicks, yTicks, log,
-    xLabel: `frame${sqrtAxis ? ' (√ scale)' : ''}: seeding shaded, then one Lloyd iteration per frame`, yLabel: log ? 'MSE (log)' : 'MSE',
-    xLabelOffset: 34, yLabelOffset: Math.ceil(yTickWidth + 16),
-    paths, seedBand: seedBand && seedBand.width > 0 ? seedBand : null, cursor: px(xs(current)), legend,
+    width: size.width,
+    height: size.height,
+    margin,
+    plotWidth,
+    plotHeight,
+    xTicks,
+    yTicks,
+    log,
+    xLabel: `frame${sqrtAxis ? ' (√ scale)' : ''}: seeding shaded, then one Lloyd iteration per frame`,
+    yLabel: log ? 'MSE (log)' : 'MSE',
+    xLabelOffset: 34,
+    yLabelOffset: Math.ceil(yTickWidth + 16),
+    paths,
+    seedBand: seedBand && seedBand.width > 0 ? seedBand : null,
+    cursor: px(xs(current)),
+    legend,
     settled: settledMark(input.settledFrame, frames, xs),
   };
 }

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { layoutSweep, REFERENCE_LABEL_GAP, spreadLabels } from './layout';
 
 const INPUT = {
-  axis: 'band' as const, x: [0.1, 0, 0.05, 0.2], mse: [0.03, 0.05, 0.025, 0.04],
-  kmeansMse: 0.045, optimalMse: 0.02, current: { x: 0.05, mse: 0.025 },
+  axis: 'band' as const,
+  x: [0.1, 0, 0.05, 0.2],
+  mse: [0.03, 0.05, 0.025, 0.04],
+  kmeansMse: 0.045,
+  optimalMse: 0.02,
+  current: { x: 0.05, mse: 0.025 },
 };
 
 describe('layoutSweep', () => {
@@ -16,7 +20,8 @@ describe('layoutSweep', () => {
 
   it('draws K-means and the optimum as horizontal references, optimum below', () => {
     const l = layoutSweep(INPUT, 600, 280);
-    const k = l.references.find((r) => r.kind === 'kmeans')!, o = l.references.find((r) => r.kind === 'optimal')!;
+    const k = l.references.find((r) => r.kind === 'kmeans')!,
+      o = l.references.find((r) => r.kind === 'optimal')!;
     expect(o.y).toBeGreaterThan(k.y);
     expect(o.y).toBeLessThanOrEqual(l.plotHeight);
     expect(k.y).toBeGreaterThanOrEqual(0);
@@ -38,7 +43,11 @@ describe('layoutSweep', () => {
     const l = layoutSweep({ ...INPUT, x: [0, NaN, 0.1], mse: [0.05, 0.04, Infinity], kmeansMse: NaN }, 600, 280);
     expect(l.points.map((p) => p.xValue)).toEqual([0]);
     expect(l.references.map((r) => r.kind)).toEqual(['optimal']);
-    const e = layoutSweep({ axis: 'band', x: [], mse: [], kmeansMse: NaN, optimalMse: NaN, current: { x: NaN, mse: NaN } }, 600, 280);
+    const e = layoutSweep(
+      { axis: 'band', x: [], mse: [], kmeansMse: NaN, optimalMse: NaN, current: { x: NaN, mse: NaN } },
+      600,
+      280,
+    );
     expect(e.path).toBe('');
     expect(e.current).toBeNull();
   });

@@ -45,10 +45,15 @@ describe('layoutTransfer', () => {
   });
 
   it('ignores non-finite levels and thresholds and does not throw on empty sets', () => {
-    const l = layoutTransfer({
-      focus: { method: 'bskmq', levels: [NaN, 1, 2], thresholds: [Infinity, 1.5] },
-      linear: { method: 'linear', levels: [], thresholds: [] }, domain: [0, 3],
-    }, 600, 300);
+    const l = layoutTransfer(
+      {
+        focus: { method: 'bskmq', levels: [NaN, 1, 2], thresholds: [Infinity, 1.5] },
+        linear: { method: 'linear', levels: [], thresholds: [] },
+        domain: [0, 3],
+      },
+      600,
+      300,
+    );
     // Code 0's level is NaN, so only code 1 (x ≥ 1.5) is drawn.
     expect(l.focus.steps.map((s) => [s.code, s.level])).toEqual([[1, 1]]);
     expect(l.linear.path).toBe('');

@@ -5,21 +5,38 @@
 import { bisectRight, scaleLinear } from 'd3';
 import type { Method } from '../../core/params';
 import { METHOD_COLORS, METHOD_LABELS } from '../colors';
-import { finiteSorted, linearTicks, px, safeDomain, safeSize, widestLabel, type Frame, type Tick } from '../common/geometry';
+import {
+  finiteSorted,
+  linearTicks,
+  px,
+  safeDomain,
+  safeSize,
+  widestLabel,
+  type Frame,
+  type Tick,
+} from '../common/geometry';
 import type { LevelSet, TransferChartProps } from '../types';
 
 export type TransferInput = Pick<TransferChartProps, 'focus' | 'linear' | 'domain'>;
 
 /** One staircase: an SVG path and its steps (the code's input range and output level). */
 export interface Staircase {
-  method: Method; label: string; color: string; path: string;
+  method: Method;
+  label: string;
+  color: string;
+  path: string;
   steps: { code: number; from: number; to: number; level: number }[];
 }
 
 export interface TransferLayout extends Frame {
-  xDomain: [number, number]; yDomain: [number, number];
-  xTicks: Tick[]; yTicks: Tick[];
-  xLabel: string; yLabel: string; xLabelOffset: number; yLabelOffset: number;
+  xDomain: [number, number];
+  yDomain: [number, number];
+  xTicks: Tick[];
+  yTicks: Tick[];
+  xLabel: string;
+  yLabel: string;
+  xLabelOffset: number;
+  yLabelOffset: number;
   /** The y = x line from the domain's start to its end (clipped to the y domain). */
   identity: { x1: number; y1: number; x2: number; y2: number };
   focus: Staircase;
@@ -36,7 +53,8 @@ export function staircaseSteps(set: LevelSet, domain: [number, number]): Stairca
   const cuts = [d0, ...thresholds.filter((t) => t > d0 && t < d1), d1];
   const steps: Staircase['steps'] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
-    const from = cuts[i], to = cuts[i + 1];
+    const from = cuts[i],
+      to = cuts[i + 1];
     if (to <= from) continue;
     const code = bisectRight(thresholds, from);
     const level = set.levels[code];
@@ -46,14 +64,20 @@ export function staircaseSteps(set: LevelSet, domain: [number, number]): Stairca
   return steps;
 }
 
-function staircase(set: LevelSet, domain: [number, number], x: (v: number) => number, y: (v: number) => number,
-  method: Method): Staircase {
+function staircase(
+  set: LevelSet,
+  domain: [number, number],
+  x: (v: number) => number,
+  y: (v: number) => number,
+  method: Method,
+): Staircase {
   const steps = staircaseSteps(set, domain);
   let path = '';
   let prevTo = NaN;
   for (const s of steps) {
     // Continuous risers between adjacent steps; a gap (skipped code) starts a new sub-path.
-    path += s.from === prevTo ? `V${px(y(s.level))}H${px(x(s.to))}` : `M${px(x(s.from))},${px(y(s.level))}H${px(x(s.to))}`;
+    path +=
+      s.from === prevTo ? `V${px(y(s.level))}H${px(x(s.to))}` : `M${px(x(s.from))},${px(y(s.level))}H${px(x(s.to))}`;
     prevTo = s.to;
   }
   return { method, label: METHOD_LABELS[method], color: METHOD_COLORS[method], path, steps };
@@ -76,18 +100,28 @@ export function layoutTransfer(input: TransferInput, width: number, height: numb
   const plotWidth = Math.max(40, size.width - margin.left - margin.right);
   const xs = scaleLinear().domain(xDomain).range([0, plotWidth]);
   const xTicks = linearTicks(xs, Math.max(2, Math.round(plotWidth / 90)));
-  const x = (v: number) => xs(v), y = (v: number) => ys(v);
+  const x = (v: number) => xs(v),
+    y = (v: number) => ys(v);
 
-  const i0 = Math.max(xDomain[0], yDomain[0]), i1 = Math.min(xDomain[1], yDomain[1]);
-  const identity = i1 > i0
-    ? { x1: px(x(i0)), y1: px(y(i0)), x2: px(x(i1)), y2: px(y(i1)) }
-    : { x1: 0, y1: 0, x2: 0, y2: 0 };
+  const i0 = Math.max(xDomain[0], yDomain[0]),
+    i1 = Math.min(xDomain[1], yDomain[1]);
+  const identity =
+    i1 > i0 ? { x1: px(x(i0)), y1: px(y(i0)), x2: px(x(i1)), y2: px(y(i1)) } : { x1: 0, y1: 0, x2: 0, y2: 0 };
 
   return {
-    width: size.width, height: size.height, margin, plotWidth, plotHeight,
-    xDomain, yDomain, xTicks, yTicks,
-    xLabel: 'input value', yLabel: 'output level',
-    xLabelOffset: 38, yLabelOffset: Math.ceil(yTickWidth + 16),
+    width: size.width,
+    height: size.height,
+    margin,
+    plotWidth,
+    plotHeight,
+    xDomain,
+    yDomain,
+    xTicks,
+    yTicks,
+    xLabel: 'input value',
+    yLabel: 'output level',
+    xLabelOffset: 38,
+    yLabelOffset: Math.ceil(yTickWidth + 16),
     identity,
     focus: staircase(focus, xDomain, x, y, focus.method),
     linear: staircase(linear, xDomain, x, y, linear.method),

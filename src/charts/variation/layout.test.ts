@@ -5,7 +5,14 @@ const bits = [1, 2, 3, 4, 5, 6, 7, 8];
 function series(method: VariationSeries['method'], factor: number, spread: number): VariationSeries {
   const nominalMse = bits.map((b) => factor * 4 ** -b);
   const meanMse = nominalMse.map((v) => v * (1 + spread));
-  return { method, bits, nominalMse, meanMse, q05Mse: meanMse.map((v) => v * 0.9), q95Mse: meanMse.map((v) => v * 1.2) };
+  return {
+    method,
+    bits,
+    nominalMse,
+    meanMse,
+    q05Mse: meanMse.map((v) => v * 0.9),
+    q95Mse: meanMse.map((v) => v * 1.2),
+  };
 }
 const CURVES = [series('linear', 3, 0.1), series('bskmq', 1, 0.3)];
 

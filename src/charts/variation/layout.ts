@@ -28,18 +28,34 @@ export interface VariationChartProps extends CommonChartProps {
 
 export type VariationInput = Pick<VariationChartProps, 'curves' | 'bits'>;
 
-export interface VariationPoint { bits: number; mean: number; q05: number; q95: number; nominal: number; x: number; y: number }
+export interface VariationPoint {
+  bits: number;
+  mean: number;
+  q05: number;
+  q95: number;
+  nominal: number;
+  x: number;
+  y: number;
+}
 
 export interface VariationCurve {
-  method: Method; label: string; color: string;
+  method: Method;
+  label: string;
+  color: string;
   /** Mean MSE polyline, the 5–95 % band (closed area), and the unperturbed MSE polyline. */
-  meanPath: string; bandPath: string; nominalPath: string;
+  meanPath: string;
+  bandPath: string;
+  nominalPath: string;
   points: VariationPoint[];
 }
 
 export interface VariationLayout extends Frame {
-  xTicks: Tick[]; yTicks: Tick[];
-  xLabel: string; yLabel: string; xLabelOffset: number; yLabelOffset: number;
+  xTicks: Tick[];
+  yTicks: Tick[];
+  xLabel: string;
+  yLabel: string;
+  xLabelOffset: number;
+  yLabelOffset: number;
   curves: VariationCurve[];
   current: { x: number; bits: number } | null;
   /** Legend entries, px relative to the plot's origin (a right column, or rows below when narrow). */
@@ -60,10 +76,14 @@ export function layoutVariation(input: VariationInput, width: number, height: nu
   const legendBelow = curves.length > 0 && size.width - legendWidth - 44 - 70 < 340;
   const rowWidth = size.width - 70 - 16;
   const cells: { x: number; row: number }[] = [];
-  let cellX = 0, row = 0;
+  let cellX = 0,
+    row = 0;
   for (const c of curves) {
     const w = 24 + textWidth(METHOD_LABELS[c.method], 12) + 14;
-    if (cellX > 0 && cellX + w > rowWidth) { cellX = 0; row++; }
+    if (cellX > 0 && cellX + w > rowWidth) {
+      cellX = 0;
+      row++;
+    }
     cells.push({ x: cellX, row });
     cellX += w;
   }
@@ -75,17 +95,23 @@ export function layoutVariation(input: VariationInput, width: number, height: nu
     left: 0,
   };
   const plotHeight = Math.max(40, size.height - margin.top - margin.bottom);
-  let lo = all.length ? Math.min(...all) : 1e-3, hi = all.length ? Math.max(...all) : 1;
-  lo /= 1.5; hi *= 1.5;
+  let lo = all.length ? Math.min(...all) : 1e-3,
+    hi = all.length ? Math.max(...all) : 1;
+  lo /= 1.5;
+  hi *= 1.5;
   const ys = scaleLog().domain([lo, hi]).range([plotHeight, 0]);
   const yTicks = logTicks(ys, '~e', Math.max(3, Math.floor(plotHeight / 32)));
   const yTickWidth = widestLabel(yTicks);
   margin.left = Math.ceil(Math.max(48, yTickWidth + 30));
   const plotWidth = Math.max(40, size.width - margin.left - margin.right);
-  const xs = scaleLinear().domain([0.6, maxBits + 0.4]).range([0, plotWidth]);
+  const xs = scaleLinear()
+    .domain([0.6, maxBits + 0.4])
+    .range([0, plotWidth]);
   const xTicks = linearTicks(xs, maxBits, 'd').filter((t) => Number.isInteger(t.value) && t.value >= 1);
 
-  const mean = line<VariationPoint>().x((p) => p.x).y((p) => p.y);
+  const mean = line<VariationPoint>()
+    .x((p) => p.x)
+    .y((p) => p.y);
   const laid: VariationCurve[] = curves.map((c) => {
     const points: VariationPoint[] = [];
     c.bits.forEach((b, i) => {
@@ -99,10 +125,18 @@ export function layoutVariation(input: VariationInput, width: number, height: nu
       if (run && run[run.length - 1].bits === p.bits - 1) run.push(p);
       else runs.push([p]);
     }
-    const band = area<VariationPoint>().x((p) => p.x).y0((p) => px(ys(p.q05))).y1((p) => px(ys(p.q95)));
-    const nominal = line<VariationPoint>().defined((p) => positive(p.nominal)).x((p) => p.x).y((p) => px(ys(p.nominal)));
+    const band = area<VariationPoint>()
+      .x((p) => p.x)
+      .y0((p) => px(ys(p.q05)))
+      .y1((p) => px(ys(p.q95)));
+    const nominal = line<VariationPoint>()
+      .defined((p) => positive(p.nominal))
+      .x((p) => p.x)
+      .y((p) => px(ys(p.nominal)));
     return {
-      method: c.method, label: METHOD_LABELS[c.method], color: METHOD_COLORS[c.method],
+      method: c.method,
+      label: METHOD_LABELS[c.method],
+      color: METHOD_COLORS[c.method],
       meanPath: runs.map((r) => mean(r) ?? '').join(''),
       bandPath: runs.map((r) => band(r) ?? '').join(''),
       nominalPath: runs.map((r) => nominal(r) ?? '').join(''),
@@ -111,14 +145,23 @@ export function layoutVariation(input: VariationInput, width: number, height: nu
   });
 
   return {
-    width: size.width, height: size.height, margin, plotWidth, plotHeight,
-    xTicks, yTicks,
-    xLabel: 'bits', yLabel: 'MSE (log scale)',
-    xLabelOffset: 38, yLabelOffset: Math.ceil(yTickWidth + 16),
+    width: size.width,
+    height: size.height,
+    margin,
+    plotWidth,
+    plotHeight,
+    xTicks,
+    yTicks,
+    xLabel: 'bits',
+    yLabel: 'MSE (log scale)',
+    xLabelOffset: 38,
+    yLabelOffset: Math.ceil(yTickWidth + 16),
     curves: laid,
     current: Number.isFinite(bits) && bits >= 1 && bits <= maxBits ? { x: px(xs(bits)), bits } : null,
     legend: laid.map((c, i) => ({
-      method: c.method, label: c.label, color: c.color,
+      method: c.method,
+      label: c.label,
+      color: c.color,
       x: px(legendBelow ? cells[i].x : plotWidth + 16),
       y: legendBelow ? plotHeight + 58 + cells[i].row * LEGEND_ROW : 6 + i * LEGEND_ROW,
     })),

@@ -13,9 +13,7 @@ import type { DecodedTensor, TensorHandle, TensorInfo } from './types';
 import { zipDataOffset, type ZipEntry } from './zip';
 
 /** Where a storage's bytes live: a byte range of the file, or a zip member (stored or deflated). */
-export type Region =
-  | { kind: 'bytes'; offset: number; length: number }
-  | { kind: 'zip'; entry: ZipEntry };
+export type Region = { kind: 'bytes'; offset: number; length: number } | { kind: 'zip'; entry: ZipEntry };
 
 /** Everything needed to read one tensor, validated against the file when the plan is made. */
 export interface TensorPlan {
@@ -86,7 +84,10 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
   // Zip members are read whole, through their CRC-32 check; plain byte ranges directly.
   const zipped = plan.region.kind === 'zip';
   if (plan.region.kind === 'zip' && plan.region.entry.method !== 0 && plan.region.entry.method !== 8) {
-    throw new FormatError(ctx, `zip compression method ${plan.region.entry.method} is not supported (only stored and deflated)`);
+    throw new FormatError(
+      ctx,
+      `zip compression method ${plan.region.entry.method} is not supported (only stored and deflated)`,
+    );
   }
 
   /** Storage bytes [from, from + length), relative to storage element 0. */
@@ -100,12 +101,21 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
 
   async function decode(): Promise<DecodedTensor> {
     if (info.count * Math.max(4, size) > MAX_DECODE_BYTES) {
-      throw new FormatError(ctx, `${info.count} values are too many to decode at once (over ${MAX_DECODE_BYTES} bytes): stream it instead`);
+      throw new FormatError(
+        ctx,
+        `${info.count} values are too many to decode at once (over ${MAX_DECODE_BYTES} bytes): stream it instead`,
+      );
     }
     let data: DecodedArray;
     if (info.count === 0) data = allocFor(dtype, 0);
     else if (contiguous) {
-      data = decodeElements(await storageBytes(layout.offset * size, info.count * size), dtype, byteOrder, info.count, true);
+      data = decodeElements(
+        await storageBytes(layout.offset * size, info.count * size),
+        dtype,
+        byteOrder,
+        info.count,
+        true,
+      );
     } else {
       const storage = decodeElements(await storageBytes(0, extent * size), dtype, byteOrder, extent, true);
       data = gather(storage, info.shape, layout);
@@ -114,11 +124,7 @@ export function planHandle(source: ByteSource, plan: TensorPlan, chunkBytes: num
   }
 
   const runBytes = info.count * size;
-  const chunkTotal = !dense
-    ? runBytes
-    : zipped
-      ? (plan.region as { entry: ZipEntry }).entry.compressedSize
-      : runBytes;
+  const chunkTotal = !dense ? runBytes : zipped ? (plan.region as { entry: ZipEntry }).entry.compressedSize : runBytes;
   const step = Math.max(8, chunkBytes - (chunkBytes % 8));
 
   async function chunks(onValues: (values: NumericArray) => void, onBytes: (done: number) => void): Promise<void> {

@@ -7,42 +7,98 @@
  */
 
 export type DTypeName =
-  | 'float16' | 'bfloat16' | 'float32' | 'float64'
-  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64'
+  | 'float16'
+  | 'bfloat16'
+  | 'float32'
+  | 'float64'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
   | 'bool';
 
 export type ByteOrder = 'little' | 'big';
 
 /** Typed arrays the decoders produce. */
-export type DecodedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array
-  | Int32Array | Uint32Array;
+export type DecodedArray =
+  Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
 
 /** Bytes per element of every supported dtype. */
 export const DTYPE_SIZE: Readonly<Record<DTypeName, number>> = {
-  float16: 2, bfloat16: 2, float32: 4, float64: 8,
-  int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8,
+  float16: 2,
+  bfloat16: 2,
+  float32: 4,
+  float64: 8,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
   bool: 1,
 };
 
 const ALIASES: Readonly<Record<string, DTypeName>> = {
-  float16: 'float16', f2: 'float16', half: 'float16', f16: 'float16', e: 'float16',
-  bfloat16: 'bfloat16', bf16: 'bfloat16',
-  float32: 'float32', f4: 'float32', float: 'float32', f32: 'float32', single: 'float32',
-  float64: 'float64', f8: 'float64', double: 'float64', f64: 'float64', d: 'float64',
-  int8: 'int8', i1: 'int8', i8: 'int8', char: 'int8',
-  uint8: 'uint8', u1: 'uint8', u8: 'uint8', byte: 'uint8',
-  int16: 'int16', i2: 'int16', i16: 'int16', short: 'int16',
-  uint16: 'uint16', u2: 'uint16', u16: 'uint16',
-  int32: 'int32', i4: 'int32', i32: 'int32', int: 'int32',
-  uint32: 'uint32', u4: 'uint32', u32: 'uint32',
-  int64: 'int64', i64: 'int64', long: 'int64',
-  uint64: 'uint64', u64: 'uint64',
-  bool: 'bool', b1: 'bool',
+  float16: 'float16',
+  f2: 'float16',
+  half: 'float16',
+  f16: 'float16',
+  e: 'float16',
+  bfloat16: 'bfloat16',
+  bf16: 'bfloat16',
+  float32: 'float32',
+  f4: 'float32',
+  float: 'float32',
+  f32: 'float32',
+  single: 'float32',
+  float64: 'float64',
+  f8: 'float64',
+  double: 'float64',
+  f64: 'float64',
+  d: 'float64',
+  int8: 'int8',
+  i1: 'int8',
+  i8: 'int8',
+  char: 'int8',
+  uint8: 'uint8',
+  u1: 'uint8',
+  u8: 'uint8',
+  byte: 'uint8',
+  int16: 'int16',
+  i2: 'int16',
+  i16: 'int16',
+  short: 'int16',
+  uint16: 'uint16',
+  u2: 'uint16',
+  u16: 'uint16',
+  int32: 'int32',
+  i4: 'int32',
+  i32: 'int32',
+  int: 'int32',
+  uint32: 'uint32',
+  u4: 'uint32',
+  u32: 'uint32',
+  int64: 'int64',
+  i64: 'int64',
+  long: 'int64',
+  uint64: 'uint64',
+  u64: 'uint64',
+  bool: 'bool',
+  b1: 'bool',
 };
 
 /** Every accepted spelling of a dtype for raw files (`float32`, `f4`, `<f4`, `F32`, `half`, …). */
 export function parseDTypeName(text: string): DTypeName | null {
-  const t = text.trim().toLowerCase().replace(/^[<>=|]/, '');
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/^[<>=|]/, '');
   return Object.prototype.hasOwnProperty.call(ALIASES, t) ? ALIASES[t] : null;
 }
 
@@ -74,14 +130,27 @@ function halfToFloatTable(): Float32Array {
 /** Allocates the output array of `count` elements of a dtype. */
 export function allocFor(dtype: DTypeName, count: number): DecodedArray {
   switch (dtype) {
-    case 'float16': case 'bfloat16': case 'float32': return new Float32Array(count);
-    case 'float64': case 'int64': case 'uint64': return new Float64Array(count);
-    case 'int8': return new Int8Array(count);
-    case 'uint8': case 'bool': return new Uint8Array(count);
-    case 'int16': return new Int16Array(count);
-    case 'uint16': return new Uint16Array(count);
-    case 'int32': return new Int32Array(count);
-    case 'uint32': return new Uint32Array(count);
+    case 'float16':
+    case 'bfloat16':
+    case 'float32':
+      return new Float32Array(count);
+    case 'float64':
+    case 'int64':
+    case 'uint64':
+      return new Float64Array(count);
+    case 'int8':
+      return new Int8Array(count);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(count);
+    case 'int16':
+      return new Int16Array(count);
+    case 'uint16':
+      return new Uint16Array(count);
+    case 'int32':
+      return new Int32Array(count);
+    case 'uint32':
+      return new Uint32Array(count);
   }
 }
 
@@ -118,14 +187,22 @@ export function decodeElements(
   const buf = host.buffer;
   const at = host.byteOffset;
   switch (dtype) {
-    case 'float32': return new Float32Array(buf, at, count);
-    case 'float64': return new Float64Array(buf, at, count);
-    case 'int8': return new Int8Array(buf, at, count);
-    case 'uint8': return new Uint8Array(buf, at, count);
-    case 'int16': return new Int16Array(buf, at, count);
-    case 'uint16': return new Uint16Array(buf, at, count);
-    case 'int32': return new Int32Array(buf, at, count);
-    case 'uint32': return new Uint32Array(buf, at, count);
+    case 'float32':
+      return new Float32Array(buf, at, count);
+    case 'float64':
+      return new Float64Array(buf, at, count);
+    case 'int8':
+      return new Int8Array(buf, at, count);
+    case 'uint8':
+      return new Uint8Array(buf, at, count);
+    case 'int16':
+      return new Int16Array(buf, at, count);
+    case 'uint16':
+      return new Uint16Array(buf, at, count);
+    case 'int32':
+      return new Int32Array(buf, at, count);
+    case 'uint32':
+      return new Uint32Array(buf, at, count);
     case 'bool': {
       const out = new Uint8Array(count);
       for (let i = 0; i < count; i++) out[i] = host[i] !== 0 ? 1 : 0;
@@ -145,7 +222,8 @@ export function decodeElements(
       for (let i = 0; i < count; i++) bits[i] = h[i] << 16;
       return out;
     }
-    case 'int64': case 'uint64': {
+    case 'int64':
+    case 'uint64': {
       const words = new Uint32Array(buf, at, count * 2);
       const out = new Float64Array(count);
       const lo = HOST_LITTLE ? 0 : 1;

@@ -94,7 +94,10 @@ export async function memberChunks(
   let crc = 0;
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.size) {
-      throw new FormatError({ file: source.name, tensor: entry.name }, `stored zip member has ${entry.compressedSize} bytes but its directory says ${entry.size}`);
+      throw new FormatError(
+        { file: source.name, tensor: entry.name },
+        `stored zip member has ${entry.compressedSize} bytes but its directory says ${entry.size}`,
+      );
     }
     for (let done = 0; done < entry.size;) {
       const n = Math.min(chunkBytes, entry.size - done);
@@ -105,21 +108,38 @@ export async function memberChunks(
       onRead?.(done);
     }
   } else {
-    await inflateChunks(source, entry, dataOffset, chunkBytes, (bytes) => {
-      crc = crc32(bytes, crc);
-      onData(bytes);
-    }, onRead);
+    await inflateChunks(
+      source,
+      entry,
+      dataOffset,
+      chunkBytes,
+      (bytes) => {
+        crc = crc32(bytes, crc);
+        onData(bytes);
+      },
+      onRead,
+    );
   }
   if (crc !== entry.crc32) throw crcError(source, entry, crc);
 }
 
 /** Bytes [from, from + length) of a member, read through the whole member so its CRC-32 is checked. */
-export async function memberRange(source: ByteSource, entry: ZipEntry, dataOffset: number, from: number, length: number, chunkBytes: number): Promise<Uint8Array> {
+export async function memberRange(
+  source: ByteSource,
+  entry: ZipEntry,
+  dataOffset: number,
+  from: number,
+  length: number,
+  chunkBytes: number,
+): Promise<Uint8Array> {
   let out: Uint8Array;
   try {
     out = new Uint8Array(length);
   } catch {
-    throw new FormatError({ file: source.name, tensor: entry.name }, `${length} bytes do not fit in memory at once: stream the tensor instead`);
+    throw new FormatError(
+      { file: source.name, tensor: entry.name },
+      `${length} bytes do not fit in memory at once: stream the tensor instead`,
+    );
   }
   let pos = 0;
   const end = from + length;
@@ -151,7 +171,10 @@ export async function inflateChunks(
     if (stop) return;
     produced += chunk.length;
     if (produced > entry.size) {
-      throw new FormatError({ file: source.name, tensor: entry.name }, `zip member inflates to more than the ${entry.size} bytes its directory says`);
+      throw new FormatError(
+        { file: source.name, tensor: entry.name },
+        `zip member inflates to more than the ${entry.size} bytes its directory says`,
+      );
     }
     if (onData(chunk) === true) stop = true;
   });
@@ -179,7 +202,12 @@ export async function inflateChunks(
 }
 
 /** The first `length` inflated bytes of a member (fewer if the member is shorter). */
-export async function inflatePrefix(source: ByteSource, entry: ZipEntry, dataOffset: number, length: number): Promise<Uint8Array> {
+export async function inflatePrefix(
+  source: ByteSource,
+  entry: ZipEntry,
+  dataOffset: number,
+  length: number,
+): Promise<Uint8Array> {
   const want = Math.min(length, entry.size);
   const out = new Uint8Array(want);
   let got = 0;

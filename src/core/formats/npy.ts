@@ -40,7 +40,10 @@ export function npyHeaderSize(prelude: Uint8Array, ctx: FormatErrorContext): num
   }
   if (!hasNpyMagic(prelude)) {
     const found = Array.from(prelude.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new FormatError({ ...ctx, offset: 0 }, `not an .npy file: magic is ${found}, expected 93 4e 55 4d 50 59 (\\x93NUMPY)`);
+    throw new FormatError(
+      { ...ctx, offset: 0 },
+      `not an .npy file: magic is ${found}, expected 93 4e 55 4d 50 59 (\\x93NUMPY)`,
+    );
   }
   const major = prelude[6];
   if (major === 1) return 10 + (prelude[8] | (prelude[9] << 8));
@@ -48,17 +51,26 @@ export function npyHeaderSize(prelude: Uint8Array, ctx: FormatErrorContext): num
     if (prelude.length < 12) throw new FormatError({ ...ctx, offset: 8 }, 'file ends inside the .npy header length');
     const len = (prelude[8] | (prelude[9] << 8) | (prelude[10] << 16)) + prelude[11] * 2 ** 24;
     if (len > MAX_NPY_HEADER) {
-      throw new FormatError({ ...ctx, offset: 8 }, `.npy header claims ${len} bytes; at most ${MAX_NPY_HEADER} are accepted`);
+      throw new FormatError(
+        { ...ctx, offset: 8 },
+        `.npy header claims ${len} bytes; at most ${MAX_NPY_HEADER} are accepted`,
+      );
     }
     return 12 + len;
   }
-  throw new FormatError({ ...ctx, offset: 6 }, `unsupported .npy format version ${major}.${prelude[7]} (expected 1.0, 2.0 or 3.0)`);
+  throw new FormatError(
+    { ...ctx, offset: 6 },
+    `unsupported .npy format version ${major}.${prelude[7]} (expected 1.0, 2.0 or 3.0)`,
+  );
 }
 
 /** Maps an .npy `descr` ('<f4', '>i8', '|b1', …) to a dtype, with a clear reason when unsupported. */
 export function npyDType(descr: unknown, ctx: FormatErrorContext): { dtype: DTypeName; byteOrder: ByteOrder } {
   if (typeof descr !== 'string') {
-    throw new FormatError(ctx, `structured dtype ${JSON.stringify(descr)} is not supported: save one numeric field as a plain array`);
+    throw new FormatError(
+      ctx,
+      `structured dtype ${JSON.stringify(descr)} is not supported: save one numeric field as a plain array`,
+    );
   }
   const m = /^([<>|=]?)([a-zA-Z])(\d*)(.*)$/.exec(descr);
   if (!m) throw new FormatError(ctx, `unrecognised dtype '${descr}'`);
@@ -66,9 +78,17 @@ export function npyDType(descr: unknown, ctx: FormatErrorContext): { dtype: DTyp
   const size = Number(sizeText);
   const byteOrder: ByteOrder = endian === '>' ? 'big' : 'little';
   const table: Record<string, DTypeName | undefined> = {
-    f2: 'float16', f4: 'float32', f8: 'float64',
-    i1: 'int8', i2: 'int16', i4: 'int32', i8: 'int64',
-    u1: 'uint8', u2: 'uint16', u4: 'uint32', u8: 'uint64',
+    f2: 'float16',
+    f4: 'float32',
+    f8: 'float64',
+    i1: 'int8',
+    i2: 'int16',
+    i4: 'int32',
+    i8: 'int64',
+    u1: 'uint8',
+    u2: 'uint16',
+    u4: 'uint32',
+    u8: 'uint64',
     b1: 'bool',
   };
   const dtype = rest === '' ? table[kind + size] : undefined;
@@ -91,7 +111,10 @@ export function npyDType(descr: unknown, ctx: FormatErrorContext): { dtype: DTyp
 export function parseNpyHeader(bytes: Uint8Array, ctx: FormatErrorContext): NpyHeader {
   const total = npyHeaderSize(bytes, ctx);
   if (bytes.length < total) {
-    throw new FormatError({ ...ctx, offset: 0 }, `file ends inside the .npy header: it needs ${total} bytes, ${bytes.length} are present`);
+    throw new FormatError(
+      { ...ctx, offset: 0 },
+      `file ends inside the .npy header: it needs ${total} bytes, ${bytes.length} are present`,
+    );
   }
   const major = bytes[6];
   const start = major === 1 ? 10 : 12;
@@ -101,26 +124,49 @@ export function parseNpyHeader(bytes: Uint8Array, ctx: FormatErrorContext): NpyH
     header = parsePyLiteral(text);
   } catch (e) {
     const why = e instanceof LiteralError ? e.message : String(e);
-    throw new FormatError({ ...ctx, offset: start }, `malformed .npy header (${why}): ${JSON.stringify(text.slice(0, 120))}`);
+    throw new FormatError(
+      { ...ctx, offset: start },
+      `malformed .npy header (${why}): ${JSON.stringify(text.slice(0, 120))}`,
+    );
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
-    throw new FormatError({ ...ctx, offset: start }, `.npy header is not a dict: ${JSON.stringify(text.slice(0, 120))}`);
+    throw new FormatError(
+      { ...ctx, offset: start },
+      `.npy header is not a dict: ${JSON.stringify(text.slice(0, 120))}`,
+    );
   }
   const h = header as Record<string, unknown>;
   if (!('descr' in h) || !('shape' in h) || !('fortran_order' in h)) {
-    throw new FormatError({ ...ctx, offset: start }, `.npy header lacks 'descr', 'shape' or 'fortran_order': ${text.trim()}`);
+    throw new FormatError(
+      { ...ctx, offset: start },
+      `.npy header lacks 'descr', 'shape' or 'fortran_order': ${text.trim()}`,
+    );
   }
   const { dtype, byteOrder } = npyDType(h.descr, ctx);
   const shape = h.shape;
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
-    throw new FormatError({ ...ctx, offset: start }, `.npy shape must be a tuple of non-negative integers, found ${JSON.stringify(shape)}`);
+    throw new FormatError(
+      { ...ctx, offset: start },
+      `.npy shape must be a tuple of non-negative integers, found ${JSON.stringify(shape)}`,
+    );
   }
   if (typeof h.fortran_order !== 'boolean') {
-    throw new FormatError({ ...ctx, offset: start }, `.npy fortran_order must be True or False, found ${JSON.stringify(h.fortran_order)}`);
+    throw new FormatError(
+      { ...ctx, offset: start },
+      `.npy fortran_order must be True or False, found ${JSON.stringify(h.fortran_order)}`,
+    );
   }
   const dims = shape as number[];
   const count = checkedCount(dims, dtype, ctx);
-  return { dtype, byteOrder, shape: dims, fortran: h.fortran_order, count, dataOffset: total, version: `${major}.${bytes[7]}` };
+  return {
+    dtype,
+    byteOrder,
+    shape: dims,
+    fortran: h.fortran_order,
+    count,
+    dataOffset: total,
+    version: `${major}.${bytes[7]}`,
+  };
 }
 
 /** The error for a tensor whose data are shorter than its header says. */
@@ -132,5 +178,8 @@ export function shortDataError(
   available: number,
 ): FormatError {
   const need = count * DTYPE_SIZE[dtype];
-  return new FormatError(ctx, `${what} says ${count} ${dtype} values (${need} bytes) but only ${Math.max(0, available)} bytes follow`);
+  return new FormatError(
+    ctx,
+    `${what} says ${count} ${dtype} values (${need} bytes) but only ${Math.max(0, available)} bytes follow`,
+  );
 }

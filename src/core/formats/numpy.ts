@@ -35,7 +35,10 @@ export async function planNpy(source: ByteSource): Promise<TensorPlan[]> {
   const prelude = await source.read(0, Math.min(source.size, NPY_PRELUDE));
   const total = npyHeaderSize(prelude, ctx);
   if (total > source.size) {
-    throw new FormatError({ ...ctx, offset: 0 }, `file ends inside the .npy header: it needs ${total} bytes, the file has ${source.size}`);
+    throw new FormatError(
+      { ...ctx, offset: 0 },
+      `file ends inside the .npy header: it needs ${total} bytes, the file has ${source.size}`,
+    );
   }
   const header = parseNpyHeader(await readExact(source, 0, total, '.npy header'), ctx);
   const plan = planFromHeader(name, header, { kind: 'bytes', offset: 0, length: source.size });
@@ -44,7 +47,11 @@ export async function planNpy(source: ByteSource): Promise<TensorPlan[]> {
 }
 
 /** Plans every `.npy` member of an .npz archive (named as np.load names them: without `.npy`). */
-export async function planNpz(source: ByteSource, entries: ZipEntry[], dataOffset: (e: ZipEntry) => Promise<number>): Promise<TensorPlan[]> {
+export async function planNpz(
+  source: ByteSource,
+  entries: ZipEntry[],
+  dataOffset: (e: ZipEntry) => Promise<number>,
+): Promise<TensorPlan[]> {
   const plans: TensorPlan[] = [];
   for (const entry of entries) {
     if (!entry.name.endsWith('.npy')) continue;
@@ -57,11 +64,17 @@ export async function planNpz(source: ByteSource, entries: ZipEntry[], dataOffse
       return inflatePrefix(source, entry, start, len);
     };
     if (entry.method === 0 && entry.compressedSize !== entry.size) {
-      throw new FormatError(ctx, `stored zip member has ${entry.compressedSize} bytes but its directory says ${entry.size}`);
+      throw new FormatError(
+        ctx,
+        `stored zip member has ${entry.compressedSize} bytes but its directory says ${entry.size}`,
+      );
     }
     const total = npyHeaderSize(await readPrefix(NPY_PRELUDE), ctx);
     if (total > entry.size || total > MAX_NPY_HEADER + NPY_PRELUDE) {
-      throw new FormatError(ctx, `member ends inside its .npy header: it needs ${total} bytes, the member has ${entry.size}`);
+      throw new FormatError(
+        ctx,
+        `member ends inside its .npy header: it needs ${total} bytes, the member has ${entry.size}`,
+      );
     }
     const header = parseNpyHeader(await readPrefix(total), ctx);
     const plan = planFromHeader(name, header, { kind: 'zip', entry });

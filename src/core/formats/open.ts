@@ -94,7 +94,8 @@ async function openUnchecked(source: ByteSource, options: OpenOptions): Promise<
   const file = source.name;
   const threshold = options.streamThreshold ?? DEFAULT_STREAM_THRESHOLD;
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
-  const handlesOf = (plans: TensorPlan[]): TensorHandle[] => plans.map((p) => guard(planHandle(source, p, chunkBytes), file));
+  const handlesOf = (plans: TensorPlan[]): TensorHandle[] =>
+    plans.map((p) => guard(planHandle(source, p, chunkBytes), file));
   const opened = (format: FileFormat, plans: TensorPlan[], unsupported?: Map<string, string>): OpenedFile =>
     makeOpened(format, file, handlesOf(plans), threshold, unsupported);
 
@@ -118,7 +119,8 @@ async function openUnchecked(source: ByteSource, options: OpenOptions): Promise<
     }
     return opened('npz', plans);
   }
-  if (looksLikeSafetensors(head, source.size) || ext === 'safetensors') return opened('safetensors', await planSafetensors(source));
+  if (looksLikeSafetensors(head, source.size) || ext === 'safetensors')
+    return opened('safetensors', await planSafetensors(source));
   if (head[0] === 0x80 && head.length > 1 && head[1] <= 5) throw legacyTorchError(file);
   if (TORCH_EXTENSIONS.has(ext) && !looksLikeText(head)) {
     throw new FormatError(

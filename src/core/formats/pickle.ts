@@ -53,27 +53,91 @@ const MAX_PROTOCOL = 5;
 
 /** Opcode names, for messages. */
 const NAMES: Readonly<Record<number, string>> = {
-  0x28: 'MARK', 0x2e: 'STOP', 0x30: 'POP', 0x31: 'POP_MARK', 0x32: 'DUP', 0x46: 'FLOAT', 0x49: 'INT',
-  0x4a: 'BININT', 0x4b: 'BININT1', 0x4c: 'LONG', 0x4d: 'BININT2', 0x4e: 'NONE', 0x50: 'PERSID', 0x51: 'BINPERSID',
-  0x52: 'REDUCE', 0x53: 'STRING', 0x54: 'BINSTRING', 0x55: 'SHORT_BINSTRING', 0x56: 'UNICODE', 0x58: 'BINUNICODE',
-  0x61: 'APPEND', 0x62: 'BUILD', 0x63: 'GLOBAL', 0x64: 'DICT', 0x7d: 'EMPTY_DICT', 0x65: 'APPENDS', 0x67: 'GET',
-  0x68: 'BINGET', 0x69: 'INST', 0x6a: 'LONG_BINGET', 0x6c: 'LIST', 0x5d: 'EMPTY_LIST', 0x6f: 'OBJ', 0x70: 'PUT',
-  0x71: 'BINPUT', 0x72: 'LONG_BINPUT', 0x73: 'SETITEM', 0x74: 'TUPLE', 0x29: 'EMPTY_TUPLE', 0x75: 'SETITEMS',
-  0x47: 'BINFLOAT', 0x80: 'PROTO', 0x81: 'NEWOBJ', 0x82: 'EXT1', 0x83: 'EXT2', 0x84: 'EXT4', 0x85: 'TUPLE1',
-  0x86: 'TUPLE2', 0x87: 'TUPLE3', 0x88: 'NEWTRUE', 0x89: 'NEWFALSE', 0x8a: 'LONG1', 0x8b: 'LONG4', 0x42: 'BINBYTES',
-  0x43: 'SHORT_BINBYTES', 0x8c: 'SHORT_BINUNICODE', 0x8d: 'BINUNICODE8', 0x8e: 'BINBYTES8', 0x8f: 'EMPTY_SET',
-  0x90: 'ADDITEMS', 0x91: 'FROZENSET', 0x92: 'NEWOBJ_EX', 0x93: 'STACK_GLOBAL', 0x94: 'MEMOIZE', 0x95: 'FRAME',
-  0x96: 'BYTEARRAY8', 0x97: 'NEXT_BUFFER', 0x98: 'READONLY_BUFFER',
+  0x28: 'MARK',
+  0x2e: 'STOP',
+  0x30: 'POP',
+  0x31: 'POP_MARK',
+  0x32: 'DUP',
+  0x46: 'FLOAT',
+  0x49: 'INT',
+  0x4a: 'BININT',
+  0x4b: 'BININT1',
+  0x4c: 'LONG',
+  0x4d: 'BININT2',
+  0x4e: 'NONE',
+  0x50: 'PERSID',
+  0x51: 'BINPERSID',
+  0x52: 'REDUCE',
+  0x53: 'STRING',
+  0x54: 'BINSTRING',
+  0x55: 'SHORT_BINSTRING',
+  0x56: 'UNICODE',
+  0x58: 'BINUNICODE',
+  0x61: 'APPEND',
+  0x62: 'BUILD',
+  0x63: 'GLOBAL',
+  0x64: 'DICT',
+  0x7d: 'EMPTY_DICT',
+  0x65: 'APPENDS',
+  0x67: 'GET',
+  0x68: 'BINGET',
+  0x69: 'INST',
+  0x6a: 'LONG_BINGET',
+  0x6c: 'LIST',
+  0x5d: 'EMPTY_LIST',
+  0x6f: 'OBJ',
+  0x70: 'PUT',
+  0x71: 'BINPUT',
+  0x72: 'LONG_BINPUT',
+  0x73: 'SETITEM',
+  0x74: 'TUPLE',
+  0x29: 'EMPTY_TUPLE',
+  0x75: 'SETITEMS',
+  0x47: 'BINFLOAT',
+  0x80: 'PROTO',
+  0x81: 'NEWOBJ',
+  0x82: 'EXT1',
+  0x83: 'EXT2',
+  0x84: 'EXT4',
+  0x85: 'TUPLE1',
+  0x86: 'TUPLE2',
+  0x87: 'TUPLE3',
+  0x88: 'NEWTRUE',
+  0x89: 'NEWFALSE',
+  0x8a: 'LONG1',
+  0x8b: 'LONG4',
+  0x42: 'BINBYTES',
+  0x43: 'SHORT_BINBYTES',
+  0x8c: 'SHORT_BINUNICODE',
+  0x8d: 'BINUNICODE8',
+  0x8e: 'BINBYTES8',
+  0x8f: 'EMPTY_SET',
+  0x90: 'ADDITEMS',
+  0x91: 'FROZENSET',
+  0x92: 'NEWOBJ_EX',
+  0x93: 'STACK_GLOBAL',
+  0x94: 'MEMOIZE',
+  0x95: 'FRAME',
+  0x96: 'BYTEARRAY8',
+  0x97: 'NEXT_BUFFER',
+  0x98: 'READONLY_BUFFER',
 };
 
 /** The opcodes that carry a length, and how it is encoded (for tests that forge negative ones). */
 export const LENGTH_OPCODES: Readonly<Record<string, { op: number; bytes: 1 | 4 | 8 }>> = {
-  BINBYTES: { op: 0x42, bytes: 4 }, SHORT_BINBYTES: { op: 0x43, bytes: 1 }, BINBYTES8: { op: 0x8e, bytes: 8 },
-  BINSTRING: { op: 0x54, bytes: 4 }, SHORT_BINSTRING: { op: 0x55, bytes: 1 }, BINUNICODE: { op: 0x58, bytes: 4 },
-  SHORT_BINUNICODE: { op: 0x8c, bytes: 1 }, BINUNICODE8: { op: 0x8d, bytes: 8 }, BYTEARRAY8: { op: 0x96, bytes: 8 },
-  LONG1: { op: 0x8a, bytes: 1 }, LONG4: { op: 0x8b, bytes: 4 }, FRAME: { op: 0x95, bytes: 8 },
+  BINBYTES: { op: 0x42, bytes: 4 },
+  SHORT_BINBYTES: { op: 0x43, bytes: 1 },
+  BINBYTES8: { op: 0x8e, bytes: 8 },
+  BINSTRING: { op: 0x54, bytes: 4 },
+  SHORT_BINSTRING: { op: 0x55, bytes: 1 },
+  BINUNICODE: { op: 0x58, bytes: 4 },
+  SHORT_BINUNICODE: { op: 0x8c, bytes: 1 },
+  BINUNICODE8: { op: 0x8d, bytes: 8 },
+  BYTEARRAY8: { op: 0x96, bytes: 8 },
+  LONG1: { op: 0x8a, bytes: 1 },
+  LONG4: { op: 0x8b, bytes: 4 },
+  FRAME: { op: 0x95, bytes: 8 },
 };
-
 
 /** A Python int from its little-endian two's-complement bytes: a number when exact, else a BigInt. */
 export function decodeLong(bytes: Uint8Array): number | bigint {
@@ -135,7 +199,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks): unknown {
     need(8, 'argument of');
     const v = view.getUint32(pos, true) + view.getUint32(pos + 4, true) * 2 ** 32;
     // Past 2^53 a number is inexact: name the exact value (a negative one written as unsigned shows as 2^64 − n).
-    if (v > Number.MAX_SAFE_INTEGER) fail(`length ${view.getBigUint64(pos, true)} runs past the end of the pickle (${end - pos - 8} bytes left)`);
+    if (v > Number.MAX_SAFE_INTEGER)
+      fail(`length ${view.getBigUint64(pos, true)} runs past the end of the pickle (${end - pos - 8} bytes left)`);
     pos += 8;
     return v;
   };
@@ -180,7 +245,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks): unknown {
     memo.set(i, top());
   };
   const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : fail(`expected a list, found ${kind(v)}`));
-  const asMap = (v: unknown): Map<unknown, unknown> => (v instanceof Map ? v : fail(`expected a dict, found ${kind(v)}`));
+  const asMap = (v: unknown): Map<unknown, unknown> =>
+    v instanceof Map ? v : fail(`expected a dict, found ${kind(v)}`);
   const resolve = (module: unknown, nm: unknown): unknown => {
     if (typeof module !== 'string' || typeof nm !== 'string') fail('module and name must be strings');
     return hooks.global(module as string, nm as string) ?? new PyGlobal(module as string, nm as string);
@@ -265,7 +331,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks): unknown {
       case 0x46: {
         const s = line();
         const v = Number(s);
-        if (s.trim() === '' || (Number.isNaN(v) && !/^[+-]?nan$/i.test(s.trim()))) fail(`'${s.slice(0, 40)}' is not a float`);
+        if (s.trim() === '' || (Number.isNaN(v) && !/^[+-]?nan$/i.test(s.trim())))
+          fail(`'${s.slice(0, 40)}' is not a float`);
         stack.push(v);
         break;
       }
@@ -296,7 +363,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks): unknown {
       }
       case 0x53: {
         const s = line();
-        if (s.length < 2 || s[0] !== s[s.length - 1] || (s[0] !== '"' && s[0] !== "'")) fail('the string is not quoted');
+        if (s.length < 2 || s[0] !== s[s.length - 1] || (s[0] !== '"' && s[0] !== "'"))
+          fail('the string is not quoted');
         stack.push(s.slice(1, -1));
         break;
       }

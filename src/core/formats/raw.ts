@@ -11,7 +11,10 @@ import type { ByteSource } from './source';
 export function planRaw(source: ByteSource, dtypeText: string, byteOrder: ByteOrder): TensorPlan[] {
   const dtype = parseDTypeName(dtypeText);
   if (!dtype) {
-    throw new FormatError({ file: source.name }, `unknown raw dtype '${dtypeText}': expected one of ${DTYPE_NAMES.join(', ')}`);
+    throw new FormatError(
+      { file: source.name },
+      `unknown raw dtype '${dtypeText}': expected one of ${DTYPE_NAMES.join(', ')}`,
+    );
   }
   if (byteOrder !== 'little' && byteOrder !== 'big') {
     throw new FormatError({ file: source.name }, `byte order must be 'little' or 'big', got '${String(byteOrder)}'`);
@@ -24,12 +27,14 @@ export function planRaw(source: ByteSource, dtypeText: string, byteOrder: ByteOr
     );
   }
   const count = source.size / size;
-  return [{
-    info: { name: fileStem(source.name), shape: [count], dtype, count },
-    dtype,
-    byteOrder,
-    region: { kind: 'bytes', offset: 0, length: source.size },
-    base: 0,
-    layout: { offset: 0, strides: [1] },
-  }];
+  return [
+    {
+      info: { name: fileStem(source.name), shape: [count], dtype, count },
+      dtype,
+      byteOrder,
+      region: { kind: 'bytes', offset: 0, length: source.size },
+      base: 0,
+      layout: { offset: 0, strides: [1] },
+    },
+  ];
 }

@@ -14,8 +14,18 @@ import { checkedCount, checkedIndex, checkTensorCount } from './validate';
 const MAX_HEADER = 100_000_000;
 
 const DTYPES: Readonly<Record<string, DTypeName>> = {
-  F64: 'float64', F32: 'float32', F16: 'float16', BF16: 'bfloat16',
-  I8: 'int8', U8: 'uint8', I16: 'int16', U16: 'uint16', I32: 'int32', U32: 'uint32', I64: 'int64', U64: 'uint64',
+  F64: 'float64',
+  F32: 'float32',
+  F16: 'float16',
+  BF16: 'bfloat16',
+  I8: 'int8',
+  U8: 'uint8',
+  I16: 'int16',
+  U16: 'uint16',
+  I32: 'int32',
+  U32: 'uint32',
+  I64: 'int64',
+  U64: 'uint64',
   BOOL: 'bool',
 };
 
@@ -35,7 +45,11 @@ function readLength(b: Uint8Array): number {
 /** Plans every tensor of a safetensors file from its validated header. */
 export async function planSafetensors(source: ByteSource): Promise<TensorPlan[]> {
   const file = source.name;
-  if (source.size < 8) throw new FormatError({ file, offset: 0 }, `file has ${source.size} bytes, too short for a safetensors header length`);
+  if (source.size < 8)
+    throw new FormatError(
+      { file, offset: 0 },
+      `file has ${source.size} bytes, too short for a safetensors header length`,
+    );
   const n = readLength(await readExact(source, 0, 8, 'safetensors header length'));
   if (n > source.size - 8 || n > MAX_HEADER) {
     throw new FormatError(
@@ -48,13 +62,19 @@ export async function planSafetensors(source: ByteSource): Promise<TensorPlan[]>
   try {
     header = JSON.parse(text);
   } catch (e) {
-    throw new FormatError({ file, offset: 8 }, `safetensors header is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new FormatError(
+      { file, offset: 8 },
+      `safetensors header is not valid JSON (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     throw new FormatError({ file, offset: 8 }, 'safetensors header must be a JSON object of tensors');
   }
   const keys = Object.keys(header);
-  checkTensorCount(keys.length - (Object.hasOwn(header, '__metadata__') ? 1 : 0), 'safetensors header lists', { file, offset: 8 });
+  checkTensorCount(keys.length - (Object.hasOwn(header, '__metadata__') ? 1 : 0), 'safetensors header lists', {
+    file,
+    offset: 8,
+  });
   const dataStart = 8 + n;
   const dataSize = source.size - dataStart;
   const plans: TensorPlan[] = [];
@@ -62,15 +82,17 @@ export async function planSafetensors(source: ByteSource): Promise<TensorPlan[]>
   for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') continue;
     const ctx = { file, tensor: name };
-    if (value === null || typeof value !== 'object') throw new FormatError(ctx, 'header entry must be an object with dtype, shape and data_offsets');
+    if (value === null || typeof value !== 'object')
+      throw new FormatError(ctx, 'header entry must be an object with dtype, shape and data_offsets');
     const { dtype: dt, shape, data_offsets: offsets } = value as Record<string, unknown>;
     const dtype = typeof dt === 'string' ? DTYPES[dt] : undefined;
     if (!dtype) {
-      const why = typeof dt === 'string' && /^C/.test(dt)
-        ? 'complex values cannot be quantized to real levels'
-        : typeof dt === 'string' && /^F8/.test(dt)
-          ? '8-bit float formats are not supported; convert to F16 or F32'
-          : `expected one of ${Object.keys(DTYPES).join(', ')}`;
+      const why =
+        typeof dt === 'string' && /^C/.test(dt)
+          ? 'complex values cannot be quantized to real levels'
+          : typeof dt === 'string' && /^F8/.test(dt)
+            ? '8-bit float formats are not supported; convert to F16 or F32'
+            : `expected one of ${Object.keys(DTYPES).join(', ')}`;
       throw new FormatError(ctx, `unsupported dtype ${JSON.stringify(dt)}: ${why}`);
     }
     if (!Array.isArray(shape)) throw new FormatError(ctx, `shape must be an array, found ${JSON.stringify(shape)}`);
@@ -82,7 +104,10 @@ export async function planSafetensors(source: ByteSource): Promise<TensorPlan[]>
     const end = checkedIndex(offsets[1], 'data_offsets[1]', ctx);
     if (end < begin) throw new FormatError(ctx, `data_offsets [${begin}, ${end}] end before they begin`);
     if (end > dataSize) {
-      throw new FormatError(ctx, `data_offsets [${begin}, ${end}] reach past the end of the data (${dataSize} bytes after the header)`);
+      throw new FormatError(
+        ctx,
+        `data_offsets [${begin}, ${end}] reach past the end of the data (${dataSize} bytes after the header)`,
+      );
     }
     const plan: TensorPlan = {
       info: { name, shape: shape as number[], dtype, count },

@@ -10,7 +10,10 @@ export async function streamToPointSet(handle: TensorHandle, opts: StreamOptions
   const bins = opts.bins ?? DEFAULT_BINS;
   const total = 2 * handle.chunkTotal;
   const progress = opts.onProgress;
-  let min = Infinity, max = -Infinity, nonFinite = 0, finite = 0;
+  let min = Infinity,
+    max = -Infinity,
+    nonFinite = 0,
+    finite = 0;
   await handle.chunks(
     (values) => {
       const r = scanRange(values);

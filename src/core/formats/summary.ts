@@ -56,15 +56,26 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 
 /** Checks one layer's JSON; the message names the file, the layer and the field. */
 export function parseSummaryLayer(file: string, raw: unknown, index: number): SummaryLayer {
-  const where = { file, tensor: typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : `layer ${index}` };
+  const where = {
+    file,
+    tensor: typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : `layer ${index}`,
+  };
   if (typeof raw !== 'object' || raw === null) throw new FormatError(where, 'summary layer is not an object');
   const o = raw as Record<string, unknown>;
   const bad = (field: string, expected: string): never => {
-    throw new FormatError(where, `summary field ${field} is ${JSON.stringify(o[field]) ?? 'missing'}; expected ${expected}`);
+    throw new FormatError(
+      where,
+      `summary field ${field} is ${JSON.stringify(o[field]) ?? 'missing'}; expected ${expected}`,
+    );
   };
   if (typeof o.name !== 'string' || o.name === '') bad('name', 'a non-empty string');
-  for (const k of ['count', 'nan', 'posinf', 'neginf', 'atMin', 'zeros', 'atMax', 'bins']) if (!isCount(o[k])) bad(k, 'a whole number ≥ 0');
-  if (!(Number.isSafeInteger(o.binExponent) && (o.binExponent as number) >= -1074 && (o.binExponent as number) <= 1023)) {
+  for (const k of ['count', 'nan', 'posinf', 'neginf', 'atMin', 'zeros', 'atMax', 'bins'])
+    if (!isCount(o[k])) bad(k, 'a whole number ≥ 0');
+  if (!(
+    Number.isSafeInteger(o.binExponent) &&
+    (o.binExponent as number) >= -1074 &&
+    (o.binExponent as number) <= 1023
+  )) {
     bad('binExponent', 'a whole number in −1074…1023');
   }
   if (!Number.isSafeInteger(o.binOffset)) bad('binOffset', 'a whole number');
@@ -109,11 +120,17 @@ export function parseSummaryMeta(file: string, text: string): SummaryLayer[] {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new FormatError({ file, tensor: SUMMARY_META_MEMBER }, `is not JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new FormatError(
+      { file, tensor: SUMMARY_META_MEMBER },
+      `is not JSON (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   const o = doc as Record<string, unknown> | null;
   if (typeof o !== 'object' || o === null || o.format !== SUMMARY_FORMAT) {
-    throw new FormatError({ file }, `${SUMMARY_META_MEMBER} says format ${JSON.stringify(o?.format)}; expected "${SUMMARY_FORMAT}"`);
+    throw new FormatError(
+      { file },
+      `${SUMMARY_META_MEMBER} says format ${JSON.stringify(o?.format)}; expected "${SUMMARY_FORMAT}"`,
+    );
   }
   if (o.version !== SUMMARY_VERSION) {
     throw new FormatError(
@@ -141,7 +158,8 @@ export function summaryPointSet(file: string, layer: SummaryLayer, bins: Summary
   const finite = layer.count - nonFinite;
   const nb = layer.bins;
   for (const k of ['counts', 'sum', 'sumsq'] as const) {
-    if (bins[k].length !== nb) throw new FormatError(where, `summary member ${layer.members[k]} has ${bins[k].length} values; bins says ${nb}`);
+    if (bins[k].length !== nb)
+      throw new FormatError(where, `summary member ${layer.members[k]} has ${bins[k].length} values; bins says ${nb}`);
   }
   if (finite === 0) return emptyPointSet('binned', nonFinite);
   const counts = Float64Array.from(bins.counts);
@@ -150,8 +168,10 @@ export function summaryPointSet(file: string, layer: SummaryLayer, bins: Summary
   let total = 0;
   for (let i = 0; i < nb; i++) {
     const c = counts[i];
-    if (!(Number.isInteger(c) && c >= 0)) throw new FormatError(where, `summary bin ${i} has count ${c}; expected a whole number ≥ 0`);
-    if (!(Number.isFinite(sum[i]) && Number.isFinite(sumsq[i]))) throw new FormatError(where, `summary bin ${i} has a non-finite sum`);
+    if (!(Number.isInteger(c) && c >= 0))
+      throw new FormatError(where, `summary bin ${i} has count ${c}; expected a whole number ≥ 0`);
+    if (!(Number.isFinite(sum[i]) && Number.isFinite(sumsq[i])))
+      throw new FormatError(where, `summary bin ${i} has a non-finite sum`);
     total += c;
   }
   if (total !== finite) {
@@ -174,7 +194,8 @@ export function summaryPointSet(file: string, layer: SummaryLayer, bins: Summary
   };
   addSpike(min, layer.atMin);
   if (layer.zeros > 0) {
-    if (!(min <= 0 && 0 <= max)) throw new FormatError(where, `summary counts ${layer.zeros} zeros outside [min, max] = [${min}, ${max}]`);
+    if (!(min <= 0 && 0 <= max))
+      throw new FormatError(where, `summary counts ${layer.zeros} zeros outside [min, max] = [${min}, ${max}]`);
     addSpike(0, layer.zeros);
   }
   addSpike(max, layer.atMax);
@@ -184,7 +205,10 @@ export function summaryPointSet(file: string, layer: SummaryLayer, bins: Summary
     const f = Math.floor(t);
     const b = f - layer.binOffset;
     if (!(b >= 0 && b < nb) || counts[b] < c) {
-      throw new FormatError(where, `summary counts ${c} samples at ${v} but its bin holds ${b >= 0 && b < nb ? counts[b] : 'nothing'}`);
+      throw new FormatError(
+        where,
+        `summary counts ${c} samples at ${v} but its bin holds ${b >= 0 && b < nb ? counts[b] : 'nothing'}`,
+      );
     }
     const d = (t - f) * w;
     counts[b] -= c;
@@ -200,7 +224,10 @@ export function summaryPointSet(file: string, layer: SummaryLayer, bins: Summary
   let j = 0;
   let k = 0;
   const emitSpikesBefore = (value: number, inclusive: boolean): void => {
-    while (k < spikes.length && (spikes[k][0] < value || (inclusive && spikes[k][0] === value && spikes[k][0] !== max))) {
+    while (
+      k < spikes.length &&
+      (spikes[k][0] < value || (inclusive && spikes[k][0] === value && spikes[k][0] !== max))
+    ) {
       x[j] = spikes[k][0];
       wt[j] = spikes[k][1];
       j++;
@@ -241,17 +268,24 @@ export async function openSummary(source: ByteSource, plans: TensorPlan[], chunk
   const byName = new Map(plans.map((p) => [p.info.name, p]));
   const metaPlan = byName.get(SUMMARY_META_MEMBER)!;
   if (metaPlan.dtype !== 'uint8' || metaPlan.info.shape.length !== 1) {
-    throw new FormatError({ file, tensor: SUMMARY_META_MEMBER }, `is ${metaPlan.dtype} of shape [${metaPlan.info.shape.join(', ')}]; expected a 1-D uint8 array of UTF-8 JSON`);
+    throw new FormatError(
+      { file, tensor: SUMMARY_META_MEMBER },
+      `is ${metaPlan.dtype} of shape [${metaPlan.info.shape.join(', ')}]; expected a 1-D uint8 array of UTF-8 JSON`,
+    );
   }
   const metaBytes = (await planHandle(source, metaPlan, chunkBytes).decode()).data as Uint8Array;
   const layers = parseSummaryMeta(file, decodeUtf8(metaBytes));
   for (const l of layers) {
     for (const k of ['counts', 'sum', 'sumsq'] as const) {
       const p = byName.get(l.members[k]);
-      if (!p) throw new FormatError({ file, tensor: l.name }, `summary member ${l.members[k]} is missing from the file`);
+      if (!p)
+        throw new FormatError({ file, tensor: l.name }, `summary member ${l.members[k]} is missing from the file`);
       const expected = k === 'counts' ? ['int64', 'uint64', 'int32', 'uint32'] : ['float64'];
       if (!expected.includes(p.dtype) || p.info.shape.length !== 1) {
-        throw new FormatError({ file, tensor: l.name }, `summary member ${l.members[k]} is ${p.dtype} [${p.info.shape.join(', ')}]; expected 1-D ${expected[0]}`);
+        throw new FormatError(
+          { file, tensor: l.name },
+          `summary member ${l.members[k]} is ${p.dtype} [${p.info.shape.join(', ')}]; expected 1-D ${expected[0]}`,
+        );
       }
     }
   }
@@ -259,7 +293,11 @@ export async function openSummary(source: ByteSource, plans: TensorPlan[], chunk
   const pick = (tensor: string | undefined): SummaryLayer => {
     if (tensor === undefined) return layers[0];
     const l = layers.find((x) => x.name === tensor);
-    if (!l) throw new FormatError({ file, tensor }, `no such layer; the summary has: ${layers.map((x) => x.name).join(', ')}`);
+    if (!l)
+      throw new FormatError(
+        { file, tensor },
+        `no such layer; the summary has: ${layers.map((x) => x.name).join(', ')}`,
+      );
     return l;
   };
   const decodeMember = async (name: string): Promise<ArrayLike<number>> =>
@@ -271,7 +309,10 @@ export async function openSummary(source: ByteSource, plans: TensorPlan[], chunk
     tensors: tensors.map((t) => ({ ...t, shape: t.shape.slice() })),
     decode: async (tensor) => {
       const l = pick(tensor);
-      throw new FormatError({ file, tensor: l.name }, 'is an activation summary (bins, not samples): it opens as a binned point set only');
+      throw new FormatError(
+        { file, tensor: l.name },
+        'is an activation summary (bins, not samples): it opens as a binned point set only',
+      );
     },
     async stream(tensor, opts) {
       const l = pick(tensor);

@@ -12,8 +12,16 @@ import { decodeLatin1 } from './utf8';
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NAMED: Readonly<Record<string, number>> = {
-  nan: NaN, '+nan': NaN, '-nan': NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity,
-  infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity, null: NaN,
+  nan: NaN,
+  '+nan': NaN,
+  '-nan': NaN,
+  inf: Infinity,
+  '+inf': Infinity,
+  '-inf': -Infinity,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  '-infinity': -Infinity,
+  null: NaN,
 };
 const EMIT = 65536;
 
@@ -35,7 +43,13 @@ interface TextSummary {
 const MAX_FIELD = 4096;
 /** Characters of a skipped header line repeated in its note. */
 const HEADER_SHOWN = 80;
-const NL = 10, CR = 13, SPACE = 32, TAB = 9, COMMA = 44, SEMI = 59, HASH = 35;
+const NL = 10,
+  CR = 13,
+  SPACE = 32,
+  TAB = 9,
+  COMMA = 44,
+  SEMI = 59,
+  HASH = 35;
 
 /**
  * Parses text pushed in chunks and emits its numbers in chunks of up to 65536. Delimited text is
@@ -185,16 +199,25 @@ class TextScanner {
           // A second value after spaces: either this line is whitespace-separated, or a field holds two values.
           if (this.sep === 0) this.sep = SPACE;
           else if (this.sep !== SPACE) {
-            this.fail(`line ${this.line}, column ${this.column() + 1}: two values in one '${String.fromCharCode(this.sep)}'-separated field`);
+            this.fail(
+              `line ${this.line}, column ${this.column() + 1}: two values in one '${String.fromCharCode(this.sep)}'-separated field`,
+            );
           }
         }
       }
       if (this.fieldLength === MAX_FIELD) {
-        this.fail(`line ${this.line}, column ${this.column() + 1}: a field longer than ${MAX_FIELD} characters ('${this.shownField()}')`);
+        this.fail(
+          `line ${this.line}, column ${this.column() + 1}: a field longer than ${MAX_FIELD} characters ('${this.shownField()}')`,
+        );
       }
       this.field[this.fieldLength++] = c;
       // U+2212 MINUS SIGN (UTF-8 e2 88 92) reads as '-'.
-      if (c === 0x92 && this.fieldLength >= 3 && this.field[this.fieldLength - 2] === 0x88 && this.field[this.fieldLength - 3] === 0xe2) {
+      if (
+        c === 0x92 &&
+        this.fieldLength >= 3 &&
+        this.field[this.fieldLength - 2] === 0x88 &&
+        this.field[this.fieldLength - 3] === 0xe2
+      ) {
         this.fieldLength -= 2;
         this.field[this.fieldLength - 1] = 0x2d;
       }
@@ -242,7 +265,9 @@ class TextScanner {
 
   private endLine(): void {
     if (this.lineKind === 'header') {
-      this.notes.push(`line ${this.line} was taken as a header and skipped: '${this.lineHead.trim()}${this.lineHead.length >= HEADER_SHOWN ? '…' : ''}'`);
+      this.notes.push(
+        `line ${this.line} was taken as a header and skipped: '${this.lineHead.trim()}${this.lineHead.length >= HEADER_SHOWN ? '…' : ''}'`,
+      );
     } else if (this.lineKind === 'data') {
       // A trailing separator ends with an empty field.
       if (this.sep !== 0 && this.sep !== SPACE && !this.fieldTaken) this.take(NaN);
@@ -339,9 +364,14 @@ class TextScanner {
       const leaf = this.leafDepth < 0 ? dims.length : this.leafDepth;
       const shape = dims.slice(0, leaf);
       const product = shape.reduce((a, b) => a * b, 1);
-      return { count: this.count, shape: this.regular && product === this.count ? shape : [this.count], notes: this.notes };
+      return {
+        count: this.count,
+        shape: this.regular && product === this.count ? shape : [this.count],
+        notes: this.notes,
+      };
     }
-    if (this.dataRows === 0) this.fail('no numbers found: expected CSV, TSV, whitespace-separated numbers or a JSON array');
+    if (this.dataRows === 0)
+      this.fail('no numbers found: expected CSV, TSV, whitespace-separated numbers or a JSON array');
     if (this.columns <= 1 || this.dataRows === 1) return { count: this.count, shape: [this.count], notes: this.notes };
     return { count: this.count, shape: [this.dataRows, this.columns], notes: this.notes };
   }
@@ -386,7 +416,12 @@ export async function openText(source: ByteSource, keepBelow: number, chunkBytes
     if (keep) parts.push(v);
   });
   let cached: Float64Array | null = keep ? concat(parts, summary.count) : null;
-  const info: TensorInfo = { name: fileStem(source.name), shape: summary.shape, dtype: 'float64', count: summary.count };
+  const info: TensorInfo = {
+    name: fileStem(source.name),
+    shape: summary.shape,
+    dtype: 'float64',
+    count: summary.count,
+  };
   /** The values; the cache is handed over, not shared, so a caller may transfer or modify it. */
   async function values(): Promise<Float64Array> {
     if (cached) {

@@ -17,9 +17,17 @@ import { checkedCount, MAX_TENSORS } from './validate';
 import { zipDataOffset, type ZipEntry } from './zip';
 
 const STORAGE_DTYPES: Readonly<Record<string, DTypeName>> = {
-  DoubleStorage: 'float64', FloatStorage: 'float32', HalfStorage: 'float16', BFloat16Storage: 'bfloat16',
-  LongStorage: 'int64', IntStorage: 'int32', ShortStorage: 'int16', CharStorage: 'int8', ByteStorage: 'uint8',
-  BoolStorage: 'bool', UntypedStorage: 'uint8',
+  DoubleStorage: 'float64',
+  FloatStorage: 'float32',
+  HalfStorage: 'float16',
+  BFloat16Storage: 'bfloat16',
+  LongStorage: 'int64',
+  IntStorage: 'int32',
+  ShortStorage: 'int16',
+  CharStorage: 'int8',
+  ByteStorage: 'uint8',
+  BoolStorage: 'bool',
+  UntypedStorage: 'uint8',
 };
 
 /** A storage as the persistent id describes it. */
@@ -66,7 +74,7 @@ export function findTorchPickle(entries: ZipEntry[]): ZipEntry | undefined {
 export function legacyTorchError(file: string): FormatError {
   return new FormatError(
     { file, offset: 0 },
-    "legacy (pre-1.6, non-zip) PyTorch checkpoint or bare pickle, which is not supported: re-save it with a current " +
+    'legacy (pre-1.6, non-zip) PyTorch checkpoint or bare pickle, which is not supported: re-save it with a current ' +
       "PyTorch: torch.save(torch.load(f), 'new.pt')",
   );
 }
@@ -107,7 +115,8 @@ function makeHooks(file: string): PickleHooks {
   }
   register('collections', 'OrderedDict', (items?: unknown) => {
     const map = new Map<unknown, unknown>();
-    if (Array.isArray(items)) for (const pair of items) if (Array.isArray(pair) && pair.length === 2) map.set(pair[0], pair[1]);
+    if (Array.isArray(items))
+      for (const pair of items) if (Array.isArray(pair) && pair.length === 2) map.set(pair[0], pair[1]);
     return map;
   });
   register('torch', 'Size', (dims?: unknown) => (Array.isArray(dims) ? dims.slice() : []));
@@ -129,7 +138,9 @@ function makeHooks(file: string): PickleHooks {
 /** A short, safe rendering of an unpickled value for messages (it may hold BigInts or cycles). */
 function describe(value: unknown): string {
   try {
-    const s = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v));
+    const s = JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v,
+    );
     return (s ?? String(value)).slice(0, 80);
   } catch {
     return String(value).slice(0, 80);
@@ -160,13 +171,26 @@ function collectTensors(root: unknown, stem: string, file: string): Found[] {
       found.push({ name: path.length ? path.join('.') : stem, value });
       return;
     }
-    if (value === null || typeof value !== 'object' || open.has(value) || value instanceof StorageRef || value instanceof PyGlobal) return;
+    if (
+      value === null ||
+      typeof value !== 'object' ||
+      open.has(value) ||
+      value instanceof StorageRef ||
+      value instanceof PyGlobal
+    )
+      return;
     if (path.length >= MAX_DEPTH) {
       const at = path.slice(0, 3).join('.');
-      throw new FormatError({ file }, `data.pkl nests containers deeper than ${MAX_DEPTH} levels (under '${at}…'), which is not supported`);
+      throw new FormatError(
+        { file },
+        `data.pkl nests containers deeper than ${MAX_DEPTH} levels (under '${at}…'), which is not supported`,
+      );
     }
     if (++visits > MAX_NODES) {
-      throw new FormatError({ file }, `data.pkl makes more than ${MAX_NODES} container visits (counting every path to each); at most ${MAX_NODES} are followed`);
+      throw new FormatError(
+        { file },
+        `data.pkl makes more than ${MAX_NODES} container visits (counting every path to each); at most ${MAX_NODES} are followed`,
+      );
     }
     open.add(value);
     if (value instanceof Map) {
@@ -202,7 +226,11 @@ export async function planTorch(
 ): Promise<{ plans: TensorPlan[]; unsupported: Map<string, string> }> {
   const file = source.name;
   const prefix = pickle.name.slice(0, pickle.name.length - 'data.pkl'.length);
-  if (pickle.size > MAX_PICKLE) throw new FormatError({ file, tensor: pickle.name }, `data.pkl is ${pickle.size} bytes; at most ${MAX_PICKLE} are parsed`);
+  if (pickle.size > MAX_PICKLE)
+    throw new FormatError(
+      { file, tensor: pickle.name },
+      `data.pkl is ${pickle.size} bytes; at most ${MAX_PICKLE} are parsed`,
+    );
   const memberBytes = async (entry: ZipEntry): Promise<Uint8Array> => {
     const start = await zipDataOffset(source, entry);
     return readMember(source, entry, start);
@@ -212,7 +240,8 @@ export async function planTorch(
   if (orderEntry && orderEntry.size <= 16) {
     const text = decodeLatin1(await memberBytes(orderEntry)).trim();
     if (text === 'big') byteOrder = 'big';
-    else if (text !== 'little') throw new FormatError({ file, tensor: orderEntry.name }, `byteorder says '${text}', expected 'little' or 'big'`);
+    else if (text !== 'little')
+      throw new FormatError({ file, tensor: orderEntry.name }, `byteorder says '${text}', expected 'little' or 'big'`);
   }
   const pkl = await memberBytes(pickle);
   let root: unknown;
@@ -220,8 +249,15 @@ export async function planTorch(
     root = unpickle(pkl, makeHooks(file));
   } catch (e) {
     if (e instanceof FormatError) throw e;
-    if (e instanceof PickleError) throw new FormatError({ file, tensor: pickle.name, offset: e.offset }, `data.pkl is not a valid pickle: ${e.detail}`);
-    throw new FormatError({ file, tensor: pickle.name }, `data.pkl is not a pickle this reader understands (${e instanceof Error ? e.message : String(e)})`);
+    if (e instanceof PickleError)
+      throw new FormatError(
+        { file, tensor: pickle.name, offset: e.offset },
+        `data.pkl is not a valid pickle: ${e.detail}`,
+      );
+    throw new FormatError(
+      { file, tensor: pickle.name },
+      `data.pkl is not a pickle this reader understands (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   const storages = new Map<string, ZipEntry>();
   for (const e of entries) if (e.name.startsWith(`${prefix}data/`)) storages.set(e.name.slice(prefix.length + 5), e);
@@ -249,7 +285,14 @@ export async function planTorch(
     const shape = intList(value.shape);
     const strides = intList(value.strides);
     const offset = value.offset;
-    if (!shape || !strides || strides.length !== shape.length || typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+    if (
+      !shape ||
+      !strides ||
+      strides.length !== shape.length ||
+      typeof offset !== 'number' ||
+      !Number.isSafeInteger(offset) ||
+      offset < 0
+    ) {
       throw new FormatError(
         ctx,
         `tensor view is malformed: size ${JSON.stringify(value.shape)}, stride ${JSON.stringify(value.strides)}, storage offset ${JSON.stringify(value.offset)}`,

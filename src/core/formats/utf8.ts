@@ -30,8 +30,12 @@ export function decodeUtf8(bytes: Uint8Array): string {
       len = 3;
       if (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000)) cp = 0xfffd;
     } else if (
-      b >= 0xf0 && b < 0xf5 && i + 3 < n &&
-      (bytes[i + 1] & 0xc0) === 0x80 && (bytes[i + 2] & 0xc0) === 0x80 && (bytes[i + 3] & 0xc0) === 0x80
+      b >= 0xf0 &&
+      b < 0xf5 &&
+      i + 3 < n &&
+      (bytes[i + 1] & 0xc0) === 0x80 &&
+      (bytes[i + 2] & 0xc0) === 0x80 &&
+      (bytes[i + 3] & 0xc0) === 0x80
     ) {
       cp = ((b & 0x07) << 18) | ((bytes[i + 1] & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) | (bytes[i + 3] & 0x3f);
       len = 4;

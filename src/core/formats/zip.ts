@@ -47,7 +47,10 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     }
   }
   if (eocd < 0) {
-    throw new FormatError({ file }, 'zip archive has no end-of-central-directory record: the file is truncated or not a zip');
+    throw new FormatError(
+      { file },
+      'zip archive has no end-of-central-directory record: the file is truncated or not a zip',
+    );
   }
   let entries = u16(tail, eocd + 10);
   let cdSize = u32(tail, eocd + 12);
@@ -67,7 +70,8 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     cdOffset = u64(rec, 48);
   }
   // A checkpoint has a few members besides one per storage; more than this is not a tensor file.
-  if (entries > MAX_MEMBERS) throw new FormatError({ file }, `zip archive has ${entries} members; at most ${MAX_MEMBERS} are read`);
+  if (entries > MAX_MEMBERS)
+    throw new FormatError({ file }, `zip archive has ${entries} members; at most ${MAX_MEMBERS} are read`);
   if (cdOffset + cdSize > source.size || entries * 46 > cdSize) {
     throw new FormatError(
       { file, offset: tailStart + eocd },
@@ -91,7 +95,8 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     const commentLength = u16(cd, p + 32);
     let localOffset = u32(cd, p + 42);
     const end = p + 46 + nameLength + extraLength + commentLength;
-    if (end > cd.length) throw new FormatError({ file, offset: cdOffset + p }, `zip central directory entry ${k} runs past its end`);
+    if (end > cd.length)
+      throw new FormatError({ file, offset: cdOffset + p }, `zip central directory entry ${k} runs past its end`);
     const nameBytes = cd.subarray(p + 46, p + 46 + nameLength);
     const name = flags & 0x800 ? decodeUtf8(nameBytes) : decodeLatin1(nameBytes);
     // Zip64 extra field: the 64-bit values present are exactly those whose 32-bit field is saturated.
@@ -103,7 +108,8 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
       if (id === 1) {
         let r = q + 4;
         const take = (): number => {
-          if (r + 8 > q + 4 + len) throw new FormatError({ file, offset: cdOffset + r }, `zip64 field of ${name} is too short`);
+          if (r + 8 > q + 4 + len)
+            throw new FormatError({ file, offset: cdOffset + r }, `zip64 field of ${name} is too short`);
           const v = u64(cd, r);
           r += 8;
           return v;
@@ -134,7 +140,10 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
 export async function zipDataOffset(source: ByteSource, entry: ZipEntry): Promise<number> {
   const head = await readExact(source, entry.localOffset, 30, 'zip local header', entry.name);
   if (u32(head, 0) !== 0x04034b50) {
-    throw new FormatError({ file: source.name, tensor: entry.name, offset: entry.localOffset }, 'zip local header has a wrong signature');
+    throw new FormatError(
+      { file: source.name, tensor: entry.name, offset: entry.localOffset },
+      'zip local header has a wrong signature',
+    );
   }
   const start = entry.localOffset + 30 + u16(head, 26) + u16(head, 28);
   if (start + entry.compressedSize > source.size) {

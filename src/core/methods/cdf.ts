@@ -28,7 +28,8 @@ export function designCdf(ps: PointSet, bits: number, L: number): Quantizer {
   for (let j = 1; j < k; j++) {
     // First i with cw[i+1]/n ≥ j/k, compared as cw[i+1]·k ≥ j·n to avoid a rounded division;
     // thresholds increase with j, so the search resumes where the last one ended.
-    let lo = i, hi = m - 1;
+    let lo = i,
+      hi = m - 1;
     const target = j * n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;

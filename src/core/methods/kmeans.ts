@@ -31,7 +31,8 @@ export const MAX_ITERATIONS = 1000;
  */
 export function cellLevel(ps: PointSet, a: number, b: number): number {
   const mean = ps.shift + (ps.cs[b] - ps.cs[a]) / (ps.cw[b] - ps.cw[a]);
-  const lo = ps.x[a], hi = ps.x[b - 1];
+  const lo = ps.x[a],
+    hi = ps.x[b - 1];
   return mean < lo ? lo : mean > hi ? hi : mean;
 }
 
@@ -114,7 +115,8 @@ export function weightedLloydJs(ps: PointSet, levels: Float64Array, options: Llo
       moved[j] = 0;
       if (shifted[j] === 0 && shifted[j + 1] === 0) continue;
       if (fixed !== null && fixed[j] === 1) continue;
-      const a = bounds[j], b = bounds[j + 1];
+      const a = bounds[j],
+        b = bounds[j + 1];
       const w = cw[b] - cw[a];
       if (!(w > 0)) continue;
       // cellLevel, inlined: the cell's weighted mean clamped to its value extent.
@@ -161,7 +163,8 @@ function lastWeighted(ps: PointSet): number {
 /** The point a weight draw lands on: the first i with `cw[i+1] > u`. */
 function pointAtWeight(ps: PointSet, u: number): number {
   const cw = ps.cw;
-  let lo = 0, hi = ps.x.length;
+  let lo = 0,
+    hi = ps.x.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (cw[mid + 1] > u) hi = mid;
@@ -221,7 +224,8 @@ class PotentialTree {
   rangeSum(a: number, b: number): number {
     const pot = this.pot;
     let s = 0;
-    let ba = Math.ceil(a / BLOCK), bb = Math.floor(b / BLOCK);
+    let ba = Math.ceil(a / BLOCK),
+      bb = Math.floor(b / BLOCK);
     if (ba >= bb) {
       for (let i = a; i < b; i++) s += pot[i];
       return s;
@@ -244,9 +248,11 @@ class PotentialTree {
   update(a: number, b: number): void {
     if (a >= b) return;
     const t = this.t;
-    const first = Math.floor(a / BLOCK), last = Math.floor((b - 1) / BLOCK);
+    const first = Math.floor(a / BLOCK),
+      last = Math.floor((b - 1) / BLOCK);
     for (let blk = first; blk <= last; blk++) t[this.size + blk] = this.blockSum(blk);
-    let lo = (first + this.size) >> 1, hi = (last + this.size) >> 1;
+    let lo = (first + this.size) >> 1,
+      hi = (last + this.size) >> 1;
     while (lo >= 1) {
       for (let i = lo; i <= hi; i++) t[i] = t[2 * i] + t[2 * i + 1];
       lo >>= 1;
@@ -355,7 +361,10 @@ export function plusPlusSeeds(
       if (idx > last) idx = last;
       candidates[t] = idx;
     }
-    let bestPot = Infinity, bestA = 0, bestB = 0, bestValue = 0;
+    let bestPot = Infinity,
+      bestA = 0,
+      bestB = 0,
+      bestValue = 0;
     for (let t = 0; t < trials; t++) {
       const v = x[candidates[t]];
       const { a, b } = influence(ps, centres, nc, v);
@@ -382,7 +391,11 @@ export function plusPlusSeeds(
     centres[pos] = bestValue;
     nc++;
     chosen[next++] = bestValue;
-    if (onCentre !== null) onCentre(bestValue, Float64Array.from(candidates, (i) => x[i]));
+    if (onCentre !== null)
+      onCentre(
+        bestValue,
+        Float64Array.from(candidates, (i) => x[i]),
+      );
   }
   return chosen;
 }
@@ -392,7 +405,8 @@ export function plusPlusSeeds(
  * than to its neighbouring centres, [a, b) (empty when v already is a centre).
  */
 function influence(ps: PointSet, centres: Float64Array, nc: number, v: number): { a: number; b: number } {
-  let lo = 0, hi = nc;
+  let lo = 0,
+    hi = nc;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (centres[mid] < v) lo = mid + 1;
@@ -407,7 +421,8 @@ function influence(ps: PointSet, centres: Float64Array, nc: number, v: number): 
 /** Index of the first point with `x > t`. */
 function firstAbove(ps: PointSet, t: number): number {
   const x = ps.x;
-  let lo = 0, hi = x.length;
+  let lo = 0,
+    hi = x.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (x[mid] <= t) lo = mid + 1;
@@ -436,7 +451,8 @@ export function mergePins(free: Float64Array, pins: Pins): { levels: Float64Arra
   const k = free.length + (pins.low !== null ? 1 : 0) + (pins.high !== null ? 1 : 0);
   const levels = new Float64Array(k);
   const fixed = new Uint8Array(k);
-  let lowPending = pins.low !== null, highPending = pins.high !== null;
+  let lowPending = pins.low !== null,
+    highPending = pins.high !== null;
   let j = 0;
   for (let i = 0; i < free.length; i++) {
     const f = free[i];

@@ -162,7 +162,8 @@ class OptimalSearcher {
 
   search(k: number): OptimalSearch {
     const m = this.ps.x.length;
-    if (!(Number.isInteger(k) && k >= 1 && k < m)) throw new RangeError(`optimal: need 1 ≤ k < m points, got k = ${k}, m = ${m}`);
+    if (!(Number.isInteger(k) && k >= 1 && k < m))
+      throw new RangeError(`optimal: need 1 ≤ k < m points, got k = ${k}, m = ${m}`);
     if (k === 1) return { cuts: Int32Array.of(0, m), solves: 0, spliced: false, coarseSolves: 0 };
     const { cw, cs, css } = this.ps;
     this.exact ??= new PenalisedSolver(cw, cs, css);
@@ -189,11 +190,13 @@ class OptimalSearcher {
  * to the exact ones.
  */
 function coarseSolver(ps: PointSet): PenalisedSolver {
-  const m = ps.x.length, w = ps.w;
+  const m = ps.x.length,
+    w = ps.w;
   const heavy = (COARSE_GROUP * ps.n) / m;
   // A group also ends where its values span more than 2^-16 of the range: in a sparse tail a group of
   // COARSE_GROUP points may be far wider than any optimal cell there.
-  const x = ps.x, span = (x[m - 1] - x[0]) / COARSE_SPANS;
+  const x = ps.x,
+    span = (x[m - 1] - x[0]) / COARSE_SPANS;
   const at: number[] = [0];
   let last = 0;
   for (let i = 1; i < m; i++) {
@@ -203,7 +206,9 @@ function coarseSolver(ps: PointSet): PenalisedSolver {
     }
   }
   at.push(m);
-  const cw = new Float64Array(at.length), cs = new Float64Array(at.length), css = new Float64Array(at.length);
+  const cw = new Float64Array(at.length),
+    cs = new Float64Array(at.length),
+    css = new Float64Array(at.length);
   for (let j = 0; j < at.length; j++) {
     cw[j] = ps.cw[at[j]];
     cs[j] = ps.cs[at[j]];
@@ -218,7 +223,8 @@ function initialLambda(total: number, k: number): number {
 }
 
 function codesOf(bits: number): number {
-  if (!(Number.isInteger(bits) && bits >= 0 && bits <= 16)) throw new RangeError(`bits must be an integer in 0–16, got ${bits}`);
+  if (!(Number.isInteger(bits) && bits >= 0 && bits <= 16))
+    throw new RangeError(`bits must be an integer in 0–16, got ${bits}`);
   return 2 ** bits;
 }
 
@@ -228,7 +234,9 @@ export function positivePoints(ps: PointSet): PointSet {
   let kept = 0;
   for (let i = 0; i < m; i++) if (ps.w[i] > 0) kept++;
   if (kept === m) return ps;
-  const x = new Float64Array(kept), w = new Float64Array(kept), s2 = new Float64Array(kept);
+  const x = new Float64Array(kept),
+    w = new Float64Array(kept),
+    s2 = new Float64Array(kept);
   for (let i = 0, j = 0; i < m; i++) {
     if (!(ps.w[i] > 0)) continue;
     x[j] = ps.x[i];
@@ -247,7 +255,8 @@ function cutsCost(ps: PointSet, cuts: Int32Array): number {
 function prefixCutsCost(cw: Float64Array, cs: Float64Array, css: Float64Array, cuts: Int32Array): number {
   let total = 0;
   for (let j = 0; j + 1 < cuts.length; j++) {
-    const a = cuts[j], b = cuts[j + 1];
+    const a = cuts[j],
+      b = cuts[j + 1];
     const w = cw[b] - cw[a];
     if (!(w > 0)) continue;
     const s = cs[b] - cs[a];
@@ -290,7 +299,11 @@ const MAX_SOLVES = 60;
  * splice is optimal with k cells. Each chord step narrows the bracket or ends
  * the search, so the search always ends.
  */
-function searchCuts(solver: PenalisedSolver, k: number, lambda: number): { cuts: Int32Array; lambda: number; solves: number; spliced: boolean } | null {
+function searchCuts(
+  solver: PenalisedSolver,
+  k: number,
+  lambda: number,
+): { cuts: Int32Array; lambda: number; solves: number; spliced: boolean } | null {
   let fewer: Sample | null = null; // largest cell count below k
   let more: Sample | null = null; // smallest cell count above k
   let chord = false;
@@ -359,7 +372,9 @@ function logLogSecant(fewer: Sample, more: Sample, k: number): number {
  * are R and R', and R is optimal for k.
  */
 export function splice(p: Int32Array, q: Int32Array, k: number): Int32Array {
-  const a = p.length - 1, b = q.length - 1, d = b - k;
+  const a = p.length - 1,
+    b = q.length - 1,
+    d = b - k;
   if (!(a < k && k < b)) throw new RangeError(`splice: need ${a} < k = ${k} < ${b}`);
   let i = 0;
   // i = a − 1 always qualifies (q[b] = p[a] = m), so the loop ends.
@@ -438,19 +453,27 @@ class PenalisedSolver {
 
   /** Fills `opt` and `cells` for penalty λ; returns the cells of the whole set's partition. */
   private solve(lambda: number): number {
-    const m = this.points, q = this.q, opt = this.opt, cells = this.cells;
-    const candidate = this.candidate, firstRow = this.firstRow;
+    const m = this.points,
+      q = this.q,
+      opt = this.opt,
+      cells = this.cells;
+    const candidate = this.candidate,
+      firstRow = this.firstRow;
     q[2] = 0;
     cells[0] = 0;
-    let head = 0, tail = 0;
+    let head = 0,
+      tail = 0;
     candidate[0] = 0;
     firstRow[0] = 1;
     for (let i = 1; i <= m; i++) {
       while (head < tail && firstRow[head + 1] <= i) head++;
       const l = candidate[head];
-      const oi = 3 * i, ol = 3 * l;
-      const cwi = q[oi], csi = q[oi + 1];
-      const w = cwi - q[ol], s = csi - q[ol + 1];
+      const oi = 3 * i,
+        ol = 3 * l;
+      const cwi = q[oi],
+        csi = q[oi + 1];
+      const w = cwi - q[ol],
+        s = csi - q[ol + 1];
       q[oi + 2] = q[ol + 2] - (s * s) / w + lambda;
       opt[i] = l;
       cells[i] = cells[l] + 1;
@@ -486,10 +509,15 @@ class PenalisedSolver {
   /** Whether split a (> c) gives row r a strictly lower cost than split c. */
   private beats(a: number, c: number, r: number): boolean {
     const q = this.q;
-    const or = 3 * r, oa = 3 * a, oc = 3 * c;
-    const cwr = q[or], csr = q[or + 1];
-    const wa = cwr - q[oa], sa = csr - q[oa + 1];
-    const wc = cwr - q[oc], sc = csr - q[oc + 1];
+    const or = 3 * r,
+      oa = 3 * a,
+      oc = 3 * c;
+    const cwr = q[or],
+      csr = q[or + 1];
+    const wa = cwr - q[oa],
+      sa = csr - q[oa + 1];
+    const wc = cwr - q[oc],
+      sc = csr - q[oc + 1];
     // B_a − sa²/wa < B_c − sc²/wc without dividing (both weights are positive): a division's latency
     // would chain each comparison of the search to the next.
     return (q[oa + 2] - q[oc + 2]) * wa * wc < sa * sa * wc - sc * sc * wa;
@@ -498,7 +526,9 @@ class PenalisedSolver {
   /** The first row in (from, m] where a beats c, given that it does not at `from`; m + 1 if none. */
   private firstWin(a: number, c: number, from: number): number {
     const m = this.points;
-    let lose = from, step = 1, win = m + 1;
+    let lose = from,
+      step = 1,
+      win = m + 1;
     for (;;) {
       const r = lose + step;
       if (r >= m) {

@@ -110,14 +110,17 @@ export function layeredOptimalCuts(ps: PointSet, k: number, tableLimit: number =
 }
 
 function codesOf(bits: number): number {
-  if (!(Number.isInteger(bits) && bits >= 0 && bits <= 16)) throw new RangeError(`bits must be an integer in 0–16, got ${bits}`);
+  if (!(Number.isInteger(bits) && bits >= 0 && bits <= 16))
+    throw new RangeError(`bits must be an integer in 0–16, got ${bits}`);
   return 2 ** bits;
 }
 
 /** The mirror image (x → −x, order reversed): its prefix cells are the original's suffix cells. */
 function reversePointSet(ps: PointSet): PointSet {
   const m = ps.x.length;
-  const x = new Float64Array(m), w = new Float64Array(m), s2 = new Float64Array(m);
+  const x = new Float64Array(m),
+    w = new Float64Array(m),
+    s2 = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     x[i] = -ps.x[m - 1 - i];
     w[i] = ps.w[m - 1 - i];
@@ -132,7 +135,14 @@ function reversePointSet(ps: PointSet): PointSet {
  * the intermediate layers skip the `i` that cannot reach `len`. When `table` is
  * given, the split of layer j ≥ 2 at i is stored at (j − 2)·(len + 1) + i.
  */
-function fillLayers(ps: PointSet, a: number, b: number, K: number, onlyEnd: boolean, table: Int32Array | null): Float64Array {
+function fillLayers(
+  ps: PointSet,
+  a: number,
+  b: number,
+  K: number,
+  onlyEnd: boolean,
+  table: Int32Array | null,
+): Float64Array {
   const len = b - a;
   const solver = new LayerSolver(ps, a, b);
   let prev = new Float64Array(len + 1).fill(Infinity);
@@ -214,7 +224,8 @@ class LayerSolver {
 
   /** Fills `cur[i]` and `opt[i]` for rows i in [j, iHi] from the previous layer `prev` (finite on [j − 1, iHi − 1]). */
   layer(prev: Float64Array, cur: Float64Array, j: number, iHi: number): void {
-    const q = this.q, css = this.css;
+    const q = this.q,
+      css = this.css;
     for (let l = j - 1; l < iHi; l++) q[3 * l + 2] = prev[l] - css[l];
     const t = this.prevOpt;
     this.prevOpt = this.opt;
@@ -240,8 +251,10 @@ class LayerSolver {
    * points in order. Returns the number of cost evaluations.
    */
   private divideAndConquer(j: number, iHi: number): number {
-    const opt = this.opt, prevOpt = this.prevOpt;
-    const n = iHi - j + 1, base = j - 1;
+    const opt = this.opt,
+      prevOpt = this.prevOpt;
+    const n = iHi - j + 1,
+      base = j - 1;
     // Row j − 1 is not part of this layer: it holds the lowest split as a sentinel.
     opt[base] = j - 1;
     let evaluations = 0;
@@ -264,7 +277,8 @@ class LayerSolver {
   /** Rows from iHi down to j, each searched between the two bounds; returns the number of cost evaluations. */
   private knuthSweep(j: number, iHi: number): number {
     const prevOpt = this.prevOpt;
-    let upper = iHi - 1, evaluations = 0;
+    let upper = iHi - 1,
+      evaluations = 0;
     for (let i = iHi; i >= j; i--) {
       const lEnd = upper < i - 1 ? upper : i - 1;
       const low = prevOpt[i] > j - 1 ? prevOpt[i] : j - 1;
@@ -282,13 +296,18 @@ class LayerSolver {
    */
   private scanRow(i: number, from: number, to: number): number {
     const q = this.q;
-    const cwi = q[3 * i], csi = q[3 * i + 1];
+    const cwi = q[3 * i],
+      csi = q[3 * i + 1];
     const bestS = csi - q[3 * from + 1];
     let bestW = cwi - q[3 * from];
-    let bestB = q[3 * from + 2], bestSS = bestS * bestS, bestL = from;
+    let bestB = q[3 * from + 2],
+      bestSS = bestS * bestS,
+      bestL = from;
     for (let l = from + 1; l <= to; l++) {
       const o = 3 * l;
-      const w = cwi - q[o], s = csi - q[o + 1], b = q[o + 2];
+      const w = cwi - q[o],
+        s = csi - q[o + 1],
+        b = q[o + 2];
       if ((b - bestB) * w * bestW < s * s * bestW - bestSS * w) {
         bestW = w;
         bestSS = s * s;
@@ -303,8 +322,10 @@ class LayerSolver {
 
   /** Evaluations the Knuth sweep would have needed for the layer just filled. */
   private knuthWidth(j: number, iHi: number): number {
-    const opt = this.opt, prevOpt = this.prevOpt;
-    let total = 0, upper = iHi - 1;
+    const opt = this.opt,
+      prevOpt = this.prevOpt;
+    let total = 0,
+      upper = iHi - 1;
     for (let i = iHi; i >= j; i--) {
       const low = prevOpt[i] > j - 1 ? prevOpt[i] : j - 1;
       total += upper > low ? upper - low + 1 : 1;
@@ -347,7 +368,8 @@ function splitRecursive(
   const forward = fillLayers(ps, a, b, h, false, null);
   // Backward: suffix [a + i, b) of the original is prefix [m − b, m − a − i) of the mirror.
   const backward = fillLayers(rev, m - b, m - a, K - h, false, null);
-  let best = Infinity, split = h;
+  let best = Infinity,
+    split = h;
   for (let i = h; i <= len - (K - h); i++) {
     const v = forward[i] + backward[len - i];
     if (v < best) {

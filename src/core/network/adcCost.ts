@@ -61,7 +61,8 @@ export function adcCost(bits: number, referenceBits: number): AdcCost {
 export function costSentence(label: string, bits: number, refLabel: string, refBits: number): string {
   const c = adcCost(bits, refBits);
   const fmt = (r: number) => (Number.isInteger(r) ? String(r) : r.toFixed(2));
-  if (bits === refBits) return `${label} ${bits} b vs ${refLabel} ${refBits} b: the same ramp steps (${c.rampSteps}) and SAR cycles`;
+  if (bits === refBits)
+    return `${label} ${bits} b vs ${refLabel} ${refBits} b: the same ramp steps (${c.rampSteps}) and SAR cycles`;
   const ramp = c.rampRatio > 1 ? `${fmt(c.rampRatio)}× fewer ramp steps` : `${fmt(1 / c.rampRatio)}× more ramp steps`;
   const sar = c.sarRatio > 1 ? `SAR ${fmt(c.sarRatio)}× fewer cycles` : `SAR ${fmt(1 / c.sarRatio)}× more cycles`;
   return `${label} ${bits} b vs ${refLabel} ${refBits} b: ${ramp} (${sar})`;

@@ -53,21 +53,29 @@ export function parsePtqTable(text: string, file: string): PtqTable {
   if (!o || typeof o !== 'object' || o.format !== PTQ_FORMAT) fail(`"format" must be "${PTQ_FORMAT}"`);
   if (o.version !== 1) fail(`version ${JSON.stringify(o.version)} is not supported (expected 1)`);
   const model = o.model as PtqTable['model'];
-  if (!model || typeof model.name !== 'string' || !Array.isArray(model.activations)) fail('"model" must have a name and activations');
+  if (!model || typeof model.name !== 'string' || !Array.isArray(model.activations))
+    fail('"model" must have a name and activations');
   const fa = o.floatAccuracy;
   if (typeof fa !== 'number' || !(fa >= 0 && fa <= 1)) fail('"floatAccuracy" must be a number in 0–1');
   if (o.metric !== 'top1' && o.metric !== 'agreement') fail('"metric" must be "top1" or "agreement"');
   const samples = o.samples as PtqTable['samples'];
-  if (!samples || !Number.isInteger(samples.calibration) || !Number.isInteger(samples.evaluation)) fail('"samples" must hold integer calibration and evaluation counts');
+  if (!samples || !Number.isInteger(samples.calibration) || !Number.isInteger(samples.evaluation))
+    fail('"samples" must hold integer calibration and evaluation counts');
   if (!Array.isArray(o.results)) fail('"results" must be a list');
   (o.results as unknown[]).forEach((r, i) => {
     const x = r as Record<string, unknown>;
     if (!x || typeof x.method !== 'string') fail(`results[${i}].method must be a string`);
-    if (!Number.isInteger(x.bits) || (x.bits as number) < 1 || (x.bits as number) > 16) fail(`results[${i}].bits must be an integer in 1–16`);
-    if (typeof x.accuracy !== 'number' || !((x.accuracy as number) >= 0 && (x.accuracy as number) <= 1)) fail(`results[${i}].accuracy must be a number in 0–1`);
+    if (!Number.isInteger(x.bits) || (x.bits as number) < 1 || (x.bits as number) > 16)
+      fail(`results[${i}].bits must be an integer in 1–16`);
+    if (typeof x.accuracy !== 'number' || !((x.accuracy as number) >= 0 && (x.accuracy as number) <= 1))
+      fail(`results[${i}].accuracy must be a number in 0–1`);
     if (x.layers !== undefined && !Array.isArray(x.layers)) fail(`results[${i}].layers must be a list`);
   });
-  return { ...(o as unknown as PtqTable), params: (o.params as Record<string, unknown>) ?? {}, labels: Boolean(o.labels) };
+  return {
+    ...(o as unknown as PtqTable),
+    params: (o.params as Record<string, unknown>) ?? {},
+    labels: Boolean(o.labels),
+  };
 }
 
 /** The methods of a table in METHODS order (known first), then any other names as they come. */

@@ -20,9 +20,18 @@ interface LloydExports {
   memory: WasmMemory;
   heapBase(): number;
   lloyd(
-    x: number, cw: number, cs: number, m: number, shift: number,
-    levels: number, bounds: number, fixed: number, k: number,
-    maxIterations: number, useTolerance: number, tolerance: number,
+    x: number,
+    cw: number,
+    cs: number,
+    m: number,
+    shift: number,
+    levels: number,
+    bounds: number,
+    fixed: number,
+    k: number,
+    maxIterations: number,
+    useTolerance: number,
+    tolerance: number,
   ): number;
 }
 interface WasmApi {
@@ -62,7 +71,13 @@ class WasmLloyd {
   }
 
   /** `weightedLloyd` on `levels` in place; the number of updates, or null when the memory cannot hold the point set. */
-  run(ps: PointSet, levels: Float64Array, fixed: Uint8Array | null, maxIterations: number, tolerance: number | null): number | null {
+  run(
+    ps: PointSet,
+    levels: Float64Array,
+    fixed: Uint8Array | null,
+    maxIterations: number,
+    tolerance: number | null,
+  ): number | null {
     const m = ps.x.length;
     const k = levels.length;
     if (this.resident?.deref() !== ps) {
@@ -90,9 +105,18 @@ class WasmLloyd {
     if (fixed !== null) fixedView.set(fixed);
     else fixedView.fill(0);
     const iterations = this.api.lloyd(
-      this.xAt, this.cwAt, this.csAt, m, ps.shift,
-      levelsAt, boundsAt, fixedAt, k,
-      maxIterations, tolerance === null ? 0 : 1, tolerance ?? 0,
+      this.xAt,
+      this.cwAt,
+      this.csAt,
+      m,
+      ps.shift,
+      levelsAt,
+      boundsAt,
+      fixedAt,
+      k,
+      maxIterations,
+      tolerance === null ? 0 : 1,
+      tolerance ?? 0,
     );
     levels.set(levelsView);
     return iterations;

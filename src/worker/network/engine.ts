@@ -143,7 +143,8 @@ export function createNetworkEngine(ort: OrtModule) {
     count: number,
     fetches: string[],
   ): Promise<Record<string, Ort.Tensor>> {
-    const m = loaded!, inp = inputs!;
+    const m = loaded!,
+      inp = inputs!;
     const elems = sampleElems();
     const x = inp.x.subarray(start * elems, (start + count) * elems);
     feeds[m.info.input.name] = new ort.Tensor('float32', x, [count, ...inp.info.sampleShape]);
@@ -188,18 +189,27 @@ export function createNetworkEngine(ort: OrtModule) {
     },
 
     async loadInputs(bytes: Uint8Array, name: string): Promise<InputsInfo> {
-      let x: Float32Array, shape: number[], y: Int32Array | null = null;
+      let x: Float32Array,
+        shape: number[],
+        y: Int32Array | null = null;
       try {
         const file = await openFile(bytesSource(name, bytes));
         if (file.format !== 'npy' && file.format !== 'npz') {
-          throw new ModelError(`${name}: inputs must be an .npz with x (and optional y) or an .npy; got ${file.format}`);
+          throw new ModelError(
+            `${name}: inputs must be an .npz with x (and optional y) or an .npy; got ${file.format}`,
+          );
         }
         const xName = file.format === 'npy' ? file.tensors[0].name : 'x';
         if (!file.tensors.some((t) => t.name === xName)) {
-          throw new ModelError(`${name}: no member x (the inputs, first axis = samples); members: ${file.tensors.map((t) => t.name).join(', ')}`);
+          throw new ModelError(
+            `${name}: no member x (the inputs, first axis = samples); members: ${file.tensors.map((t) => t.name).join(', ')}`,
+          );
         }
         const xt = await file.decode(xName);
-        if (xt.shape.length < 1 || xt.shape[0] < 2) throw new ModelError(`${name}: x must hold at least 2 samples along its first axis; shape [${xt.shape.join(', ')}]`);
+        if (xt.shape.length < 1 || xt.shape[0] < 2)
+          throw new ModelError(
+            `${name}: x must hold at least 2 samples along its first axis; shape [${xt.shape.join(', ')}]`,
+          );
         x = xt.data instanceof Float32Array ? xt.data : Float32Array.from(xt.data as ArrayLike<number>);
         shape = xt.shape;
         if (file.format === 'npz' && file.tensors.some((t) => t.name === 'y')) {
@@ -229,7 +239,8 @@ export function createNetworkEngine(ort: OrtModule) {
     async capture(calibration: number, onProgress?: Progress): Promise<CaptureResult> {
       if (!loaded) throw new ModelError('no model loaded');
       if (!inputs) throw new ModelError('no inputs loaded');
-      const m = loaded, inp = inputs;
+      const m = loaded,
+        inp = inputs;
       const n = inp.info.samples;
       const calib = Math.max(1, Math.min(n - 1, Math.round(calibration)));
       const feeds = bypassFeeds(m.model);
@@ -269,7 +280,12 @@ export function createNetworkEngine(ort: OrtModule) {
       const evaluation = n - calib;
       let correct = 0;
       if (inp.y) for (let i = calib; i < n; i++) correct += predictions[i] === inp.y[i] ? 1 : 0;
-      const result = { calibration: calib, evaluation, labels: inp.y !== null, floatAccuracy: inp.y ? correct / evaluation : 1 };
+      const result = {
+        calibration: calib,
+        evaluation,
+        labels: inp.y !== null,
+        floatAccuracy: inp.y ? correct / evaluation : 1,
+      };
       captured = {
         result,
         pointSets: new Map(activations.map((a) => [a.name, buildPointSet(a.data)])),
@@ -287,7 +303,9 @@ export function createNetworkEngine(ort: OrtModule) {
      */
     async accuracy(method: Method, bits: number, params: Params, layers: string[]): Promise<AccuracyResult> {
       if (!loaded || !inputs || !captured || !sampleRange) throw new ModelError('no captured network');
-      const m = loaded, inp = inputs, cap = captured;
+      const m = loaded,
+        inp = inputs,
+        cap = captured;
       const designParams = { ...params, bits, methods: [method], focus: method };
       const key = JSON.stringify({ ...designParams, methods: undefined, focus: undefined, bits: undefined });
       const selected = new Set(layers);
@@ -305,12 +323,21 @@ export function createNetworkEngine(ort: OrtModule) {
           designs.set(dkey, d);
         }
         designed.push(d);
-        feeds[a.thresholdsInput] = new ort.Tensor('float32', Float32Array.from(d.thresholds.length ? d.thresholds : [Infinity]), [Math.max(1, d.thresholds.length)]);
-        feeds[a.levelsInput] = new ort.Tensor('float32', Float32Array.from(d.levels.length > 1 ? d.levels : [d.levels[0], d.levels[0]]), [Math.max(2, d.levels.length)]);
+        feeds[a.thresholdsInput] = new ort.Tensor(
+          'float32',
+          Float32Array.from(d.thresholds.length ? d.thresholds : [Infinity]),
+          [Math.max(1, d.thresholds.length)],
+        );
+        feeds[a.levelsInput] = new ort.Tensor(
+          'float32',
+          Float32Array.from(d.levels.length > 1 ? d.levels : [d.levels[0], d.levels[0]]),
+          [Math.max(2, d.levels.length)],
+        );
         feeds[a.bypassInput] = new ort.Tensor('bool', new Uint8Array([0]), [1]);
         bytesPerSample = Math.max(bytesPerSample, cap.perSample.get(a.name)! * QUANTIZER_BYTES_PER_ELEMENT);
       }
-      const n = inp.info.samples, calib = sampleRange.calibration;
+      const n = inp.info.samples,
+        calib = sampleRange.calibration;
       const predictions = new Int32Array(n);
       const batch = batchOf(bytesPerSample);
       for (let s = calib; s < n; s += batch) {

@@ -77,7 +77,9 @@ function tensorInfo(name: string, elemType: number, dims: (number | string)[] | 
     type: {
       tensorType: {
         elemType,
-        ...(dims ? { shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } : {}),
+        ...(dims
+          ? { shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } }
+          : {}),
       },
     },
   }) as ValueInfoProto;
@@ -96,7 +98,9 @@ export function rewriteModel(bytes: Uint8Array, fileName: string): RewrittenMode
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw new ModelError(`${fileName}: not an ONNX model (protobuf decoding failed: ${e instanceof Error ? e.message : e})`);
+    throw new ModelError(
+      `${fileName}: not an ONNX model (protobuf decoding failed: ${e instanceof Error ? e.message : e})`,
+    );
   }
   const graph = model.graph as unknown as Graph | null;
   if (!graph || !graph.node?.length || !graph.output?.length || !graph.input?.length) {
@@ -106,7 +110,9 @@ export function rewriteModel(bytes: Uint8Array, fileName: string): RewrittenMode
   const opset = opsetEntry ? Number(opsetEntry.version) : NaN;
   if (!Number.isInteger(opset)) throw new ModelError(`${fileName}: the model declares no default-domain opset`);
   if (opset < MIN_OPSET || opset > MAX_OPSET) {
-    throw new ModelError(`${fileName}: opset ${opset} is not supported (onnxruntime-web here runs opsets ${MIN_OPSET}–${MAX_OPSET})`);
+    throw new ModelError(
+      `${fileName}: opset ${opset} is not supported (onnxruntime-web here runs opsets ${MIN_OPSET}–${MAX_OPSET})`,
+    );
   }
   const initNames = new Set((graph.initializer ?? []).map((t) => t.name));
   const dataInput = graph.input.find((i) => !initNames.has(i.name));
@@ -114,7 +120,10 @@ export function rewriteModel(bytes: Uint8Array, fileName: string): RewrittenMode
   const infoByName = new Map<string, ValueInfoProto>();
   for (const vi of [...(graph.valueInfo ?? []), ...graph.output]) infoByName.set(vi.name, vi);
 
-  const acts = graph.node.filter((n) => (ACTIVATION_OPS as readonly string[]).includes(n.opType) && (!n.domain || n.domain === 'ai.onnx') && n.output[0]);
+  const acts = graph.node.filter(
+    (n) =>
+      (ACTIVATION_OPS as readonly string[]).includes(n.opType) && (!n.domain || n.domain === 'ai.onnx') && n.output[0],
+  );
   if (acts.length === 0) {
     throw new ModelError(`${fileName}: the model has no activation node (${ACTIVATION_OPS.join(', ')})`);
   }
@@ -124,7 +133,9 @@ export function rewriteModel(bytes: Uint8Array, fileName: string): RewrittenMode
   const BOOL = onnx.TensorProto.DataType.BOOL;
   const PAD = 2 ** MAX_BITS - 1;
   const padding = 'bskmq/threshold_padding';
-  graph.initializer.push(onnx.TensorProto.create({ name: padding, dataType: FLOAT, dims: [PAD], floatData: new Array(PAD).fill(Infinity) }));
+  graph.initializer.push(
+    onnx.TensorProto.create({ name: padding, dataType: FLOAT, dims: [PAD], floatData: new Array(PAD).fill(Infinity) }),
+  );
   const int32 = (v: number) => {
     const n = `bskmq/i32_${v}`;
     if (!initNames.has(n)) {
@@ -152,7 +163,9 @@ export function rewriteModel(bytes: Uint8Array, fileName: string): RewrittenMode
     };
     act.output[0] = float;
     const thr = `${p}/thresholds_padded`;
-    const nodes: NodeProto[] = [node('Concat', [spec.thresholdsInput, padding], [thr], `${p}/Pad`, [{ name: 'axis', type: 2, i: 0 }])];
+    const nodes: NodeProto[] = [
+      node('Concat', [spec.thresholdsInput, padding], [thr], `${p}/Pad`, [{ name: 'axis', type: 2, i: 0 }]),
+    ];
     let code: string | null = null;
     for (let step = MAX_BITS - 1; step >= 0; step--) {
       const k = 2 ** step;

@@ -18,7 +18,9 @@ describe('fixtures written by NumPy, PyTorch and the safetensors layout', () => 
       for (const want of entry.tensors) {
         const info = opened.tensors.find((t) => t.name === want.name)!;
         expect({ shape: info.shape, dtype: info.dtype, count: info.count }).toEqual({
-          shape: want.shape, dtype: want.dtype, count: want.count,
+          shape: want.shape,
+          dtype: want.dtype,
+          count: want.count,
         });
         const got = await opened.decode(want.name);
         expect(got.data.length).toBe(want.count);
@@ -64,7 +66,10 @@ describe('fixtures written by NumPy, PyTorch and the safetensors layout', () => 
         const opened = await openFile(fixture(file));
         for (const t of opened.tensors) await opened.decode(t.name);
       };
-      const error = await run().then(() => null, (e: unknown) => e);
+      const error = await run().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(FormatError);
       expect((error as FormatError).file).toBe(file);
       expect((error as FormatError).message.startsWith(`${file}: `)).toBe(true);
@@ -75,10 +80,21 @@ describe('fixtures written by NumPy, PyTorch and the safetensors layout', () => 
 
 describe('streaming fixtures into a binned point set', () => {
   const cases: [string, string | undefined][] = [
-    ['relu_10k.npy', undefined], ['f32_fortran.npy', undefined], ['f16_be.npy', undefined],
-    ['deflated.npz', 'x'], ['deflated.npz', 'z'], ['stored.npz', 'a'], ['model.safetensors', 'layer.bf16'],
-    ['model.safetensors', 'layer.i64'], ['state_dict.pth', '0.weight'], ['transposed.pt', 't'], ['shared.pt', 'strided'],
-    ['dtypes.pt', 'f16'], ['data.csv', undefined], ['ragged.json', undefined], ['nonfinite.npy', undefined],
+    ['relu_10k.npy', undefined],
+    ['f32_fortran.npy', undefined],
+    ['f16_be.npy', undefined],
+    ['deflated.npz', 'x'],
+    ['deflated.npz', 'z'],
+    ['stored.npz', 'a'],
+    ['model.safetensors', 'layer.bf16'],
+    ['model.safetensors', 'layer.i64'],
+    ['state_dict.pth', '0.weight'],
+    ['transposed.pt', 't'],
+    ['shared.pt', 'strided'],
+    ['dtypes.pt', 'f16'],
+    ['data.csv', undefined],
+    ['ragged.json', undefined],
+    ['nonfinite.npy', undefined],
   ];
   for (const [file, tensor] of cases) {
     it(`${file}${tensor ? ` [${tensor}]` : ''} streams, in 8-byte chunks, to the point set of its decoded values`, async () => {
@@ -86,7 +102,10 @@ describe('streaming fixtures into a binned point set', () => {
       const decoded = await opened.decode(tensor);
       const want = buildBinnedPointSet(decoded.data, 1024);
       const progress: [number, number][] = [];
-      const { pointSet, info } = await opened.stream(tensor, { bins: 1024, onProgress: (d, t) => progress.push([d, t]) });
+      const { pointSet, info } = await opened.stream(tensor, {
+        bins: 1024,
+        onProgress: (d, t) => progress.push([d, t]),
+      });
       expect(info.name).toBe(decoded.name);
       expect(pointSet.mode).toBe('binned');
       expect(pointSet.n).toBe(want.n);

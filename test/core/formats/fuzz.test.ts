@@ -114,7 +114,20 @@ describe('fuzzing every parser', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.uint8Array({ maxLength: 64 }),
-        fc.constantFrom('float16', 'bfloat16', 'f4', 'float64', 'int8', 'uint16', 'i4', 'uint32', 'int64', 'u64', 'bool', 'c8'),
+        fc.constantFrom(
+          'float16',
+          'bfloat16',
+          'f4',
+          'float64',
+          'int8',
+          'uint16',
+          'i4',
+          'uint32',
+          'int64',
+          'u64',
+          'bool',
+          'c8',
+        ),
         fc.constantFrom<'little' | 'big'>('little', 'big'),
         async (bytes, dtype, byteOrder) => {
           await exercise('x.raw', bytes, { raw: { dtype, byteOrder } });
@@ -126,7 +139,11 @@ describe('fuzzing every parser', () => {
 });
 
 /** Dimensions that are either honest-sized or absurd, so both sides of every check are hit. */
-const dim = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1e6, max: 1e13 }), fc.integer({ min: -5, max: -1 }));
+const dim = fc.oneof(
+  fc.integer({ min: 0, max: 40 }),
+  fc.integer({ min: 1e6, max: 1e13 }),
+  fc.integer({ min: -5, max: -1 }),
+);
 
 describe('headers that lie are rejected before allocating', () => {
   it('.npy: any shape and dtype → exactly the declared count, or a FormatError when the bytes are short', async () => {
@@ -140,7 +157,9 @@ describe('headers that lie are rejected before allocating', () => {
           const bytes = npyWithHeader(descr, shape, fortran, payload);
           const outcome = await exercise('lie.npy', bytes);
           const count = shape.reduce((a, b) => a * b, 1);
-          const itemSize = ({ '<f4': 4, '>f8': 8, '<f2': 2, '|u1': 1, '<i8': 8, '|b1': 1 } as Record<string, number>)[descr];
+          const itemSize = ({ '<f4': 4, '>f8': 8, '<f2': 2, '|u1': 1, '<i8': 8, '|b1': 1 } as Record<string, number>)[
+            descr
+          ];
           const honest = itemSize !== undefined && shape.every((d) => d >= 0) && count * itemSize <= payload;
           expect(outcome).toBe(honest ? 'ok' : 'error');
         },
@@ -150,7 +169,12 @@ describe('headers that lie are rejected before allocating', () => {
   });
 
   it('.safetensors: any dtype, shape and offsets → consistent tensors, or a FormatError', async () => {
-    const offset = fc.oneof(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 2 ** 40, max: 2 ** 53 }), fc.integer({ min: -9, max: -1 }), fc.double());
+    const offset = fc.oneof(
+      fc.integer({ min: 0, max: 64 }),
+      fc.integer({ min: 2 ** 40, max: 2 ** 53 }),
+      fc.integer({ min: -9, max: -1 }),
+      fc.double(),
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('F32', 'F16', 'BF16', 'I64', 'U8', 'C64', 'F8_E4M3', 'STR', 7),
@@ -159,12 +183,20 @@ describe('headers that lie are rejected before allocating', () => {
         offset,
         fc.integer({ min: 0, max: 80 }),
         async (dtype, shape, begin, end, payload) => {
-          const bytes = safetensorsRaw({ t: { dtype, shape, data_offsets: [begin, end] }, __metadata__: { a: 'b' } }, payload);
+          const bytes = safetensorsRaw(
+            { t: { dtype, shape, data_offsets: [begin, end] }, __metadata__: { a: 'b' } },
+            payload,
+          );
           const outcome = await exercise('lie.safetensors', bytes);
           const count = shape.reduce((a, b) => a * b, 1);
           const size = ({ F32: 4, F16: 2, BF16: 2, I64: 8, U8: 1 } as Record<string, number>)[String(dtype)];
-          const honest = size !== undefined && shape.every((d) => d >= 0) && Number.isInteger(begin) && begin >= 0 &&
-            end === begin + count * size && end <= payload;
+          const honest =
+            size !== undefined &&
+            shape.every((d) => d >= 0) &&
+            Number.isInteger(begin) &&
+            begin >= 0 &&
+            end === begin + count * size &&
+            end <= payload;
           expect(outcome).toBe(honest ? 'ok' : 'error');
         },
       ),
@@ -177,7 +209,10 @@ describe('headers that lie are rejected before allocating', () => {
       fc.asyncProperty(
         // Non-negative: real checkpoints never pickle negative sizes (negative ones are covered by flips).
         fc.array(fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1e6, max: 1e13 })), { maxLength: 3 }),
-        fc.array(fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1e9, max: 1e12 })), { minLength: 3, maxLength: 3 }),
+        fc.array(fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1e9, max: 1e12 })), {
+          minLength: 3,
+          maxLength: 3,
+        }),
         fc.oneof(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 1e9, max: 1e12 })),
         fc.integer({ min: 1, max: 50 }),
         async (shape, strideSeed, offset, numel) => {

@@ -73,7 +73,9 @@ describe('negative and oversized lengths in every pickle opcode that reads one',
 
   it('covers every length-carrying opcode, the multi-byte ones with negative lengths', () => {
     expect(ops.length).toBeGreaterThanOrEqual(12);
-    expect(signed.map(([n]) => n)).toEqual(expect.arrayContaining(['BINBYTES', 'BINUNICODE', 'BINSTRING', 'LONG4', 'BINBYTES8', 'FRAME']));
+    expect(signed.map(([n]) => n)).toEqual(
+      expect.arrayContaining(['BINBYTES', 'BINUNICODE', 'BINSTRING', 'LONG4', 'BINBYTES8', 'FRAME']),
+    );
   });
 
   it('a forged length in data.pkl of a torch zip → a FormatError naming data.pkl and the opcode, at once', async () => {
@@ -92,7 +94,8 @@ describe('negative and oversized lengths in every pickle opcode that reads one',
         expect(e.message).toContain(`${name}: `);
         // 8-byte lengths are unsigned (as in Python): the message gives the exact value, not a rounded float.
         const unsigned = BigInt.asUintN(64, length);
-        if (bytes === 8 && unsigned > BigInt(Number.MAX_SAFE_INTEGER)) expect(e.message).toContain(`length ${unsigned} runs past`);
+        if (bytes === 8 && unsigned > BigInt(Number.MAX_SAFE_INTEGER))
+          expect(e.message).toContain(`length ${unsigned} runs past`);
       }),
       { seed: SEED, numRuns: 150 },
     );
@@ -163,7 +166,11 @@ describe('deflate bombs at several ratios', () => {
 
 describe('long text lines', () => {
   it('one row of many values → every value, the same sum, whatever the chunking', async () => {
-    const arb = fc.tuple(fc.integer({ min: 1, max: 200_000 }), fc.integer({ min: 7, max: 65_536 }), fc.constantFrom(',', ' ', '\t'));
+    const arb = fc.tuple(
+      fc.integer({ min: 1, max: 200_000 }),
+      fc.integer({ min: 7, max: 65_536 }),
+      fc.constantFrom(',', ' ', '\t'),
+    );
     await fc.assert(
       fc.asyncProperty(arb, async ([n, chunkBytes, sep]) => {
         const values = Array.from({ length: n }, (_, i) => ((i * 37) % 1001) / 8 - 50);
@@ -173,7 +180,10 @@ describe('long text lines', () => {
         expect(t.data.length).toBe(n);
         let s = 0;
         for (let i = 0; i < n; i++) s += t.data[i] as number;
-        expect(s).toBeCloseTo(values.reduce((a, b) => a + b, 0), 6);
+        expect(s).toBeCloseTo(
+          values.reduce((a, b) => a + b, 0),
+          6,
+        );
       }),
       { seed: SEED, numRuns: 20 },
     );
@@ -192,7 +202,10 @@ describe('many tensors', () => {
   }
 
   it('up to the cap every tensor is listed; beyond it one short line names the cap', async () => {
-    const arb = fc.oneof(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: MAX_TENSORS + 1, max: MAX_TENSORS + 5000 }));
+    const arb = fc.oneof(
+      fc.integer({ min: 1, max: 2000 }),
+      fc.integer({ min: MAX_TENSORS + 1, max: MAX_TENSORS + 5000 }),
+    );
     await fc.assert(
       fc.asyncProperty(arb, async (n) => {
         const bytes = safetensors(n);
@@ -263,19 +276,23 @@ describe('CRC-32 flips at random offsets', () => {
       const compressed = new DataView(zip.buffer).getUint32(18, true);
       const payloadStart = level ? start : start + (member.length - data.byteLength);
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: payloadStart, max: start + compressed - 1 }), fc.integer({ min: 0, max: 7 }), async (at, bit) => {
-          const bad = zip.slice();
-          bad[at] ^= 1 << bit;
-          for (const how of ['decode', 'stream'] as const) {
-            const e = await formatErrorOf(async () => {
-              const opened = await openFile(bytesSource('flip.npz', bad), { chunkBytes: 512 });
-              if (how === 'decode') await opened.decode('x');
-              else await opened.stream('x', { bins: 16 });
-            });
-            expectOneLine(e, 'flip.npz');
-            expect(e.message).toMatch(level ? /Bad CRC-32|corrupt|header|inflate/ : /Bad CRC-32/);
-          }
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: payloadStart, max: start + compressed - 1 }),
+          fc.integer({ min: 0, max: 7 }),
+          async (at, bit) => {
+            const bad = zip.slice();
+            bad[at] ^= 1 << bit;
+            for (const how of ['decode', 'stream'] as const) {
+              const e = await formatErrorOf(async () => {
+                const opened = await openFile(bytesSource('flip.npz', bad), { chunkBytes: 512 });
+                if (how === 'decode') await opened.decode('x');
+                else await opened.stream('x', { bins: 16 });
+              });
+              expectOneLine(e, 'flip.npz');
+              expect(e.message).toMatch(level ? /Bad CRC-32|corrupt|header|inflate/ : /Bad CRC-32/);
+            }
+          },
+        ),
         { seed: SEED, numRuns: 60 },
       );
     }, 60_000);
@@ -283,7 +300,10 @@ describe('CRC-32 flips at random offsets', () => {
 });
 
 describe('overflow magnitudes', () => {
-  const params = { ...DEFAULT_PARAMS, methods: ['linear', 'lloydmax', 'bskmq', 'optimal'] as typeof DEFAULT_PARAMS.methods };
+  const params = {
+    ...DEFAULT_PARAMS,
+    methods: ['linear', 'lloydmax', 'bskmq', 'optimal'] as typeof DEFAULT_PARAMS.methods,
+  };
   const source = { file: 'big.npy', tensor: 'big', shape: [256], dtype: 'float64' };
 
   it('values beyond ±1e140 are refused with a message; below it every metric is finite and non-zero', async () => {
@@ -291,7 +311,10 @@ describe('overflow magnitudes', () => {
     fc.assert(
       fc.property(arb, ([exp, negative, seed]) => {
         const scale = 10 ** exp;
-        const values = Float64Array.from({ length: 256 }, (_, i) => (((i * 7919 + seed) % 256) / 255 - (negative ? 1 : 0.3)) * scale);
+        const values = Float64Array.from(
+          { length: 256 },
+          (_, i) => (((i * 7919 + seed) % 256) / 255 - (negative ? 1 : 0.3)) * scale,
+        );
         const ps = buildPointSet(values, { mode: 'exact' });
         const issue = magnitudeIssue(ps);
         const m = Math.max(Math.abs(ps.min), Math.abs(ps.max));

@@ -16,7 +16,10 @@ export interface ManifestTensor {
 }
 
 export interface Manifest {
-  files: Record<string, { format: string; tensors: ManifestTensor[]; raw?: { dtype: string; byteOrder: 'little' | 'big' } }>;
+  files: Record<
+    string,
+    { format: string; tensors: ManifestTensor[]; raw?: { dtype: string; byteOrder: 'little' | 'big' } }
+  >;
   bad: Record<string, string>;
 }
 

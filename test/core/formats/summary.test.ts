@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytesSource, FormatError, openFile, parseSummaryMeta, summaryPointSet, type SummaryLayer } from '../../../src/core/formats';
+import {
+  bytesSource,
+  FormatError,
+  openFile,
+  parseSummaryMeta,
+  summaryPointSet,
+  type SummaryLayer,
+} from '../../../src/core/formats';
 import { designQuantizer } from '../../../src/core/design';
 import { mseOf } from '../../../src/core/metrics';
 import { DEFAULT_PARAMS, METHODS } from '../../../src/core/params';
@@ -36,10 +43,21 @@ function referenceSummary(values: number[]): { layer: SummaryLayer; counts: numb
   }
   const nan = values.filter((v) => Number.isNaN(v)).length;
   const layer: SummaryLayer = {
-    name: 'ref', dtype: 'float64', shape: [values.length], count: values.length, nan,
-    posinf: values.filter((v) => v === Infinity).length, neginf: values.filter((v) => v === -Infinity).length,
-    min, max, atMin: finite.filter((v) => v === min).length, zeros: finite.filter((v) => v === 0).length,
-    atMax: finite.filter((v) => v === max).length, binExponent: e, binOffset: offset, bins,
+    name: 'ref',
+    dtype: 'float64',
+    shape: [values.length],
+    count: values.length,
+    nan,
+    posinf: values.filter((v) => v === Infinity).length,
+    neginf: values.filter((v) => v === -Infinity).length,
+    min,
+    max,
+    atMin: finite.filter((v) => v === min).length,
+    zeros: finite.filter((v) => v === 0).length,
+    atMax: finite.filter((v) => v === max).length,
+    binExponent: e,
+    binOffset: offset,
+    bins,
     members: { counts: 'c', sum: 's', sumsq: 'q' },
   };
   return { layer, counts, sum, sumsq };
@@ -76,7 +94,8 @@ describe('activation summary files (bskmq-summary)', () => {
       expect(relClose(a.variance, b.variance, 1e-10)).toBe(true);
       // The spikes are exact points with exactly their samples.
       expect([ps.x[0], ps.w[0]]).toEqual([exact.x[0], exact.w[0]]);
-      const m = ps.x.length, k = exact.x.length;
+      const m = ps.x.length,
+        k = exact.x.length;
       expect([ps.x[m - 1], ps.w[m - 1]]).toEqual([exact.x[k - 1], exact.w[k - 1]]);
       for (let i = 1; i < m; i++) expect(ps.x[i]).toBeGreaterThanOrEqual(ps.x[i - 1]);
     }
@@ -122,7 +141,8 @@ describe('activation summary files (bskmq-summary)', () => {
         expect(ps.n).toBe(exact.n);
         expect(ps.nonFinite).toBe(values.length - finite.length);
         for (let i = 1; i < ps.x.length; i++) expect(ps.x[i]).toBeGreaterThanOrEqual(ps.x[i - 1]);
-        const a = moments(ps), b = moments(exact);
+        const a = moments(ps),
+          b = moments(exact);
         const scale = Math.max(...finite.map(Math.abs));
         expect(Math.abs(a.mean - b.mean)).toBeLessThanOrEqual(1e-12 * scale);
         expect(Math.abs(a.variance - b.variance)).toBeLessThanOrEqual(1e-9 * scale * scale + 1e-300);
@@ -146,7 +166,10 @@ describe('activation summary files (bskmq-summary)', () => {
 
   it('refuse another version with one line naming the file and both versions', async () => {
     await expect(open('version2.npz')).rejects.toThrow(
-      new FormatError({ file: 'version2.npz' }, 'bskmq-summary version 2; this reader knows version 1 (update BS-KMQ Explorer or rewrite the file)'),
+      new FormatError(
+        { file: 'version2.npz' },
+        'bskmq-summary version 2; this reader knows version 1 (update BS-KMQ Explorer or rewrite the file)',
+      ),
     );
   });
 
@@ -154,9 +177,17 @@ describe('activation summary files (bskmq-summary)', () => {
     const doc = (layer: object) => JSON.stringify({ format: 'bskmq-summary', version: 1, layers: [layer] });
     expect(() => parseSummaryMeta('a.npz', '{"format": "other"}')).toThrow(/a\.npz: bskmq_summary says format "other"/);
     const ref = referenceSummary([0, 1, 2, 2]);
-    expect(() => parseSummaryMeta('a.npz', doc({ ...ref.layer, count: -1 }))).toThrow(/a\.npz: ref: summary field count is -1/);
-    expect(() => parseSummaryMeta('a.npz', doc({ ...ref.layer, min: null }))).toThrow(/summary field min is null; expected a finite number/);
-    expect(() => summaryPointSet('a.npz', { ...ref.layer, count: 5 }, ref)).toThrow(/a\.npz: ref: summary bins hold 4 samples but count − non-finite = 5/);
-    expect(() => summaryPointSet('a.npz', { ...ref.layer, atMax: 3 }, ref)).toThrow(/counts 3 samples at 2 but its bin holds 2/);
+    expect(() => parseSummaryMeta('a.npz', doc({ ...ref.layer, count: -1 }))).toThrow(
+      /a\.npz: ref: summary field count is -1/,
+    );
+    expect(() => parseSummaryMeta('a.npz', doc({ ...ref.layer, min: null }))).toThrow(
+      /summary field min is null; expected a finite number/,
+    );
+    expect(() => summaryPointSet('a.npz', { ...ref.layer, count: 5 }, ref)).toThrow(
+      /a\.npz: ref: summary bins hold 4 samples but count − non-finite = 5/,
+    );
+    expect(() => summaryPointSet('a.npz', { ...ref.layer, atMax: 3 }, ref)).toThrow(
+      /counts 3 samples at 2 but its bin holds 2/,
+    );
   });
 });

@@ -12,7 +12,11 @@ import { torchZip } from '../../support/encoders';
 const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 const u16le = (...v: number[]): Uint8Array => new Uint8Array(new Uint16Array(v).buffer);
 
-async function decodeText(name: string, content: string, chunkBytes?: number): Promise<{ shape: number[]; values: number[] }> {
+async function decodeText(
+  name: string,
+  content: string,
+  chunkBytes?: number,
+): Promise<{ shape: number[]; values: number[] }> {
   const opened = await openFile(bytesSource(name, text(content)), { chunkBytes });
   const t = await opened.decode();
   return { shape: t.shape, values: Array.from(t.data as Float64Array) };
@@ -20,7 +24,12 @@ async function decodeText(name: string, content: string, chunkBytes?: number): P
 
 describe('element decoding', () => {
   it('float16 decodes zero, subnormals, normals, ±Inf and NaN exactly', () => {
-    const out = decodeElements(u16le(0x0000, 0x8000, 0x0001, 0x3c00, 0xc000, 0x7bff, 0x7c00, 0xfc00, 0x7e00), 'float16', 'little', 9);
+    const out = decodeElements(
+      u16le(0x0000, 0x8000, 0x0001, 0x3c00, 0xc000, 0x7bff, 0x7c00, 0xfc00, 0x7e00),
+      'float16',
+      'little',
+      9,
+    );
     expect(Array.from(out)).toEqual([0, -0, 2 ** -24, 1, -2, 65504, Infinity, -Infinity, NaN]);
   });
 
@@ -55,7 +64,12 @@ describe('element decoding', () => {
   });
 
   it('dtype names accept NumPy, safetensors and C spellings', () => {
-    expect(['<f4', 'F32', 'float', 'float32'].map(parseDTypeName)).toEqual(['float32', 'float32', 'float32', 'float32']);
+    expect(['<f4', 'F32', 'float', 'float32'].map(parseDTypeName)).toEqual([
+      'float32',
+      'float32',
+      'float32',
+      'float32',
+    ]);
     expect(parseDTypeName('half')).toBe('float16');
     expect(parseDTypeName('complex64')).toBeNull();
   });
@@ -76,7 +90,8 @@ describe('layouts', () => {
           const count = shape.reduce((a, b) => a * b, 1);
           expect(out.length).toBe(count);
           for (let flat = 0; flat < count; flat++) {
-            let rem = flat, p = offset;
+            let rem = flat,
+              p = offset;
             for (let k = shape.length - 1; k >= 0; k--) {
               p += (rem % shape[k]) * strides[k];
               rem = Math.floor(rem / shape[k]);
@@ -100,7 +115,9 @@ describe('layouts', () => {
 describe('.npy header literals', () => {
   it('parses the dicts NumPy writes, including 0-d and 1-tuple shapes', () => {
     expect(parsePyLiteral("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }")).toEqual({
-      descr: '<f4', fortran_order: false, shape: [3],
+      descr: '<f4',
+      fortran_order: false,
+      shape: [3],
     });
     expect(parsePyLiteral("{'descr': '|b1', 'fortran_order': True, 'shape': (), }")).toMatchObject({ shape: [] });
   });
@@ -125,7 +142,10 @@ describe('UTF-8 decoding', () => {
 
 describe('text', () => {
   it('skips a CSV header row and # comments, and gives rows × columns', async () => {
-    expect(await decodeText('a.csv', '# made by hand\nx,y\n1,2\n3,4\n')).toEqual({ shape: [2, 2], values: [1, 2, 3, 4] });
+    expect(await decodeText('a.csv', '# made by hand\nx,y\n1,2\n3,4\n')).toEqual({
+      shape: [2, 2],
+      values: [1, 2, 3, 4],
+    });
   });
 
   it('reads TSV, semicolons, whitespace and CRLF line ends alike', async () => {
@@ -140,12 +160,15 @@ describe('text', () => {
   });
 
   it('a ragged table is refused naming both lines', async () => {
-    await expect(decodeText('a.csv', '1,2,3\n4,5\n')).rejects.toThrow('a.csv: line 2 has 2 values but line 1 has 3: rows of different lengths are not accepted');
+    await expect(decodeText('a.csv', '1,2,3\n4,5\n')).rejects.toThrow(
+      'a.csv: line 2 has 2 values but line 1 has 3: rows of different lengths are not accepted',
+    );
   });
 
   it('whitespace text: any run of spaces and tabs is one separator, as np.loadtxt reads it', async () => {
     expect(await decodeText('a.txt', '1.5\t -0.677734375  -1.935546875\n2 \t\t3\t  4\n')).toEqual({
-      shape: [2, 3], values: [1.5, -0.677734375, -1.935546875, 2, 3, 4],
+      shape: [2, 3],
+      values: [1.5, -0.677734375, -1.935546875, 2, 3, 4],
     });
   });
 
@@ -177,7 +200,9 @@ describe('text', () => {
   });
 
   it('a word after the header row is an error naming line and column', async () => {
-    await expect(decodeText('a.csv', 'a,b\n1,2\n3,x\n')).rejects.toThrow("a.csv: line 3, column 2: 'x' is not a number");
+    await expect(decodeText('a.csv', 'a,b\n1,2\n3,x\n')).rejects.toThrow(
+      "a.csv: line 3, column 2: 'x' is not a number",
+    );
   });
 
   it('JSON: nested regular arrays keep their shape; a bare number is one value', async () => {
@@ -208,13 +233,15 @@ describe('text', () => {
 
 describe('raw binary', () => {
   it('a size that is not a multiple of the dtype is refused with the sizes', async () => {
-    await expect(openFile(bytesSource('x.bin', new Uint8Array(10)), { raw: { dtype: 'float32', byteOrder: 'little' } }))
-      .rejects.toThrow('x.bin: raw file has 10 bytes, not a multiple of 4 (the size of float32)');
+    await expect(
+      openFile(bytesSource('x.bin', new Uint8Array(10)), { raw: { dtype: 'float32', byteOrder: 'little' } }),
+    ).rejects.toThrow('x.bin: raw file has 10 bytes, not a multiple of 4 (the size of float32)');
   });
 
   it('an unknown dtype lists the accepted ones', async () => {
-    await expect(openFile(bytesSource('x.bin', new Uint8Array(8)), { raw: { dtype: 'complex64', byteOrder: 'little' } }))
-      .rejects.toThrow(/unknown raw dtype 'complex64': expected one of float16, bfloat16, float32/);
+    await expect(
+      openFile(bytesSource('x.bin', new Uint8Array(8)), { raw: { dtype: 'complex64', byteOrder: 'little' } }),
+    ).rejects.toThrow(/unknown raw dtype 'complex64': expected one of float16, bfloat16, float32/);
   });
 
   it('a .bin that is neither zip nor a chosen raw dtype asks for a dtype', async () => {
@@ -244,7 +271,9 @@ describe('zip members', () => {
   });
 
   it('an expanded view that would blow a few bytes up past 256 MiB is refused', async () => {
-    await expect(openFile(bytesSource('e.pt', torchZip([2 ** 27], [0], 0, 1)))).rejects.toThrow(/expanded view.*contiguous/);
+    await expect(openFile(bytesSource('e.pt', torchZip([2 ** 27], [0], 0, 1)))).rejects.toThrow(
+      /expanded view.*contiguous/,
+    );
   });
 });
 
@@ -262,8 +291,20 @@ describe('pickles', () => {
 
   it('globals in the pickle are never resolved to code: unknown classes become inert placeholders', async () => {
     // os.system("echo pwned") as a pickle: GLOBAL os system, the string, TUPLE1, REDUCE, STOP.
-    const pkl = new Uint8Array([0x80, 2, ...Buffer.from('cos\nsystem\n'), 0x58, 10, 0, 0, 0, ...Buffer.from('echo pwned'),
-      0x85, 0x52, 0x2e]);
+    const pkl = new Uint8Array([
+      0x80,
+      2,
+      ...Buffer.from('cos\nsystem\n'),
+      0x58,
+      10,
+      0,
+      0,
+      0,
+      ...Buffer.from('echo pwned'),
+      0x85,
+      0x52,
+      0x2e,
+    ]);
     const opened = await openFile(bytesSource('p.pt', zipSync({ 'a/data.pkl': pkl }, { level: 0 })));
     expect(opened.tensors).toEqual([]);
     await expect(opened.decode()).rejects.toThrow('p.pt: file holds no tensors');
@@ -272,7 +313,9 @@ describe('pickles', () => {
 
 describe('errors', () => {
   it('carry file, tensor and offset as fields', async () => {
-    const error = await openFile(bytesSource('m.safetensors', fixtureBytes('lying_offsets.safetensors'))).catch((e) => e);
+    const error = await openFile(bytesSource('m.safetensors', fixtureBytes('lying_offsets.safetensors'))).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(FormatError);
     expect({ file: error.file, tensor: error.tensor }).toEqual({ file: 'm.safetensors', tensor: 'w' });
     const magic = await openFile(bytesSource('b.npy', fixtureBytes('badmagic.npy'))).catch((e) => e);

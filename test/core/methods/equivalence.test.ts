@@ -35,7 +35,8 @@ function sample(seed: number, n: number, zeroShare: number, clampShare: number):
 /** Σ w·(x − Q(x))² over the point set by the product's prefix sums, for any thresholds. */
 function pointSetCost(ps: PointSet, q: Quantizer): number {
   const k = q.levels.length;
-  let a = 0, s = 0;
+  let a = 0,
+    s = 0;
   for (let j = 0; j < k; j++) {
     const b = j < k - 1 ? lowerBound(ps, q.thresholds[j]) : ps.x.length;
     s += cellCostAt(ps, a, b, q.levels[j]);
@@ -72,7 +73,12 @@ describe('every quantizer equals a naive O(n·k) implementation over the raw sam
         const v = sample(seed, n, zeroShare, clampShare);
         const ps = buildExactPointSet(v);
         const { L, U } = resolveBoundaries(ps, DEFAULT_PARAMS);
-        expectSame(ps, sortedSamples(v), designQuantizer(ps, 'linear', bits, DEFAULT_PARAMS), naiveLinear(2 ** bits, L, U));
+        expectSame(
+          ps,
+          sortedSamples(v),
+          designQuantizer(ps, 'linear', bits, DEFAULT_PARAMS),
+          naiveLinear(2 ** bits, L, U),
+        );
       }),
       { seed: 42, numRuns: RUNS },
     );
@@ -98,8 +104,17 @@ describe('every quantizer equals a naive O(n·k) implementation over the raw sam
         const s = sortedSamples(v);
         const { L, U } = resolveBoundaries(ps, DEFAULT_PARAMS);
         const start = naiveLinear(2 ** bits, L, U).levels;
-        const levels = naiveLloyd(s, s.map(() => 1), start, start.map(() => false), 1e-9 * (U - L));
-        expectSame(ps, s, designQuantizer(ps, 'lloydmax', bits, DEFAULT_PARAMS), { levels, thresholds: naiveMidpoints(levels) });
+        const levels = naiveLloyd(
+          s,
+          s.map(() => 1),
+          start,
+          start.map(() => false),
+          1e-9 * (U - L),
+        );
+        expectSame(ps, s, designQuantizer(ps, 'lloydmax', bits, DEFAULT_PARAMS), {
+          levels,
+          thresholds: naiveMidpoints(levels),
+        });
       }),
       { seed: 42, numRuns: RUNS },
     );
@@ -113,7 +128,14 @@ describe('every quantizer equals a naive O(n·k) implementation over the raw sam
           const ps = buildExactPointSet(v);
           const s = sortedSamples(v);
           const params: Params = { ...DEFAULT_PARAMS, seed: seed % 1000, restarts };
-          const ref = naiveCluster(s, s.map(() => 1), 2 ** bits, method === 'kmeans' ? 'random' : 'plusplus', params.seed, restarts);
+          const ref = naiveCluster(
+            s,
+            s.map(() => 1),
+            2 ** bits,
+            method === 'kmeans' ? 'random' : 'plusplus',
+            params.seed,
+            restarts,
+          );
           expectSame(ps, s, designQuantizer(ps, method, bits, params), ref);
         }),
         { seed: 42, numRuns: RUNS },

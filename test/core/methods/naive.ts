@@ -14,7 +14,9 @@ export interface NaiveQuantizer {
 }
 
 export function sortedSamples(values: ArrayLike<number>): number[] {
-  return Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  return Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
 }
 
 export function naiveMidpoints(levels: number[]): number[] {
@@ -55,13 +57,16 @@ export function naiveCdf(samples: number[], k: number, L: number): NaiveQuantize
     while ((i + 1) * k < j * n) i++;
     thresholds.push(samples[i]);
   }
-  const sum = new Array<number>(k).fill(0), count = new Array<number>(k).fill(0);
+  const sum = new Array<number>(k).fill(0),
+    count = new Array<number>(k).fill(0);
   for (const x of samples) {
     const c = naiveCode(thresholds, x);
     sum[c] += x;
     count[c]++;
   }
-  const levels = sum.map((s, j) => (count[j] > 0 ? s / count[j] : j > 0 ? thresholds[j - 1] : Math.min(L, thresholds[0])));
+  const levels = sum.map((s, j) =>
+    count[j] > 0 ? s / count[j] : j > 0 ? thresholds[j - 1] : Math.min(L, thresholds[0]),
+  );
   return { levels, thresholds };
 }
 
@@ -84,7 +89,8 @@ export function naiveLloyd(
     if (tolerance === null && previous !== null && codes.every((c, i) => c === previous![i])) break;
     if (iterations >= maxIterations) break;
     previous = codes;
-    const sw = new Array<number>(k).fill(0), swx = new Array<number>(k).fill(0);
+    const sw = new Array<number>(k).fill(0),
+      swx = new Array<number>(k).fill(0);
     for (let i = 0; i < samples.length; i++) {
       sw[codes[i]] += weights[i];
       swx[codes[i]] += weights[i] * samples[i];
@@ -157,7 +163,8 @@ export function naivePlusPlus(
       const r = rng();
       candidates.push(P > 0 ? drawIndex(d2, r * P, weights) : drawIndex(weights, r * W, weights));
     }
-    let best = -1, bestPot = Infinity;
+    let best = -1,
+      bestPot = Infinity;
     for (const idx of candidates) {
       const v = samples[idx];
       let pot = 0;
@@ -195,7 +202,8 @@ export function naiveCluster(
   high: number | null = null,
 ): NaiveQuantizer {
   const pinned = [low, high].filter((v): v is number => v !== null);
-  let best: NaiveQuantizer | null = null, bestCost = Infinity;
+  let best: NaiveQuantizer | null = null,
+    bestCost = Infinity;
   for (let r = 0; r < restarts; r++) {
     const rng = createRng(deriveSeed(seed, r));
     const free =

@@ -64,7 +64,10 @@ describe('quantizer properties', () => {
         starts.forEach((start, s) => {
           const before = levelsCost(ps, start);
           const levels = start.slice();
-          weightedLloyd(ps, levels, { maxIterations: MAX_ITERATIONS, tolerance: s === 0 ? 1e-9 * (ps.max - ps.min) : null });
+          weightedLloyd(ps, levels, {
+            maxIterations: MAX_ITERATIONS,
+            tolerance: s === 0 ? 1e-9 * (ps.max - ps.min) : null,
+          });
           expect(levelsCost(ps, levels)).toBeLessThanOrEqual(before * (1 + 1e-12) + 1e-12);
         });
       }),
@@ -74,13 +77,18 @@ describe('quantizer properties', () => {
 
   it('bskmq keeps its pinned levels exactly at L and U', () => {
     fc.assert(
-      fc.property(setArb, fc.constantFrom('both' as const, 'low' as const, 'high' as const), fc.constantFrom('random' as const, 'plusplus' as const), ({ seed, n, zeroShare, binned, bits }, pin, bsInit) => {
-        const ps = build(spiky(seed, n, zeroShare), binned);
-        const params: Params = { ...DEFAULT_PARAMS, pin, bsInit, restarts: 2 };
-        const q = designQuantizer(ps, 'bskmq', bits, params);
-        if (pin !== 'high') expect(q.levels[0]).toBe(ps.min);
-        if (pin !== 'low') expect(q.levels[q.levels.length - 1]).toBe(ps.max);
-      }),
+      fc.property(
+        setArb,
+        fc.constantFrom('both' as const, 'low' as const, 'high' as const),
+        fc.constantFrom('random' as const, 'plusplus' as const),
+        ({ seed, n, zeroShare, binned, bits }, pin, bsInit) => {
+          const ps = build(spiky(seed, n, zeroShare), binned);
+          const params: Params = { ...DEFAULT_PARAMS, pin, bsInit, restarts: 2 };
+          const q = designQuantizer(ps, 'bskmq', bits, params);
+          if (pin !== 'high') expect(q.levels[0]).toBe(ps.min);
+          if (pin !== 'low') expect(q.levels[q.levels.length - 1]).toBe(ps.max);
+        },
+      ),
       { seed: 42, numRuns: 40 },
     );
   });

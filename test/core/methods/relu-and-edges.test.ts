@@ -50,7 +50,10 @@ describe('edge cases', () => {
   const params = (p: Partial<Params> = {}): Params => ({ ...DEFAULT_PARAMS, ...p });
 
   it('constant data puts every level of every method at the constant', () => {
-    for (const ps of [buildExactPointSet(new Float64Array(50).fill(1.5)), buildBinnedPointSet(new Float64Array(50).fill(1.5), 64)]) {
+    for (const ps of [
+      buildExactPointSet(new Float64Array(50).fill(1.5)),
+      buildBinnedPointSet(new Float64Array(50).fill(1.5), 64),
+    ]) {
       for (const method of METHODS) {
         for (const bits of [1, 3]) {
           for (const bsInit of ['random', 'plusplus'] as const) {
@@ -97,7 +100,14 @@ describe('edge cases', () => {
 
   it('bskmq clusters the original set when suppression removes every sample', () => {
     const ps = buildExactPointSet(relu(400, 4));
-    const all = params({ suppressMode: 'percentile', pctLow: 50, pctHigh: 50, suppressWeight: 0, pin: 'none', bsInit: 'random' });
+    const all = params({
+      suppressMode: 'percentile',
+      pctLow: 50,
+      pctHigh: 50,
+      suppressWeight: 0,
+      pin: 'none',
+      bsInit: 'random',
+    });
     const q = designQuantizer(ps, 'bskmq', 3, all);
     const ref = clusterLevels(ps, 8, 'random', all.seed, all.restarts);
     expect(Array.from(q.levels)).toEqual(Array.from(ref.levels));
@@ -123,7 +133,8 @@ describe('edge cases', () => {
 
   it('rejects bits outside 1–16 or fractional', () => {
     const ps = buildExactPointSet([1, 2, 3]);
-    for (const bits of [0, 17, 2.5, NaN]) expect(() => designQuantizer(ps, 'linear', bits, params())).toThrow(RangeError);
+    for (const bits of [0, 17, 2.5, NaN])
+      expect(() => designQuantizer(ps, 'linear', bits, params())).toThrow(RangeError);
   });
 
   it('resolveBoundaries takes user boundaries over the data and swaps crossed ones', () => {
