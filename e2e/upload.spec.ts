@@ -74,4 +74,15 @@ test.describe('uploading files', () => {
       .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(options).toEqual(manifest.files['state_dict.pth'].tensors.map((t) => t.name));
   });
+
+  test('a second upload without an opened link gives no link notice, and switching to a generator shows none', async ({
+    app,
+  }) => {
+    await app.uploadAndWait(fixture('relu_10k.npy'));
+    await app.uploadAndWait(fixture('deflated.npz'));
+    await expect(app.notice).toBeHidden();
+    await app.generator.selectOption('relu6');
+    await app.waitReady();
+    await expect(app.notice).toBeHidden();
+  });
 });

@@ -190,7 +190,7 @@ export function ChartsPanel() {
   const [histToolbarRef, histToolbarHeight] = useElementHeight();
   const transferHeight = wideGrid && histToolbarHeight > 0 ? HISTOGRAM_HEIGHT + histToolbarHeight : CARD_CHART_HEIGHT;
 
-  const results = report?.results ?? [];
+  const results = useMemo(() => report?.results ?? [], [report]);
   const focusResult =
     results.find((r) => r.method === focusParam) ?? results.find((r) => r.method === 'bskmq') ?? results[0];
   // Memoised on the report's objects, so a result of another stage (curves, sweep) does not redo the

@@ -117,8 +117,9 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
       alive = false;
       clearTimeout(timer);
     };
-    // A new trace is asked for when the design inputs change (the key) or the panel comes near the screen.
-  }, [key, status, near]);
+    // A new trace is asked for when the design inputs change (the key, which holds the method and the
+    // data version) or the panel comes near the screen; store and client are stable services.
+  }, [key, status, near, dataVersion, method, pipeline.client, store]);
 
   const trace = result?.value ?? null;
   const comparing = compare && trace?.unsuppressed != null;
