@@ -83,12 +83,23 @@ async function report(name: string): Promise<void> {
   console.log(`docs/screenshots/${name}  ${Math.round(size / 1024)} KB${note}`);
 }
 
-async function shootElement(page: Page, selector: string, name: string): Promise<void> {
+/** `overlay`: a popup (e.g. an open tooltip) that may reach past the element and belongs in the picture. */
+async function shootElement(page: Page, selector: string, name: string, overlay?: string): Promise<void> {
   // The sticky top bar would be drawn over a section scrolled under it: let it scroll away for the picture.
   await page.evaluate(() => document.querySelector<HTMLElement>('.topbar')?.style.setProperty('position', 'static'));
   const element = page.locator(selector).first();
   await element.scrollIntoViewIfNeeded();
-  await element.screenshot({ path: resolve(OUT, name) });
+  const box = await element.boundingBox();
+  const extra = overlay ? await page.locator(overlay).first().boundingBox() : null;
+  if (box && extra) {
+    const x = Math.min(box.x, extra.x);
+    const y = Math.min(box.y, extra.y);
+    const right = Math.max(box.x + box.width, extra.x + extra.width) + 8;
+    const bottom = Math.max(box.y + box.height, extra.y + extra.height);
+    await page.screenshot({ path: resolve(OUT, name), clip: { x, y, width: right - x, height: bottom - y } });
+  } else {
+    await element.screenshot({ path: resolve(OUT, name) });
+  }
   await report(name);
 }
 
@@ -121,7 +132,7 @@ async function main(): Promise<void> {
     await page.getByTestId('controls.bandLow').focus();
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Tab');
-    await shootElement(page, 'section.panel.controls', 'orientation.png');
+    await shootElement(page, 'section.panel.controls', 'orientation.png', '.tip:visible');
     await restarts.fill('4');
     await restarts.press('Enter');
     await waitReady(page);
