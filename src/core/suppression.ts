@@ -172,9 +172,14 @@ export function suppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: n
 function buildSuppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: number): PointSet {
   const m = ps.x.length;
   const w = new Float64Array(m);
-  const s2 = new Float64Array(m);
+  // An exact set's s2 is all 0, and so stays: share it rather than fill fresh memory (a band change's cost).
+  const exact = ps.mode === 'exact';
+  const s2 = exact ? ps.s2 : new Float64Array(m);
   const lowFull = Math.min(bands.lowFull, m);
   const highStart = Math.max(bands.highStart, 0);
+  // Hoisted: point sets of several shapes reach here, and a property load per sample in the loop is then megamorphic.
+  const pw = ps.w,
+    ps2 = ps.s2;
   for (let i = 0; i < m; i++) {
     let s = i < lowFull ? 1 : 0;
     if (i === lowFull) s += bands.lowFrac;
@@ -182,8 +187,8 @@ function buildSuppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: num
     if (i === highStart - 1) s += bands.highFrac;
     if (s > 1) s = 1;
     const factor = 1 - s + s * suppressWeight;
-    w[i] = ps.w[i] * factor;
-    s2[i] = ps.s2[i] * factor;
+    w[i] = pw[i] * factor;
+    if (!exact) s2[i] = ps2[i] * factor;
   }
   return pointSetFromArrays(ps.mode, ps.x, w, s2, { nonFinite: ps.nonFinite, min: ps.min, max: ps.max });
 }

@@ -183,110 +183,185 @@ export function forgySeeds(ps: PointSet, count: number, rng: Rng): Float64Array 
   return seeds;
 }
 
-/** Points per block of `PotentialTree`: small enough to scan, large enough to keep the tree in cache. */
-const BLOCK = 32;
+/** Segments of at most this many points have their potential summed point by point, not from the prefix sums. */
+const DIRECT = 64;
+/** A segment's sum from the prefix sums within this share of their magnitude of 0 is summed point by point. */
+const ROUNDING = 2 ** -40;
 
 /**
- * Point potentials with their block sums under a binary sum tree: sampling by
- * cumulative potential, range sums and range updates in O(log m + BLOCK) (plus
- * the range length for updates). Sums are recomputed from the values, never
- * adjusted by differences, so they do not drift as potentials shrink to zero.
+ * The potentials of k-means++ seeding held per cell rather than per point: the
+ * centres, sorted, each with the run of points nearest to it and their summed
+ * potential. In 1-D a point's potential is that of its cell's centre, so a
+ * cell's sum comes from the prefix sums in O(1), and a draw by cumulative
+ * potential is a walk over the cells plus a search inside one; adding a centre
+ * re-cuts two cells. Nothing is O(m) per centre, so seeding costs about
+ * O(k·(trials·log m + k)) however many points there are.
+ *
+ * Exactness where it matters: a segment of few points, and one whose sum from
+ * the prefix sums is within their rounding of 0, is summed point by point, so the
+ * potential is 0 exactly when every weighted point is a centre (the rule that
+ * switches draws to weight), as in a point-by-point sum.
  */
-class PotentialTree {
-  private readonly size: number;
-  private readonly t: Float64Array;
-  readonly pot: Float64Array;
+class SeedCells {
+  readonly centres: Float64Array;
+  /** Cell j holds points [start[j], start[j + 1]); start[nc] = m. */
+  private readonly start: Int32Array;
+  private readonly pot: Float64Array;
+  nc = 0;
 
-  constructor(pot: Float64Array) {
-    this.pot = pot;
-    const blocks = Math.ceil(pot.length / BLOCK);
-    let size = 1;
-    while (size < blocks) size *= 2;
-    this.size = size;
-    this.t = new Float64Array(2 * size);
-    for (let b = 0; b < blocks; b++) this.t[size + b] = this.blockSum(b);
-    for (let i = size - 1; i >= 1; i--) this.t[i] = this.t[2 * i] + this.t[2 * i + 1];
+  constructor(
+    private readonly ps: PointSet,
+    initial: Float64Array,
+    capacity: number,
+  ) {
+    this.centres = new Float64Array(capacity);
+    this.start = new Int32Array(capacity + 1);
+    this.pot = new Float64Array(capacity);
+    const sorted = initial.slice().sort();
+    this.centres.set(sorted);
+    this.nc = sorted.length;
+    const m = ps.x.length;
+    for (let j = 1; j < this.nc; j++) {
+      const lo = sorted[j - 1];
+      this.start[j] = Math.max(this.start[j - 1], firstAbove(ps, lo + (sorted[j] - lo) / 2));
+    }
+    this.start[this.nc] = m;
+    for (let j = 0; j < this.nc; j++) this.pot[j] = this.segment(this.start[j], this.start[j + 1], sorted[j]);
   }
 
-  private blockSum(b: number): number {
-    const pot = this.pot;
-    const end = Math.min(pot.length, (b + 1) * BLOCK);
+  /** Σ over points [a, b) of `w·(x − c)² + s2`. */
+  segment(a: number, b: number, c: number): number {
+    if (a >= b) return 0;
+    if (b - a > DIRECT) {
+      const { cw, cs, css, shift } = this.ps;
+      const v = cellCostAt(this.ps, a, b, c);
+      const d = Math.abs(c - shift);
+      const scale = css[a] + css[b] + 2 * d * (Math.abs(cs[a]) + Math.abs(cs[b])) + d * d * (cw[a] + cw[b]);
+      if (v > ROUNDING * scale) return v;
+    }
+    const { x, w, s2 } = this.ps;
     let s = 0;
-    for (let i = b * BLOCK; i < end; i++) s += pot[i];
+    for (let i = a; i < b; i++) {
+      const d = x[i] - c;
+      s += w[i] * d * d + s2[i];
+    }
     return s;
   }
 
   get total(): number {
-    return this.t[1];
-  }
-
-  /** Σ pot[a..b). */
-  rangeSum(a: number, b: number): number {
-    const pot = this.pot;
     let s = 0;
-    let ba = Math.ceil(a / BLOCK),
-      bb = Math.floor(b / BLOCK);
-    if (ba >= bb) {
-      for (let i = a; i < b; i++) s += pot[i];
-      return s;
-    }
-    for (let i = a; i < ba * BLOCK; i++) s += pot[i];
-    for (let i = bb * BLOCK; i < b; i++) s += pot[i];
-    const t = this.t;
-    ba += this.size;
-    bb += this.size;
-    while (ba < bb) {
-      if (ba & 1) s += t[ba++];
-      if (bb & 1) s += t[--bb];
-      ba >>= 1;
-      bb >>= 1;
-    }
+    for (let j = 0; j < this.nc; j++) s += this.pot[j];
     return s;
   }
 
-  /** Recomputes the sums over pot[a..b) after the caller changed those values. */
-  update(a: number, b: number): void {
-    if (a >= b) return;
-    const t = this.t;
-    const first = Math.floor(a / BLOCK),
-      last = Math.floor((b - 1) / BLOCK);
-    for (let blk = first; blk <= last; blk++) t[this.size + blk] = this.blockSum(blk);
-    let lo = (first + this.size) >> 1,
-      hi = (last + this.size) >> 1;
-    while (lo >= 1) {
-      for (let i = lo; i <= hi; i++) t[i] = t[2 * i] + t[2 * i + 1];
-      lo >>= 1;
-      hi >>= 1;
+  /**
+   * The first point whose cumulative potential (cells in order) exceeds u; when
+   * rounding carries u past the end, the last weighted point of the last cell
+   * with potential.
+   */
+  find(u: number): number {
+    const pot = this.pot;
+    let lastCell = -1;
+    for (let j = 0; j < this.nc; j++) {
+      const p = pot[j];
+      if (p > 0) lastCell = j;
+      if (u < p) return this.findIn(j, u);
+      u -= p;
     }
+    return this.lastWeightedIn(lastCell < 0 ? this.nc - 1 : lastCell);
+  }
+
+  private findIn(j: number, u: number): number {
+    const { x, w, s2 } = this.ps;
+    const a = this.start[j],
+      b = this.start[j + 1],
+      c = this.centres[j];
+    // Narrow [lo, hi) by the prefix sums, then walk the last few points.
+    let lo = a,
+      hi = b;
+    while (hi - lo > DIRECT) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segment(a, mid, c) > u) hi = mid;
+      else lo = mid;
+    }
+    let acc = this.segment(a, lo, c);
+    for (let i = lo; i < hi; i++) {
+      const d = x[i] - c;
+      acc += w[i] * d * d + s2[i];
+      if (acc > u) return i;
+    }
+    return this.lastWeightedIn(j);
+  }
+
+  private lastWeightedIn(j: number): number {
+    const a = this.start[j];
+    let i = this.start[j + 1] - 1;
+    while (i > a && !(this.ps.w[i] > 0)) i--;
+    return i;
+  }
+
+  /** Position v would take among the centres: the first centre ≥ v. */
+  private position(v: number): number {
+    const centres = this.centres;
+    let lo = 0,
+      hi = this.nc;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (centres[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /**
-   * The first point i with Σ pot[0..i] > u; when rounding carries u past the
-   * total, the last point with positive potential of the block reached.
+   * What adding centre v would do: the points that would become its cell,
+   * [a, b) (those strictly closer to v than to its neighbouring centres; empty
+   * when v already is a centre), and the total potential afterwards.
    */
-  find(u: number): number {
-    const t = this.t;
-    let node = 1;
-    while (node < this.size) {
-      const left = 2 * node;
-      if (u < t[left]) node = left;
-      else {
-        u -= t[left];
-        node = left + 1;
-      }
-    }
-    const pot = this.pot;
-    const start = Math.min((node - this.size) * BLOCK, pot.length - 1);
-    const end = Math.min(pot.length, start + BLOCK);
-    let fallback = start;
-    for (let i = start; i < end; i++) {
-      const p = pot[i];
-      if (u < p) return i;
-      u -= p;
-      if (p > 0) fallback = i;
-    }
-    return fallback;
+  evaluate(v: number, total: number): { pos: number; a: number; b: number; after: number } {
+    const pos = this.position(v);
+    const nc = this.nc;
+    if (pos < nc && this.centres[pos] === v) return { pos, a: 0, b: 0, after: total };
+    const ps = this.ps;
+    const cut = this.start[pos]; // the boundary between the neighbours' cells
+    const left = pos > 0 ? this.centres[pos - 1] : NaN;
+    const right = pos < nc ? this.centres[pos] : NaN;
+    // Clamped to the neighbours' cells against rounding in the midpoints.
+    const a = pos > 0 ? clamp(firstAbove(ps, left + (v - left) / 2), this.start[pos - 1], cut) : 0;
+    const b = pos < nc ? clamp(lowerBound(ps, v + (right - v) / 2), cut, this.start[pos + 1]) : ps.x.length;
+    if (a >= b) return { pos, a, b: a, after: total };
+    const before = (pos > 0 ? this.segment(a, cut, left) : 0) + (pos < nc ? this.segment(cut, b, right) : 0);
+    return { pos, a, b, after: total - before + this.segment(a, b, v) };
   }
+
+  /** Adds centre v with the cell [a, b) from `evaluate`. */
+  insert(v: number, pos: number, a: number, b: number): void {
+    const { centres, start, pot } = this;
+    const nc = this.nc;
+    for (let j = nc; j > pos; j--) {
+      centres[j] = centres[j - 1];
+      pot[j] = pot[j - 1];
+      start[j + 1] = start[j];
+    }
+    centres[pos] = v;
+    if (a >= b) {
+      // Already a centre (or a cell rounding left empty): an empty cell at the boundary.
+      start[pos + 1] = start[pos];
+      pot[pos] = 0;
+      this.nc = nc + 1;
+      return;
+    }
+    start[pos] = a;
+    start[pos + 1] = b;
+    pot[pos] = this.segment(a, b, v);
+    if (pos > 0) pot[pos - 1] = this.segment(start[pos - 1], a, centres[pos - 1]);
+    if (pos < nc) pot[pos + 1] = this.segment(b, start[pos + 2], centres[pos + 1]);
+    this.nc = nc + 1;
+  }
+}
+
+function clamp(i: number, lo: number, hi: number): number {
+  return i < lo ? lo : i > hi ? hi : i;
 }
 
 /** Number of candidates k-means++ tries per centre (scikit-learn's `2 + ⌊ln k⌋`). */
@@ -309,8 +384,8 @@ export function localTrials(k: number): number {
  *
  * In 1-D a candidate v only lowers the potential of the points between the
  * midpoints to its neighbouring centres, where v becomes the nearest centre; so
- * its new P is `P − Σ_old + cellCostAt(v)` over that interval, an O(log m)
- * evaluation, and a tree over the potentials gives sampling and range sums.
+ * its new P is `P − Σ_old + Σ_new` over that interval, an O(log m)
+ * evaluation from the prefix sums; `SeedCells` keeps the potentials per cell.
  *
  * `onCentre` (the step-through's recorder) sees each centre as it is chosen with the values of
  * the candidates drawn for it (null for the first centre, drawn by weight).
@@ -323,73 +398,40 @@ export function plusPlusSeeds(
   rng: Rng,
   onCentre: ((value: number, candidates: Float64Array | null) => void) | null = null,
 ): Float64Array {
-  const { x, w, s2 } = ps;
-  const m = x.length;
+  const x = ps.x;
   const chosen = new Float64Array(count);
   if (count === 0) return chosen;
-  const centres = new Float64Array(fixedCentres.length + count);
-  centres.set(fixedCentres);
-  let nc = fixedCentres.length;
   let next = 0;
-  if (nc === 0) {
+  let initial = fixedCentres;
+  if (fixedCentres.length === 0) {
     const first = x[pointAtWeight(ps, rng() * ps.n)];
-    centres[nc++] = first;
+    initial = new Float64Array([first]);
     chosen[next++] = first;
     if (onCentre !== null) onCentre(first, null);
   }
-  const pot = new Float64Array(m);
-  let c = 0;
-  for (let i = 0; i < m; i++) {
-    while (c + 1 < nc && centres[c + 1] <= x[i]) c++;
-    let d = x[i] - centres[c];
-    let best = d * d;
-    if (c + 1 < nc) {
-      d = centres[c + 1] - x[i];
-      if (d * d < best) best = d * d;
-    }
-    pot[i] = w[i] * best + s2[i];
-  }
-  const tree = new PotentialTree(pot);
+  const cells = new SeedCells(ps, initial, initial.length + count - next);
   const trials = localTrials(totalK);
   const candidates = new Int32Array(trials);
   const last = lastWeighted(ps);
   while (next < count) {
-    const total = tree.total;
+    const total = cells.total;
     for (let t = 0; t < trials; t++) {
       const r = rng();
-      let idx = total > 0 ? tree.find(r * total) : pointAtWeight(ps, r * ps.n);
+      let idx = total > 0 ? cells.find(r * total) : pointAtWeight(ps, r * ps.n);
       if (idx > last) idx = last;
       candidates[t] = idx;
     }
-    let bestPot = Infinity,
-      bestA = 0,
-      bestB = 0,
-      bestValue = 0;
-    for (let t = 0; t < trials; t++) {
+    let best = cells.evaluate(x[candidates[0]], total),
+      bestValue = x[candidates[0]];
+    for (let t = 1; t < trials; t++) {
       const v = x[candidates[t]];
-      const { a, b } = influence(ps, centres, nc, v);
-      const candidatePot = a < b ? total - tree.rangeSum(a, b) + cellCostAt(ps, a, b, v) : total;
-      if (candidatePot < bestPot) {
-        bestPot = candidatePot;
-        bestA = a;
-        bestB = b;
+      const e = cells.evaluate(v, total);
+      if (e.after < best.after) {
+        best = e;
         bestValue = v;
       }
     }
-    for (let i = bestA; i < bestB; i++) {
-      const d = x[i] - bestValue;
-      const p = w[i] * d * d + s2[i];
-      if (p < pot[i]) pot[i] = p;
-    }
-    tree.update(bestA, bestB);
-    // Keep the centres sorted: insert by shifting the larger ones up.
-    let pos = nc;
-    while (pos > 0 && centres[pos - 1] > bestValue) {
-      centres[pos] = centres[pos - 1];
-      pos--;
-    }
-    centres[pos] = bestValue;
-    nc++;
+    cells.insert(bestValue, best.pos, best.a, best.b);
     chosen[next++] = bestValue;
     if (onCentre !== null)
       onCentre(
@@ -398,24 +440,6 @@ export function plusPlusSeeds(
       );
   }
   return chosen;
-}
-
-/**
- * The points whose nearest centre would become v: those strictly closer to v
- * than to its neighbouring centres, [a, b) (empty when v already is a centre).
- */
-function influence(ps: PointSet, centres: Float64Array, nc: number, v: number): { a: number; b: number } {
-  let lo = 0,
-    hi = nc;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (centres[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < nc && centres[lo] === v) return { a: 0, b: 0 };
-  const a = lo > 0 ? firstAbove(ps, centres[lo - 1] + (v - centres[lo - 1]) / 2) : 0;
-  const b = lo < nc ? lowerBound(ps, v + (centres[lo] - v) / 2) : ps.x.length;
-  return { a, b: b > a ? b : a };
 }
 
 /** Index of the first point with `x > t`. */
