@@ -165,6 +165,7 @@ class OptimalSearcher {
     if (!(Number.isInteger(k) && k >= 1 && k < m))
       throw new RangeError(`optimal: need 1 ≤ k < m points, got k = ${k}, m = ${m}`);
     if (k === 1) return { cuts: Int32Array.of(0, m), solves: 0, spliced: false, coarseSolves: 0 };
+    if (k === 2) return { cuts: bestSplit(this.ps), solves: 0, spliced: false, coarseSolves: 0 };
     const { cw, cs, css } = this.ps;
     this.exact ??= new PenalisedSolver(cw, cs, css);
     if (this.coarse === undefined) this.coarse = m >= COARSE_MIN_POINTS ? coarseSolver(this.ps) : null;
@@ -181,6 +182,29 @@ class OptimalSearcher {
     if (!r) return { cuts: layeredOptimalCuts(this.ps, k), solves: MAX_SOLVES, spliced: false, coarseSolves };
     return { cuts: r.cuts, solves: r.solves, spliced: r.spliced, coarseSolves };
   }
+}
+
+/**
+ * k = 2 by trying every cut (O(m), cheaper than one penalised solve): the cut
+ * leaving the least cost, i.e. the largest `S_l²/W_l + S_r²/W_r`; the first on ties.
+ */
+function bestSplit(ps: PointSet): Int32Array {
+  const { cw, cs } = ps;
+  const m = ps.x.length;
+  const W = cw[m],
+    S = cs[m];
+  let best = -Infinity,
+    at = 1;
+  for (let i = 1; i < m; i++) {
+    const sl = cs[i],
+      sr = S - sl;
+    const g = (sl * sl) / cw[i] + (sr * sr) / (W - cw[i]);
+    if (g > best) {
+      best = g;
+      at = i;
+    }
+  }
+  return Int32Array.of(0, at, m);
 }
 
 /**
