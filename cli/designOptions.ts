@@ -16,7 +16,8 @@ import {
   type Params,
 } from '../src/core/params';
 import { CliError, kebabCase, type FlagSpec, type ParsedArgs } from './args';
-import { RAW_FLAGS, rawOptionFrom, type RawOption } from './rawOptions';
+import type { RawReadOptions } from '../src/core/formats';
+import { RAW_FLAGS, rawOptionFrom } from './rawOptions';
 import { ADC_FLAGS, adcRequestFrom, type AdcRequest } from './adcOptions';
 
 /**
@@ -85,7 +86,7 @@ export interface DesignOptions {
   params: Params;
   /** `auto`: exact up to the core's exact limit, binned beyond; streamed files are always binned. */
   mode: 'auto' | 'exact' | 'binned';
-  raw: RawOption | undefined;
+  raw: RawReadOptions | undefined;
   /** `--all-tensors`: one report per tensor of the file. */
   allTensors: boolean;
   /** The ADC flags (`--grid`, `--sigma`, …); null when none was given. */

@@ -5,11 +5,16 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DEFAULT_STREAM_THRESHOLD, openFile, type OpenedFile, type OpenOptions } from '../src/core/formats';
+import {
+  DEFAULT_STREAM_THRESHOLD,
+  openFile,
+  type OpenedFile,
+  type OpenOptions,
+  type RawReadOptions,
+} from '../src/core/formats';
 import { escapeControls } from '../src/core/formats/errors';
 import { CliError } from './args';
 import { nodeSource } from './nodeSource';
-import type { RawOption } from './rawOptions';
 
 /**
  * Environment override of the streaming threshold in bytes (default 256 MiB), so the streamed
@@ -23,7 +28,7 @@ export const STREAM_THRESHOLD_ENV = 'BSKMQ_STREAM_THRESHOLD';
  */
 export async function withInput<T>(
   path: string,
-  raw: RawOption | undefined,
+  raw: RawReadOptions | undefined,
   use: (opened: OpenedFile) => Promise<T>,
 ): Promise<T> {
   let isFile = false;

@@ -3,15 +3,8 @@
  * (docs/definitions.md, Input formats). The dtype itself is validated by the format parsers, which know
  * the full list; here only the flags' shape is checked.
  */
+import { BYTE_ORDERS, type ByteOrder, type RawReadOptions } from '../src/core/formats';
 import { CliError, type FlagSpec, type ParsedArgs } from './args';
-
-export const BYTE_ORDERS = ['little', 'big'] as const;
-export type ByteOrder = (typeof BYTE_ORDERS)[number];
-
-export interface RawOption {
-  dtype: string;
-  byteOrder: ByteOrder;
-}
 
 /** The raw-binary flags shared by `inspect` and `design`. */
 export const RAW_FLAGS: Readonly<Record<string, FlagSpec>> = {
@@ -24,7 +17,7 @@ export const RAW_FLAGS: Readonly<Record<string, FlagSpec>> = {
 };
 
 /** The raw option the flags ask for, or undefined when FILE is to be recognised by its contents. */
-export function rawOptionFrom(args: ParsedArgs): RawOption | undefined {
+export function rawOptionFrom(args: ParsedArgs): RawReadOptions | undefined {
   const dtype = args.values.get('raw-dtype');
   const order = args.values.get('byte-order');
   if (order !== undefined && !(BYTE_ORDERS as readonly string[]).includes(order)) {

@@ -1,5 +1,5 @@
 /**
- * The data contracts of the charts (TEAM.md "Chart contracts"): what the app hands each chart.
+ * The data contracts of the charts: what the app hands each chart.
  * Every chart also takes optional `width` (fixed width instead of following its container; used by
  * tests and exports) and `svgRef` (the chart's <svg>, e.g. for SVG/PNG export).
  */

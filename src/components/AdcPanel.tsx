@@ -13,16 +13,9 @@ import { rampStaircase, referenceTable, spacingWarnings, quantizerFromLists, typ
 import type { Method } from '../core/params';
 import { AdcStaircaseChart, METHOD_LABELS, VariationChart } from '../charts';
 import { useApp, useServices } from '../state/context';
-import {
-  ADC_SIGMA_OF,
-  MAX_ADC_GRID_BITS,
-  MAX_ADC_MIN_SPACING,
-  MAX_ADC_SIGMA,
-  MAX_ADC_TRIALS,
-  MIN_ADC_GRID_BITS,
-  MIN_ADC_TRIALS,
-  type AdcSigmaOf,
-} from '../state/types';
+import { ADC_DISPLAY_KEYS, type AdcSigmaOf } from '../state/types';
+import { SIGMA_UNITS } from '../core/adc';
+import { ADC_OPTION_HELP, ADC_OPTION_SPECS, adcOptionAccepts, type NumericAdcOptionKey } from '../core/adcOptions';
 import { NumberField, SelectField, Tip } from './fields';
 import { allowedText, formatValue } from './format';
 import { focusedResult } from './ExportMenu';
@@ -40,45 +33,32 @@ function change(before: number, after: number): string {
   return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toPrecision(3)} %`;
 }
 
-const SIGMA_OF_OPTIONS = ADC_SIGMA_OF.map((v) => ({ value: v, label: v === 'range' ? 'range' : 'smallest step' }));
+const SIGMA_OF_OPTIONS = SIGMA_UNITS.map((v) => ({ value: v, label: v === 'range' ? 'range' : 'smallest step' }));
 
 /*
  * The panel's option fields and its table are components of their own that read only what they show,
  * so a worker result (the report, the grid snapping, the variation) does not re-render them unchanged.
  */
 
-const MinSpacingField = memo(function MinSpacingField() {
+/** A numeric ADC option's field: help, limits and check from core/adcOptions, the value in the display slice. */
+const AdcNumberField = memo(function AdcNumberField(props: {
+  option: NumericAdcOptionKey;
+  label: string;
+  testId: string;
+}) {
   const { store } = useServices();
-  const adcMinSpacing = useApp((s) => s.display.adcMinSpacing);
+  const field = ADC_DISPLAY_KEYS[props.option];
+  const value = useApp((s) => s.display[field]);
   return (
     <NumberField
-      label="min spacing"
-      testId="adc.minSpacing"
-      help={`Warn when two adjacent references are closer than this fraction of the range R = U − L (0–${MAX_ADC_MIN_SPACING}; 0 = never).`}
-      allowed={allowedText({ min: 0, max: MAX_ADC_MIN_SPACING, integer: false })}
-      value={adcMinSpacing}
+      label={props.label}
+      testId={props.testId}
+      help={ADC_OPTION_HELP[props.option]}
+      allowed={allowedText(ADC_OPTION_SPECS[props.option])}
+      value={value}
       onCommit={(v) => {
-        if (v === null || !(v >= 0 && v <= MAX_ADC_MIN_SPACING)) return false;
-        store.getState().setDisplay({ adcMinSpacing: v });
-        return true;
-      }}
-    />
-  );
-});
-
-const GridBitsField = memo(function GridBitsField() {
-  const { store } = useServices();
-  const adcGridBits = useApp((s) => s.display.adcGridBits);
-  return (
-    <NumberField
-      label="grid bits R"
-      testId="adc.gridBits"
-      help={`Resolution of the reference grid: 2^R unit steps over [L, U] (${MIN_ADC_GRID_BITS}–${MAX_ADC_GRID_BITS}).`}
-      allowed={allowedText({ min: MIN_ADC_GRID_BITS, max: MAX_ADC_GRID_BITS, integer: true })}
-      value={adcGridBits}
-      onCommit={(v) => {
-        if (v === null || !Number.isInteger(v) || v < MIN_ADC_GRID_BITS || v > MAX_ADC_GRID_BITS) return false;
-        store.getState().setDisplay({ adcGridBits: v });
+        if (v === null || !adcOptionAccepts(props.option, v)) return false;
+        store.getState().setDisplay({ [field]: v });
         return true;
       }}
     />
@@ -87,44 +67,19 @@ const GridBitsField = memo(function GridBitsField() {
 
 const VariationFields = memo(function VariationFields() {
   const { store } = useServices();
-  const adcSigma = useApp((s) => s.display.adcSigma);
   const adcSigmaOf = useApp((s) => s.display.adcSigmaOf);
-  const adcTrials = useApp((s) => s.display.adcTrials);
-  const setDisplay = store.getState().setDisplay;
   return (
     <div className="chart-toolbar">
-      <NumberField
-        label="σ"
-        testId="adc.sigma"
-        help={`Standard deviation of each reference's offset, as a fraction of the range or of the smallest step (0–${MAX_ADC_SIGMA}).`}
-        allowed={allowedText({ min: 0, max: MAX_ADC_SIGMA, integer: false })}
-        value={adcSigma}
-        onCommit={(v) => {
-          if (v === null || !(v >= 0 && v <= MAX_ADC_SIGMA)) return false;
-          setDisplay({ adcSigma: v });
-          return true;
-        }}
-      />
+      <AdcNumberField option="sigma" label="σ" testId="adc.sigma" />
       <SelectField<AdcSigmaOf>
         label="of"
         testId="adc.sigmaOf"
-        help="σ as a fraction of the range U − L, or of the smallest reference step of each quantizer."
+        help={ADC_OPTION_HELP.sigmaOf}
         value={adcSigmaOf}
         options={SIGMA_OF_OPTIONS}
-        onChange={(v) => setDisplay({ adcSigmaOf: v })}
+        onChange={(v) => store.getState().setDisplay({ adcSigmaOf: v })}
       />
-      <NumberField
-        label="trials N"
-        testId="adc.trials"
-        help={`Monte Carlo trials, seeded by the seed parameter (${MIN_ADC_TRIALS}–${MAX_ADC_TRIALS}).`}
-        allowed={allowedText({ min: MIN_ADC_TRIALS, max: MAX_ADC_TRIALS, integer: true })}
-        value={adcTrials}
-        onCommit={(v) => {
-          if (v === null || !Number.isInteger(v) || v < MIN_ADC_TRIALS || v > MAX_ADC_TRIALS) return false;
-          setDisplay({ adcTrials: v });
-          return true;
-        }}
-      />
+      <AdcNumberField option="trials" label="trials N" testId="adc.trials" />
     </div>
   );
 });
@@ -236,7 +191,7 @@ export function AdcPanel() {
             <span className="muted"> · code j starts at reference t_j</span>
           </figcaption>
           <div className="chart-toolbar">
-            <MinSpacingField />
+            <AdcNumberField option="minSpacing" label="min spacing" testId="adc.minSpacing" />
             <span className="muted">× range = {formatValue(minSpacingAbs)}</span>
           </div>
           <div className="adc-table-scroll">
@@ -289,7 +244,7 @@ export function AdcPanel() {
             <span className="muted"> · references on a grid of 2^R unit steps over [L, U]</span>
           </figcaption>
           <div className="chart-toolbar">
-            <GridBitsField />
+            <AdcNumberField option="gridBits" label="grid bits R" testId="adc.gridBits" />
             {snapCurrent ? (
               <span className="adc-snap-summary">
                 MSE designed{' '}

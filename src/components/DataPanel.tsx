@@ -4,8 +4,9 @@
  * tensor picker of a multi-tensor file, and a progress bar while a file loads.
  * File and tensor names are rendered as text only.
  */
-import { useEffect, useId, useState, type ChangeEvent } from 'react';
-import { DTYPE_NAMES } from '../core/formats';
+import { useId, type ChangeEvent } from 'react';
+import { BYTE_ORDERS, DTYPE_NAMES } from '../core/formats';
+import type { RawRead } from '../state/store';
 import { useApp, useServices } from '../state/context';
 import { generatorDefaults } from '../state/urlCodec';
 import { CheckboxField, NumberField, SelectField } from './fields';
@@ -13,21 +14,15 @@ import { allowedText, formatCount } from './format';
 import { PersistControl } from './PersistControl';
 
 export function DataPanel() {
-  const { pipeline, generators } = useServices();
+  const { pipeline, generators, store } = useServices();
   const source = useApp((s) => s.data.source);
   const status = useApp((s) => s.data.status);
   const progress = useApp((s) => s.data.progress);
   const tensors = useApp((s) => s.data.tensors);
   const input = useApp((s) => s.data.input);
   const fileId = useId();
-  const [raw, setRaw] = useState<{ on: boolean; dtype: string; byteOrder: 'little' | 'big' }>({
-    on: false,
-    dtype: 'float32',
-    byteOrder: 'little',
-  });
-  useEffect(() => {
-    pipeline.rawOptions = raw.on ? { dtype: raw.dtype, byteOrder: raw.byteOrder } : null;
-  }, [pipeline, raw]);
+  const raw = useApp((s) => s.data.rawRead);
+  const setRaw = (rawRead: RawRead) => store.getState().setData({ rawRead });
 
   const genName = source.kind === 'generator' ? source.name : '';
   const spec = generators.find((g) => g.name === genName);
@@ -109,10 +104,7 @@ export function DataPanel() {
               label="byte order"
               testId="data.rawByteOrder"
               value={raw.byteOrder}
-              options={[
-                { value: 'little', label: 'little-endian' },
-                { value: 'big', label: 'big-endian' },
-              ]}
+              options={BYTE_ORDERS.map((o) => ({ value: o, label: `${o}-endian` }))}
               onChange={(byteOrder) => setRaw({ ...raw, byteOrder })}
             />
           </div>

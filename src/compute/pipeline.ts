@@ -30,6 +30,7 @@ import type {
   SweepResult,
 } from '../worker/types';
 import type { Report } from '../core/report';
+import type { RawReadOptions } from '../core/formats';
 import type { AdcSnapResult, VariationCurveResult, VariationRequest } from '../worker/adcEngine';
 
 /** Exact points with at least this share of the samples are drawn as annotated spike bars. */
@@ -498,18 +499,18 @@ export class Pipeline {
   /** Files loaded in this page, by name and hash, so Back/Forward to an earlier upload reloads it without asking. */
   private readonly knownFiles = new Map<string, File>();
   /** The raw-binary options a known file was read with (absent = recognised by its format). */
-  private readonly knownRaw = new Map<string, { dtype: string; byteOrder: 'little' | 'big' }>();
+  private readonly knownRaw = new Map<string, RawReadOptions>();
 
   /** The file behind the loaded data and how it was read (for src/persist); null for generators and URLs. */
   loadedBlob: {
     blob: Blob;
     name: string;
-    raw: { dtype: string; byteOrder: 'little' | 'big' } | null;
+    raw: RawReadOptions | null;
     sha256: string | null;
   } | null = null;
 
   /** Makes a file source with this name and link hash load `file` without asking (a file restored from storage). */
-  rememberFile(file: File, linkSha: string | null, raw: { dtype: string; byteOrder: 'little' | 'big' } | null): void {
+  rememberFile(file: File, linkSha: string | null, raw: RawReadOptions | null): void {
     const key = fileKey(file.name, linkSha);
     this.knownFiles.set(key, file);
     if (raw) this.knownRaw.set(key, raw);
@@ -522,11 +523,11 @@ export class Pipeline {
     this.knownRaw.clear();
   }
 
-  /**
-   * How files are read as raw binary (docs/definitions.md, Input formats: a user-chosen dtype and byte order);
-   * null = recognise the format. Set by the data panel; applies to picked and dropped files.
-   */
-  rawOptions: { dtype: string; byteOrder: 'little' | 'big' } | null = null;
+  /** How picked and dropped files are read (the store's `data.rawRead`): raw binary, or null = recognise the format. */
+  private rawRead(): RawReadOptions | null {
+    const { on, dtype, byteOrder } = this.store.getState().data.rawRead;
+    return on ? { dtype, byteOrder } : null;
+  }
 
   /** Loads a file the user picked or dropped; checks it against the link's hash if one is awaited. */
   loadFile(file: File): Promise<void> {
@@ -534,7 +535,8 @@ export class Pipeline {
     const tensor = current.kind === 'file' && current.name === file.name ? current.tensor : null;
     const expected = this.linkedFile;
     const source: DataSource = { kind: 'file', name: file.name, sha256: null, tensor };
-    const opts = { tensor, hash: true, ...(this.rawOptions ? { raw: this.rawOptions } : {}) };
+    const raw = this.rawRead();
+    const opts = { tensor, hash: true, ...(raw ? { raw } : {}) };
     return this.runLoad({ kind: 'blob', blob: file, name: file.name, opts }, source, (result) => {
       this.knownFiles.set(fileKey(file.name, result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null), file);
       if (opts.raw) this.knownRaw.set(fileKey(file.name, result.sha256?.slice(0, LINK_HASH_DIGITS) ?? null), opts.raw);

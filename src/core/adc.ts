@@ -237,6 +237,8 @@ export function snapReferences(ps: PointSet, q: Quantizer, bounds: AdcBounds, re
 
 /** What σ is a fraction of: the range R = U − L, or the smallest reference step. */
 export const SIGMA_UNITS = ['range', 'step'] as const;
+/** Most Monte Carlo trials of one variation run. */
+export const MAX_TRIALS = 100_000;
 export type SigmaUnit = (typeof SIGMA_UNITS)[number];
 
 export interface VariationOptions {
@@ -244,7 +246,7 @@ export interface VariationOptions {
   sigma: number;
   /** `range`: σ·R. `step`: σ times the smallest positive step of the reference table (see `smallestStep`). */
   sigmaOf: SigmaUnit;
-  /** Number of trials N, 1–100000. */
+  /** Number of trials N, 1–MAX_TRIALS. */
   trials: number;
   /** Seed; trial i draws from `createRng(deriveSeed(seed, i))`. */
   seed: number;
@@ -293,8 +295,8 @@ function checkVariationOptions(o: VariationOptions): void {
   if (!SIGMA_UNITS.includes(o.sigmaOf)) {
     throw new RangeError(`sigmaOf must be one of ${SIGMA_UNITS.join(', ')}, got ${o.sigmaOf}`);
   }
-  if (!(Number.isInteger(o.trials) && o.trials >= 1 && o.trials <= 100000)) {
-    throw new RangeError(`trials must be an integer in 1–100000, got ${o.trials}`);
+  if (!(Number.isInteger(o.trials) && o.trials >= 1 && o.trials <= MAX_TRIALS)) {
+    throw new RangeError(`trials must be an integer in 1–${MAX_TRIALS}, got ${o.trials}`);
   }
   if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 2 ** 32 - 1)) {
     throw new RangeError(`seed must be an integer in 0–${2 ** 32 - 1}, got ${o.seed}`);

@@ -34,6 +34,7 @@
  * once per file; nothing throws. Without IndexedDB (some private modes) the app works
  * without persistence and says so once, as an info notice.
  */
+import type { RawReadOptions } from '../core/formats';
 import { DEFAULT_PARAMS } from '../core/params';
 import type { AppState, AppStore } from '../state/store';
 import { DEFAULT_DISPLAY, type DataSource } from '../state/types';
@@ -57,16 +58,11 @@ export const RECORD_VERSION = 1;
 /** Parameter and display changes are written once they rest this long (a slider drag writes once). */
 export const SAVE_DEBOUNCE_MS = 400;
 
-export interface RawOptions {
-  dtype: string;
-  byteOrder: 'little' | 'big';
-}
-
 /** The file the pipeline holds (picked, dropped or restored) and how it was read. */
 export interface LoadedBlob {
   blob: Blob;
   name: string;
-  raw: RawOptions | null;
+  raw: RawReadOptions | null;
   /** Full hex SHA-256; null when the file was too large to hash. */
   sha256: string | null;
 }
@@ -76,7 +72,7 @@ export interface SessionPipeline {
   /** The file behind the loaded data; null when the data came from a generator or a URL. */
   readonly loadedBlob: LoadedBlob | null;
   /** Makes a file source with this name and link hash load `file` (read with `raw`) without asking. */
-  rememberFile(file: File, linkSha: string | null, raw: RawOptions | null): void;
+  rememberFile(file: File, linkSha: string | null, raw: RawReadOptions | null): void;
   /** Drops every remembered file, so a file source asks for its file again. */
   forgetFiles(): void;
   loadSource(source: DataSource): Promise<void>;
@@ -99,7 +95,7 @@ export interface SessionRecord {
   savedAt: number;
   /** The state as the URL codec writes it (never '': the default view is not stored). */
   query: string;
-  raw: RawOptions | null;
+  raw: RawReadOptions | null;
   file: FileNote | null;
 }
 
@@ -108,7 +104,7 @@ export interface FileRecord {
   name: string;
   sha256: string | null;
   size: number;
-  raw: RawOptions | null;
+  raw: RawReadOptions | null;
   blob: Blob;
 }
 
@@ -132,8 +128,8 @@ export interface PersistStatus {
   stored: { label: string; file: FileNote | null } | null;
 }
 
-function isRaw(v: unknown): v is RawOptions {
-  const r = v as RawOptions | null;
+function isRaw(v: unknown): v is RawReadOptions {
+  const r = v as RawReadOptions | null;
   return !!r && typeof r.dtype === 'string' && (r.byteOrder === 'little' || r.byteOrder === 'big');
 }
 
@@ -421,7 +417,7 @@ export class SessionPersistence {
       this.setStatus({ stored: null });
       return;
     }
-    let raw: RawOptions | null = null;
+    let raw: RawReadOptions | null = null;
     let note: FileNote | null = null;
     if (source.kind === 'file') {
       const loaded = this.deps.pipeline.loadedBlob;

@@ -9,7 +9,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_PARAMS, mergeParams, type Method, type Params } from '../core/params';
 import type { Report, InputInfo } from '../core/report';
-import type { TensorInfo } from '../core/formats';
+import type { RawReadOptions, TensorInfo } from '../core/formats';
 import type { BandsResult, CurveResult, HistogramData, SweepResult } from '../worker/types';
 import type { AdcSnapResult, VariationCurveResult } from '../worker/adcEngine';
 import type { DataSource, Display, Notice, NoticeLevel } from './types';
@@ -31,7 +31,12 @@ export interface DataSlice {
   lloydKernel: 'wasm' | 'js' | null;
   /** Bumped on every successful load, so stages keyed on the data recompute. */
   dataVersion: number;
+  /** How picked and dropped files are read: as headerless binary of this dtype and byte order when `on`. */
+  rawRead: RawRead;
 }
+
+export type RawRead = { on: boolean } & RawReadOptions;
+export const DEFAULT_RAW_READ: Readonly<RawRead> = Object.freeze({ on: false, dtype: 'float32', byteOrder: 'little' });
 
 /**
  * What the results slice holds is exactly what the workers return (src/worker/types.ts):
@@ -118,6 +123,7 @@ export function createAppStore(init: { params?: Params; source: DataSource; disp
       pointSet: null,
       lloydKernel: null,
       dataVersion: 0,
+      rawRead: DEFAULT_RAW_READ,
     },
     display: init.display ?? { ...DEFAULT_DISPLAY },
     results: EMPTY_RESULTS,

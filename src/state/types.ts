@@ -2,6 +2,8 @@
  * Types of the app's state slices that are not core contracts: where the data
  * came from, the display options, and user-visible notices.
  */
+import type { SigmaUnit } from '../core/adc';
+import { APP_ADC_OPTIONS, type AdcOptionKey } from '../core/adcOptions';
 
 /** One numeric option of a data generator, as the data panel and the URL codec need it. */
 export interface GeneratorParamSpec {
@@ -56,14 +58,16 @@ export interface Display {
   adcMinSpacing: number;
 }
 
-export type AdcSigmaOf = 'range' | 'step';
-export const ADC_SIGMA_OF = ['range', 'step'] as const;
-export const MIN_ADC_GRID_BITS = 1;
-export const MAX_ADC_GRID_BITS = 24;
-export const MAX_ADC_SIGMA = 10;
-export const MIN_ADC_TRIALS = 1;
-export const MAX_ADC_TRIALS = 10000;
-export const MAX_ADC_MIN_SPACING = 1;
+export type AdcSigmaOf = SigmaUnit;
+
+/** The display fields holding the ADC options, whose limits, defaults and help are core/adcOptions'. */
+export const ADC_DISPLAY_KEYS = {
+  gridBits: 'adcGridBits',
+  sigma: 'adcSigma',
+  sigmaOf: 'adcSigmaOf',
+  trials: 'adcTrials',
+  minSpacing: 'adcMinSpacing',
+} as const satisfies Record<AdcOptionKey, keyof Display>;
 
 export const MIN_BIN_COUNT = 8;
 export const MAX_BIN_COUNT = 1000;
@@ -74,11 +78,11 @@ export const DEFAULT_DISPLAY: Readonly<Display> = Object.freeze({
   zoom: null,
   theme: 'auto',
   errorScale: 'mse',
-  adcGridBits: 8,
-  adcSigma: 0.002,
-  adcSigmaOf: 'range',
-  adcTrials: 100,
-  adcMinSpacing: 0.005,
+  adcGridBits: APP_ADC_OPTIONS.gridBits,
+  adcSigma: APP_ADC_OPTIONS.sigma,
+  adcSigmaOf: APP_ADC_OPTIONS.sigmaOf,
+  adcTrials: APP_ADC_OPTIONS.trials,
+  adcMinSpacing: APP_ADC_OPTIONS.minSpacing,
 }) as Readonly<Display>;
 
 export type NoticeLevel = 'info' | 'warning' | 'error';

@@ -9,16 +9,12 @@
  *   as `issues`, which the app shows as a notice.
  */
 import { DEFAULT_PARAMS, METHODS, PARAM_KEYS, mergeParams, type ParamKey, type Params } from '../core/params';
+import { SIGMA_UNITS } from '../core/adc';
+import { ADC_OPTION_LABELS, adcOptionAccepts, adcOptionAllowed, type AdcOptionKey } from '../core/adcOptions';
 import {
-  ADC_SIGMA_OF,
+  ADC_DISPLAY_KEYS,
   DEFAULT_DISPLAY,
   ERROR_SCALES,
-  MAX_ADC_GRID_BITS,
-  MAX_ADC_MIN_SPACING,
-  MAX_ADC_SIGMA,
-  MAX_ADC_TRIALS,
-  MIN_ADC_GRID_BITS,
-  MIN_ADC_TRIALS,
   MAX_BIN_COUNT,
   MIN_BIN_COUNT,
   THEMES,
@@ -213,12 +209,11 @@ export function encodeUrlState(state: UrlState, ctx: CodecContext): string {
   if (d.zoom) parts.push([DISPLAY_URL_KEYS.zoom, `${numText(d.zoom[0])},${numText(d.zoom[1])}`]);
   if (d.theme !== DEFAULT_DISPLAY.theme) parts.push([DISPLAY_URL_KEYS.theme, d.theme]);
   if (d.errorScale !== DEFAULT_DISPLAY.errorScale) parts.push([DISPLAY_URL_KEYS.errorScale, d.errorScale]);
-  if (d.adcGridBits !== DEFAULT_DISPLAY.adcGridBits) parts.push([DISPLAY_URL_KEYS.adcGridBits, String(d.adcGridBits)]);
-  if (!Object.is(d.adcSigma, DEFAULT_DISPLAY.adcSigma)) parts.push([DISPLAY_URL_KEYS.adcSigma, numText(d.adcSigma)]);
-  if (d.adcSigmaOf !== DEFAULT_DISPLAY.adcSigmaOf) parts.push([DISPLAY_URL_KEYS.adcSigmaOf, d.adcSigmaOf]);
-  if (d.adcTrials !== DEFAULT_DISPLAY.adcTrials) parts.push([DISPLAY_URL_KEYS.adcTrials, String(d.adcTrials)]);
-  if (!Object.is(d.adcMinSpacing, DEFAULT_DISPLAY.adcMinSpacing)) {
-    parts.push([DISPLAY_URL_KEYS.adcMinSpacing, numText(d.adcMinSpacing)]);
+  for (const key of Object.keys(ADC_DISPLAY_KEYS) as AdcOptionKey[]) {
+    const field = ADC_DISPLAY_KEYS[key];
+    const v = d[field];
+    if (!Object.is(v, DEFAULT_DISPLAY[field]))
+      parts.push([DISPLAY_URL_KEYS[field], typeof v === 'number' ? numText(v) : v]);
   }
   if (parts.length === 0) return '';
   return [['v', String(CODEC_VERSION)], ...parts].map(([k, v]) => `${k}=${enc(v)}`).join('&');
@@ -344,48 +339,25 @@ export function decodeUrlState(search: string, ctx: CodecContext): DecodeResult 
 
 /** The ADC view's settings (keys ag, as, ao, at, am); an invalid value keeps the default and adds an issue. */
 function decodeAdcSettings(get: (key: string) => string | null, d: Display, issues: string[]): void {
-  const number = (key: keyof Display, what: string, ok: (v: number) => boolean, range: string): number | null => {
-    const text = get(DISPLAY_URL_KEYS[key]);
-    if (text === null) return null;
+  for (const key of Object.keys(ADC_DISPLAY_KEYS) as AdcOptionKey[]) {
+    const field = ADC_DISPLAY_KEYS[key];
+    const text = get(DISPLAY_URL_KEYS[field]);
+    if (text === null) continue;
+    if (key === 'sigmaOf') {
+      if ((SIGMA_UNITS as readonly string[]).includes(text)) d.adcSigmaOf = text as Display['adcSigmaOf'];
+      else
+        issues.push(
+          `${DISPLAY_URL_KEYS[field]} (${ADC_OPTION_LABELS[key]}) must be ${adcOptionAllowed(key)}; got ${JSON.stringify(text)}.`,
+        );
+      continue;
+    }
     const v = finiteNumber(text);
-    if (v !== null && ok(v)) return v;
-    issues.push(`${DISPLAY_URL_KEYS[key]} (${what}) must be ${range}; got ${JSON.stringify(text)}.`);
-    return null;
-  };
-  const isInt = (min: number, max: number) => (v: number) => Number.isInteger(v) && v >= min && v <= max;
-  const grid = number(
-    'adcGridBits',
-    'ADC grid bits',
-    isInt(MIN_ADC_GRID_BITS, MAX_ADC_GRID_BITS),
-    `an integer in ${MIN_ADC_GRID_BITS}–${MAX_ADC_GRID_BITS}`,
-  );
-  if (grid !== null) d.adcGridBits = grid;
-  const sigma = number(
-    'adcSigma',
-    'reference σ',
-    (v) => v >= 0 && v <= MAX_ADC_SIGMA,
-    `a number in 0–${MAX_ADC_SIGMA}`,
-  );
-  if (sigma !== null) d.adcSigma = sigma;
-  const of = get(DISPLAY_URL_KEYS.adcSigmaOf);
-  if (of !== null) {
-    if ((ADC_SIGMA_OF as readonly string[]).includes(of)) d.adcSigmaOf = of as Display['adcSigmaOf'];
-    else issues.push(`ao (σ unit) must be one of ${ADC_SIGMA_OF.join(', ')}; got ${JSON.stringify(of)}.`);
+    if (v !== null && adcOptionAccepts(key, v)) (d[field] as number) = v;
+    else
+      issues.push(
+        `${DISPLAY_URL_KEYS[field]} (${ADC_OPTION_LABELS[key]}) must be ${adcOptionAllowed(key)}; got ${JSON.stringify(text)}.`,
+      );
   }
-  const trials = number(
-    'adcTrials',
-    'Monte Carlo trials',
-    isInt(MIN_ADC_TRIALS, MAX_ADC_TRIALS),
-    `an integer in ${MIN_ADC_TRIALS}–${MAX_ADC_TRIALS}`,
-  );
-  if (trials !== null) d.adcTrials = trials;
-  const spacing = number(
-    'adcMinSpacing',
-    'minimum reference spacing',
-    (v) => v >= 0 && v <= MAX_ADC_MIN_SPACING,
-    `a fraction of the range in 0–${MAX_ADC_MIN_SPACING}`,
-  );
-  if (spacing !== null) d.adcMinSpacing = spacing;
 }
 
 function defaultText(key: ParamKey): string {

@@ -3,7 +3,7 @@
  */
 import type { Method, Params } from '../core/params';
 import type { InputInfo, Report } from '../core/report';
-import type { TensorInfo } from '../core/formats';
+import type { RawReadOptions, TensorInfo } from '../core/formats';
 import type { AdcSnapResult } from './adcEngine';
 
 /** The histogram of the loaded data over a shown range (the chart contract's HistogramData). */
@@ -91,7 +91,7 @@ export interface SweepResult {
 /** Options of a load from bytes (file, download). */
 export interface LoadOptions {
   tensor?: string | null;
-  raw?: { dtype: string; byteOrder: 'little' | 'big' };
+  raw?: RawReadOptions;
   /** Compute the SHA-256 of the bytes (for links to an uploaded file). */
   hash?: boolean;
 }

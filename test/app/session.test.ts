@@ -1,3 +1,4 @@
+import type { RawReadOptions } from '../../src/core/formats';
 import { describe, expect, it } from 'vitest';
 import { createAppStore, type AppStore } from '../../src/state/store';
 import { decodeUrlState, defaultUrlState, type CodecContext } from '../../src/state/urlCodec';
@@ -15,7 +16,6 @@ import {
   planStartup,
   type FileRecord,
   type LoadedBlob,
-  type RawOptions,
   type SessionDeps,
   type SessionRecord,
 } from '../../src/persist/session';
@@ -31,17 +31,17 @@ function newStore(search = ''): AppStore {
 
 /** Stands in for src/compute/pipeline.ts: loads "succeed" at once by committing to the store. */
 function fakePipeline(store: AppStore) {
-  const known = new Map<string, { file: File; raw: RawOptions | null }>();
+  const known = new Map<string, { file: File; raw: RawReadOptions | null }>();
   const commit = (source: DataSource) =>
     store.getState().setData({ source, status: 'ready', dataVersion: store.getState().data.dataVersion + 1 });
   const p = {
     loadedBlob: null as LoadedBlob | null,
     loads: [] as DataSource[],
-    remembered: [] as { file: File; linkSha: string | null; raw: RawOptions | null }[],
+    remembered: [] as { file: File; linkSha: string | null; raw: RawReadOptions | null }[],
     forgot: 0,
     /** When set, the next load fails as an unreadable file does. */
     failNext: false,
-    rememberFile(file: File, linkSha: string | null, raw: RawOptions | null) {
+    rememberFile(file: File, linkSha: string | null, raw: RawReadOptions | null) {
       known.set(`${file.name}|${linkSha}`, { file, raw });
       p.remembered.push({ file, linkSha, raw });
     },
@@ -67,7 +67,7 @@ function fakePipeline(store: AppStore) {
       commit(source);
     },
     /** What picking a file does: the pipeline reads and hashes it, then commits a file source. */
-    upload(file: File, raw: RawOptions | null = null, sha: string | null = SHA) {
+    upload(file: File, raw: RawReadOptions | null = null, sha: string | null = SHA) {
       p.loadedBlob = { blob: file, name: file.name, raw, sha256: sha };
       commit({ kind: 'file', name: file.name, sha256: sha?.slice(0, 16) ?? null, tensor: null });
     },
@@ -209,7 +209,7 @@ describe('SessionPersistence', () => {
     const first = setup({ kv });
     await boot(first);
     const f = file('acts.npy');
-    const raw: RawOptions = { dtype: 'float16', byteOrder: 'big' };
+    const raw: RawReadOptions = { dtype: 'float16', byteOrder: 'big' };
     first.pipeline.upload(f, raw);
     first.store.getState().setParams({ bits: 5, bandLow: 0.08 });
     await first.persistence.flush();

@@ -21,7 +21,8 @@ export type DTypeName =
   | 'uint64'
   | 'bool';
 
-export type ByteOrder = 'little' | 'big';
+export const BYTE_ORDERS = ['little', 'big'] as const;
+export type ByteOrder = (typeof BYTE_ORDERS)[number];
 
 /** Typed arrays the decoders produce. */
 export type DecodedArray =

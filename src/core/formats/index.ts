@@ -11,9 +11,10 @@ export {
   type FileFormat,
   type OpenedFile,
   type OpenOptions,
+  type RawReadOptions,
   type StreamOptions,
   type TensorInfo,
 } from './types';
 export { openFile } from './open';
-export { DTYPE_NAMES, DTYPE_SIZE, parseDTypeName, type ByteOrder, type DTypeName } from './dtype';
+export { BYTE_ORDERS, DTYPE_NAMES, DTYPE_SIZE, parseDTypeName, type ByteOrder, type DTypeName } from './dtype';
 export { SUMMARY_FORMAT, SUMMARY_VERSION, summaryPointSet, parseSummaryMeta, type SummaryLayer } from './summary';

@@ -1,7 +1,8 @@
 /**
- * The formats contract (TEAM.md "Formats contract"): what every parser hands to the CLI and the app.
+ * The formats contract: what every parser hands to the CLI and the app.
  */
 import type { NumericArray, PointSet } from '../pointset';
+import type { ByteOrder } from './dtype';
 
 /** Name, shape, dtype and element count of one tensor, known without decoding its data. */
 export interface TensorInfo {
@@ -22,9 +23,15 @@ export interface DecodedTensor extends TensorInfo {
   data: NumericArray;
 }
 
+/** How to read a headerless binary file: its dtype (any spelling `parseDTypeName` accepts) and byte order. */
+export interface RawReadOptions {
+  dtype: string;
+  byteOrder: ByteOrder;
+}
+
 export interface OpenOptions {
-  /** Read the file as headerless raw binary with this dtype (any spelling `parseDTypeName` accepts). */
-  raw?: { dtype: string; byteOrder: 'little' | 'big' };
+  /** Read the file as headerless raw binary. */
+  raw?: RawReadOptions;
   /** Tensors larger than this many bytes should be streamed (default 256 MiB). */
   streamThreshold?: number;
   /** Size of the reads `stream()` makes (default 16 MiB); small values exercise chunk seams in tests. */
