@@ -234,6 +234,8 @@ class SeedCells {
     if (a >= b) return 0;
     if (b - a > DIRECT) {
       const { cw, cs, css, shift } = this.ps;
+      // A run of weight 0 (a band suppressed entirely) adds exactly nothing to the prefix sums.
+      if (cw[b] === cw[a] && css[b] === css[a]) return 0;
       const v = cellCostAt(this.ps, a, b, c);
       const d = Math.abs(c - shift);
       const scale = css[a] + css[b] + 2 * d * (Math.abs(cs[a]) + Math.abs(cs[b])) + d * d * (cw[a] + cw[b]);
