@@ -81,6 +81,10 @@ test.describe('persistence', () => {
     await page.goto('/');
     await app.waitReady();
     expect(await app.statsValues()).toEqual(stats);
+    // The data panel says how the restored file is read.
+    await expect(page.getByTestId('data.raw')).toBeChecked();
+    await expect(page.getByTestId('data.rawDtype')).toHaveValue('float32');
+    await expect(page.getByTestId('data.rawByteOrder')).toHaveValue('little');
   });
 
   test('"Forget this data" deletes the stored session: the next visit opens on the default view', async ({

@@ -509,12 +509,17 @@ export class Pipeline {
     sha256: string | null;
   } | null = null;
 
-  /** Makes a file source with this name and link hash load `file` without asking (a file restored from storage). */
+  /**
+   * Makes a file source with this name and link hash load `file` without asking (a file restored from storage);
+   * a file read as raw binary also brings back the data panel's raw-read choice.
+   */
   rememberFile(file: File, linkSha: string | null, raw: RawReadOptions | null): void {
     const key = fileKey(file.name, linkSha);
     this.knownFiles.set(key, file);
-    if (raw) this.knownRaw.set(key, raw);
-    else this.knownRaw.delete(key);
+    if (raw) {
+      this.knownRaw.set(key, raw);
+      this.store.getState().setData({ rawRead: { on: true, ...raw } });
+    } else this.knownRaw.delete(key);
   }
 
   /** Drops the remembered files ("Forget this data"): a file source asks for its file again. */
