@@ -343,20 +343,19 @@ function decodeAdcSettings(get: (key: string) => string | null, d: Display, issu
     const field = ADC_DISPLAY_KEYS[key];
     const text = get(DISPLAY_URL_KEYS[field]);
     if (text === null) continue;
-    if (key === 'sigmaOf') {
-      if ((SIGMA_UNITS as readonly string[]).includes(text)) d.adcSigmaOf = text as Display['adcSigmaOf'];
-      else
-        issues.push(
-          `${DISPLAY_URL_KEYS[field]} (${ADC_OPTION_LABELS[key]}) must be ${adcOptionAllowed(key)}; got ${JSON.stringify(text)}.`,
-        );
-      continue;
-    }
-    const v = finiteNumber(text);
-    if (v !== null && adcOptionAccepts(key, v)) (d[field] as number) = v;
-    else
+    const v = key === 'sigmaOf' ? text : finiteNumber(text);
+    if (
+      key === 'sigmaOf'
+        ? (SIGMA_UNITS as readonly string[]).includes(text)
+        : v !== null && adcOptionAccepts(key, v as number)
+    ) {
+      (d as unknown as Record<string, unknown>)[field] = v;
+    } else {
       issues.push(
-        `${DISPLAY_URL_KEYS[field]} (${ADC_OPTION_LABELS[key]}) must be ${adcOptionAllowed(key)}; got ${JSON.stringify(text)}.`,
+        `${DISPLAY_URL_KEYS[field]} (${ADC_OPTION_LABELS[key]}) must be ${adcOptionAllowed(key)}; ` +
+          `got ${JSON.stringify(text)} (using ${DEFAULT_DISPLAY[field]}).`,
       );
+    }
   }
 }
 
