@@ -217,6 +217,18 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
   }, [ready]);
   // Presentation mode has its own small toolbar (its ids differ: the step-through's controls are hidden there).
   const ids = presentation ? 'present' : 'step';
+  const playButton = (testId: string) => (
+    <button
+      type="button"
+      data-testid={testId}
+      onClick={() => setPlaying((p) => !p)}
+      disabled={!trace || count < 2}
+      aria-label={playing ? 'Pause' : 'Play'}
+      aria-pressed={playing}
+    >
+      {playing ? '❚❚ Pause' : '▶ Play'}
+    </button>
+  );
   const playback = (
     <>
       <label className="step-speed">
@@ -324,16 +336,7 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
           >
             ‹ Back
           </button>
-          <button
-            type="button"
-            data-testid="step.play"
-            onClick={() => setPlaying((p) => !p)}
-            disabled={!trace || count < 2}
-            aria-label={playing ? 'Pause' : 'Play'}
-            aria-pressed={playing}
-          >
-            {playing ? '❚❚ Pause' : '▶ Play'}
-          </button>
+          {playButton('step.play')}
           <button
             type="button"
             data-testid="step.next"
@@ -420,16 +423,7 @@ export function StepThrough({ presentation = false }: { presentation?: boolean }
       </p>
       {presentation && (
         <div className="step-controls step-present-controls" role="group" aria-label="Playback">
-          <button
-            type="button"
-            data-testid="present.play"
-            onClick={() => setPlaying((p) => !p)}
-            disabled={!trace || count < 2}
-            aria-label={playing ? 'Pause' : 'Play'}
-            aria-pressed={playing}
-          >
-            {playing ? '❚❚ Pause' : '▶ Play'}
-          </button>
+          {playButton('present.play')}
           {playback}
         </div>
       )}
