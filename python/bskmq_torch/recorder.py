@@ -1,6 +1,7 @@
 """Recording activation summaries from a live model with forward hooks."""
 from __future__ import annotations
 
+import atexit
 import difflib
 import os
 import queue
@@ -45,29 +46,92 @@ def resolve_modules(model: nn.Module, modules: Optional[Iterable[str]], what: st
 #: Outputs smaller than this many elements are gathered per layer into one buffer of CHUNK elements
 #: and summarised together, so small batches cost one summary step per chunk, not one per call.
 CHUNK = 1 << 20
+#: With the background thread a layer's buffer is handed over once it holds this many elements, so
+#: summarising overlaps the forward passes instead of waiting for the end.
+HANDOFF = 1 << 19
 #: Most elements waiting for the background thread; a hook waits when more would be queued.
 QUEUE_LIMIT = 1 << 24
 
 
+class _Worker:
+    """The one background thread every Recorder shares.
+
+    Shared so that its scratch buffers (per thread, see summary.py) and the chunk buffers in
+    `_POOL` stay allocated from one recording to the next: fresh pages cost more than summarising
+    a small model's activations.
+    """
+
+    _lock = threading.Lock()
+    _queue: "Optional[queue.Queue]" = None
+    _thread: Optional[threading.Thread] = None
+
+    @classmethod
+    def submit(cls, job) -> None:
+        with cls._lock:
+            if cls._queue is None:
+                cls._queue = queue.Queue()
+                cls._thread = threading.Thread(target=cls._run, args=(cls._queue,), name="bskmq-recorder", daemon=True)
+                cls._thread.start()
+                # A thread still inside torch when the interpreter exits aborts the process.
+                atexit.register(cls.stop)
+            cls._queue.put(job)
+
+    @classmethod
+    def stop(cls) -> None:
+        with cls._lock:
+            q, t, cls._queue, cls._thread = cls._queue, cls._thread, None, None
+        if q is not None:
+            q.put(None)
+            t.join()
+
+    @staticmethod
+    def _run(q: "queue.Queue") -> None:
+        while True:
+            job = q.get()
+            if job is None:
+                return
+            job()
+
+
+#: Free chunk buffers by (dtype, device), reused by later recordings.
+_POOL: Dict[tuple, List[torch.Tensor]] = {}
+
+
+def _take_buffer(dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    free = _POOL.get((dtype, device))
+    return free.pop() if free else torch.empty(CHUNK, dtype=dtype, device=device)
+
+
+def _give_buffer(b: torch.Tensor) -> None:
+    free = _POOL.setdefault((b.dtype, b.device), [])
+    if len(free) < 8:
+        free.append(b)
+
+
 class _Layer:
-    __slots__ = ("name", "kind", "summary", "buf", "fill", "spare", "shape")
+    __slots__ = ("name", "kind", "summary", "buf", "fill", "shape")
 
     def __init__(self, name: str, kind: str):
         self.name, self.kind = name, kind
         self.summary = Summary()
         self.buf: Optional[torch.Tensor] = None
         self.fill = 0
-        self.spare: List[torch.Tensor] = []
         self.shape = None
 
 
 def _spare_core() -> bool:
-    """True when torch's intra-op threads leave at least one of this process's CPUs idle."""
+    """True when torch's intra-op threads leave one of this process's CPUs idle, and the machine's
+    load (over the last minute) leaves it idle too: on a busy machine the thread only contends."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return torch.get_num_threads() < cpus
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        load = 0.0
+    threads = torch.get_num_threads()
+    return threads < cpus and load < cpus - threads + 0.5
 
 
 class Recorder:
@@ -78,11 +142,11 @@ class Recorder:
     an error naming the module unless `nonfinite="count"`, which only counts it.
 
     Small outputs are copied into a per-layer buffer and summarised a chunk at a time. With
-    `background=True` the summaries are computed by one background thread while the model runs
+    `background=True` the summaries are computed by a background thread while the model runs
     (each output is copied first, so later in-place changes cannot reach it; at most QUEUE_LIMIT
-    elements wait); it only pays when a CPU is otherwise idle, so it is off by default, and
-    `None` chooses it when torch's intra-op threads leave a CPU idle. Every result is the same
-    either way; summaries(), save(), all_reduce() and leaving the block wait for the pending
+    elements wait). That pays only when a CPU is otherwise idle, so the default, `None`, chooses
+    it when torch's intra-op threads and the machine's load leave one of the process's CPUs free. Every result is the
+    same either way; summaries(), save(), all_reduce() and leaving the block wait for the pending
     work, and an error found there names its module.
     """
 
@@ -91,7 +155,7 @@ class Recorder:
         model: nn.Module,
         modules: Optional[List[str]] = None,
         nonfinite: str = "error",
-        background: Optional[bool] = False,
+        background: Optional[bool] = None,
     ):
         if nonfinite not in ("error", "count"):
             raise ValueError(f"Recorder: nonfinite must be 'error' or 'count', got {nonfinite!r}")
@@ -102,8 +166,6 @@ class Recorder:
         self._layers: Dict[str, _Layer] = {n: _Layer(n, type(m).__name__) for n, m in self.modules.items()}
         self._handles = []
         self.calls = 0
-        self._queue: "queue.Queue" = queue.Queue()
-        self._thread: Optional[threading.Thread] = None
         self._cv = threading.Condition()
         self._pending = 0
         self._error: Optional[BaseException] = None
@@ -119,13 +181,8 @@ class Recorder:
                 f"NaN/Inf values (in {x.numel()} recorded values); fix the model or pass nonfinite='count'"
             )
 
-    def _work(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                self._queue.task_done()
-                return
-            layer, x, base = item
+    def _job(self, layer: _Layer, x: torch.Tensor, base: Optional[torch.Tensor]):
+        def run() -> None:
             try:
                 if self._error is None:
                     self._summarize(layer, x)
@@ -133,18 +190,15 @@ class Recorder:
                 self._error = e
             finally:
                 if base is not None:
-                    layer.spare.append(base)
+                    _give_buffer(base)
                 with self._cv:
                     self._pending -= x.numel()
                     self._cv.notify_all()
-                self._queue.task_done()
 
-    @property
-    def _async(self) -> bool:
-        return self._thread is not None
+        return run
 
     def _submit(self, layer: _Layer, x: torch.Tensor, base: Optional[torch.Tensor] = None) -> None:
-        if not self._async:
+        if not self.background:
             self._summarize(layer, x)
             return
         n = x.numel()
@@ -152,14 +206,14 @@ class Recorder:
             while self._pending and self._pending + n > QUEUE_LIMIT and self._error is None:
                 self._cv.wait()
             self._pending += n
-        self._queue.put((layer, x, base))
+        _Worker.submit(self._job(layer, x, base))
 
     def _flush(self, layer: _Layer) -> None:
         if layer.buf is None or layer.fill == 0:
             return
-        if self._async:
+        if self.background:
             self._submit(layer, layer.buf[: layer.fill], base=layer.buf)
-            layer.buf = layer.spare.pop() if layer.spare else None
+            layer.buf = None
         else:
             self._submit(layer, layer.buf[: layer.fill])
         layer.fill = 0
@@ -177,26 +231,26 @@ class Recorder:
         if n == 0:
             return
         if n >= CHUNK // 4:
-            self._submit(layer, x.clone() if self._async else x)
+            self._submit(layer, x.clone() if self.background else x)
             return
         b = layer.buf
         if b is not None and (b.dtype != x.dtype or b.device != x.device or layer.fill + n > CHUNK):
             self._flush(layer)
             b = layer.buf
-            if b is not None and (b.dtype != x.dtype or b.device != x.device):
-                b = layer.buf = None
-                layer.spare.clear()
         if b is None:
-            b = layer.buf = torch.empty(CHUNK, dtype=x.dtype, device=x.device)
+            b = layer.buf = _take_buffer(x.dtype, x.device)
         b[layer.fill : layer.fill + n].copy_(x)
         layer.fill += n
+        if self.background and layer.fill >= HANDOFF:
+            self._flush(layer)
 
     def _drain(self) -> None:
-        """Summarises everything buffered and waits for the background thread."""
+        """Summarises everything buffered and waits for the background work."""
         for layer in self._layers.values():
             self._flush(layer)
-        if self._async:
-            self._queue.join()
+        with self._cv:
+            while self._pending:
+                self._cv.wait()
         for layer in self._layers.values():
             if layer.shape is not None:
                 layer.summary.shape = layer.shape
@@ -219,9 +273,6 @@ class Recorder:
         return hook
 
     def __enter__(self) -> "Recorder":
-        if self.background and self._thread is None:
-            self._thread = threading.Thread(target=self._work, name="bskmq-recorder", daemon=True)
-            self._thread.start()
         for name, m in self.modules.items():
             self._handles.append(m.register_forward_hook(self._hook(name)))
         return self
@@ -230,14 +281,13 @@ class Recorder:
         for h in self._handles:
             h.remove()
         self._handles = []
-        try:
-            if exc_type is None:
-                self._drain()
-        finally:
-            if self._thread is not None:
-                self._queue.put(None)
-                self._thread.join()
-                self._thread = None
+        if exc_type is None:
+            self._drain()
+        else:
+            # Let pending work finish before the summaries' owner unwinds; its errors are moot.
+            with self._cv:
+                while self._pending:
+                    self._cv.wait()
 
     def summaries(self) -> Dict[str, Summary]:
         """{module name: Summary} of everything recorded so far (the live objects)."""

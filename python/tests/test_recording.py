@@ -190,3 +190,23 @@ def test_nan_in_background_recording_is_an_error_naming_the_module():
     with pytest.raises(ValueError, match=r"module 'act1' \(ReLU\) returned \d+ NaN/Inf values"):
         with torch.no_grad(), Recorder(net, background=True):
             net(x)
+
+
+def test_background_recordings_one_after_another_reuse_buffers_and_stay_exact():
+    # Buffers handed to the shared worker go back to a pool; a later recording must not see them
+    # changed by an earlier one, also after a recording left by an exception.
+    net = Net()
+    big = [torch.randn(5000, 8, generator=torch.Generator().manual_seed(s)) for s in range(6)]
+    with pytest.raises(RuntimeError, match="stop here"):
+        with torch.no_grad(), Recorder(net, background=True):
+            for b in big:
+                net(b)
+            raise RuntimeError("stop here")
+    for seed in (1, 2):
+        bs = big[seed:] + batches(5, seed)
+        with torch.no_grad(), Recorder(net, background=True) as rec:
+            for b in bs:
+                net(b)
+        with torch.no_grad():
+            raw = torch.cat([net.act1(net.fc1(b)) for b in bs])
+        same(rec.summaries()["act1"], summarize(raw))
