@@ -59,7 +59,14 @@ void persistence
   .restore(window.location.search)
   .catch(() => null)
   .then(() => {
-    urlSync = startUrlSync({ store, ctx: codec, loadSource: (s) => void pipeline.loadSource(s), win: window });
+    urlSync = startUrlSync({
+      store,
+      ctx: codec,
+      loadSource: (s) => void pipeline.loadSource(s),
+      win: window,
+      // After the frame that shows the change: a history write then no longer delays it.
+      afterPaint: (write) => requestAnimationFrame(() => setTimeout(write, 0)),
+    });
     pipeline.start();
     persistence.start();
     if (linkedNetwork.net) void network.openDemo(linkedNetwork.net);

@@ -327,7 +327,7 @@ export class ComputeClient {
         this.optimal.sqnrDb[seed.bits - MIN_BITS] = seed.sqnrDb;
       }
       this.optimal.done = true;
-      this.sweepRuns.recruitAll();
+      this.sweepRuns.moveSpeculative([0]);
       this.events.onOptimum?.();
       const buffers = seeds.flatMap((seed) => [seed.levels.buffer, seed.thresholds.buffer]);
       await this.worker('interactive').call((r) => r.seedOptima(Comlink.transfer(seeds, buffers)));
@@ -506,11 +506,12 @@ export class ComputeClient {
   /**
    * The suppression sweep at params.bits; `speculative` for the precompute of other bit widths, which
    * gives way (rejecting with SweepAbandonedError) to a sweep the page asks for. While the optimal
-   * curve fills (long DPs in the background worker) a speculative sweep takes the interactive worker
-   * alone, which is otherwise idle then, and both once the fill is done.
+   * curve fills (long DPs in the background worker) a speculative sweep takes the interactive worker,
+   * which is otherwise idle then; once the fill is done, the background worker alone, so a slider's
+   * report never queues behind a design nobody asked for.
    */
   sweep(params: Params, options: { speculative?: boolean } = {}): Promise<SweepResult> {
-    const workers: (0 | 1)[] = this.optimal.done ? [0, 1] : [1];
+    const workers: (0 | 1)[] = this.optimal.done ? [0] : [1];
     return this.sweepRuns.sweep(params, { ...options, workers });
   }
 

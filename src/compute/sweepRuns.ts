@@ -3,8 +3,8 @@
  * next point when it is free, so a sweep takes about half the time one worker needs, and a report
  * or a curve queued behind it waits for one design at most. Also which sweeps run at once: asking
  * again for a running sweep shares it, and a speculative sweep (the precompute of other bit widths)
- * runs on the workers its caller names (e.g. only one that is otherwise idle) and gives way to a
- * sweep the page asked for. Pure module: the workers are reached through `SweepWorkers`.
+ * runs on the workers its caller names (e.g. only one that is otherwise idle, and another once that
+ * one is busy: `moveSpeculative`) and gives way to a sweep the page asked for. Pure module: the workers are reached through `SweepWorkers`.
  */
 import { sweepWidths } from '../core/curves';
 import type { Params } from '../core/params';
@@ -30,8 +30,8 @@ interface SweepRun {
   speculative: boolean;
   abandoned: boolean;
   result: Promise<SweepResult>;
-  /** Lets another worker take points too (a run the page now waits for, or a worker now free). */
-  recruit: (worker: 0 | 1) => void;
+  /** The workers that take its next points from now on (one left out finishes its point and stops). */
+  use: (workers: readonly (0 | 1)[]) => void;
 }
 
 const BOTH: readonly (0 | 1)[] = [0, 1];
@@ -54,7 +54,7 @@ export class SweepRuns {
     if (same && !same.abandoned) {
       if (!speculative && same.speculative) {
         same.speculative = false;
-        this.recruitAll(same);
+        same.use(BOTH);
       }
       return same.result;
     }
@@ -63,7 +63,7 @@ export class SweepRuns {
       speculative,
       abandoned: false,
       result: Promise.resolve(null as unknown as SweepResult),
-      recruit: () => undefined,
+      use: () => undefined,
     };
     const workers = speculative ? (options.workers ?? BOTH) : BOTH;
     run.result = this.run(params, run, workers).finally(() => {
@@ -73,9 +73,9 @@ export class SweepRuns {
     return run.result;
   }
 
-  /** Lets every running sweep use both workers (e.g. the worker it left alone became free). */
-  recruitAll(only?: SweepRun): void {
-    for (const run of only ? [only] : this.running.values()) for (const w of BOTH) run.recruit(w);
+  /** Moves every running speculative sweep onto `workers` (the ones now free for it). */
+  moveSpeculative(workers: readonly (0 | 1)[]): void {
+    for (const run of this.running.values()) if (run.speculative) run.use(workers);
   }
 
   private async run(params: Params, run: SweepRun, workers: readonly (0 | 1)[]): Promise<SweepResult> {
@@ -84,9 +84,12 @@ export class SweepRuns {
     let next = 0;
     // The first error of either worker is the run's (the other then stops with SweepAbandonedError).
     let failure: { error: unknown } | undefined;
+    let allowed = new Set<0 | 1>();
+    const taking = new Set<0 | 1>();
     const drain = async (worker: 0 | 1) => {
+      taking.add(worker);
       try {
-        while (next < widths.length) {
+        while (next < widths.length && allowed.has(worker)) {
           if (run.abandoned) throw new SweepAbandonedError();
           const i = next++;
           mse[i] = await this.workers.point(worker, params, widths[i]);
@@ -95,6 +98,8 @@ export class SweepRuns {
         run.abandoned = true; // the other worker stops taking points too
         failure ??= { error: e };
         throw e;
+      } finally {
+        taking.delete(worker);
       }
     };
     const drains: Promise<void>[] = [];
@@ -103,14 +108,12 @@ export class SweepRuns {
       d.catch(() => undefined); // awaited below; this only keeps a drain not awaited yet from counting as unhandled
       drains.push(d);
     };
-    const started = new Set<0 | 1>();
-    run.recruit = (worker) => {
-      if (started.has(worker)) return;
-      started.add(worker);
-      start(worker);
+    run.use = (use) => {
+      allowed = new Set(use);
+      for (const w of use) if (!taking.has(w)) start(w);
     };
-    for (const w of workers) run.recruit(w);
-    // Every drain started, including one recruited while waiting (the length is read on each pass).
+    run.use(workers);
+    // Every drain started, including one started while waiting (the length is read on each pass).
     const drained = async () => {
       try {
         for (let i = 0; i < drains.length; i++) await drains[i];

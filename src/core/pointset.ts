@@ -57,19 +57,24 @@ export const EXACT_LIMIT = 2 ** 22;
 /** Default number of bins of a binned point set. */
 export const DEFAULT_BINS = 2 ** 16;
 
-/** Builds the prefix sums of a point set from its sorted points. */
+/**
+ * Builds the prefix sums of a point set from its sorted points, into the prefix arrays of `into`
+ * (a set of the same size that its owner gives up) when given.
+ */
 export function pointSetFromArrays(
   mode: PointSetMode,
   x: Float64Array,
   w: Float64Array,
   s2: Float64Array,
   meta: { nonFinite: number; min: number; max: number },
+  into: Pick<PointSet, 'cw' | 'cs' | 'css'> | null = null,
 ): PointSet {
   const m = x.length;
   const shift = m === 0 ? 0 : x[m >> 1];
-  const cw = new Float64Array(m + 1);
-  const cs = new Float64Array(m + 1);
-  const css = new Float64Array(m + 1);
+  const fits = into !== null && into.cw.length === m + 1;
+  const cw = fits ? into.cw : new Float64Array(m + 1);
+  const cs = fits ? into.cs : new Float64Array(m + 1);
+  const css = fits ? into.css : new Float64Array(m + 1);
   let aw = 0,
     as = 0,
     ass = 0;

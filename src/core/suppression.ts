@@ -153,13 +153,19 @@ const lastSuppressed = new WeakMap<PointSet, { key: string; set: PointSet }>();
  *
  * The result is shared: asking again with the same point set, the same band runs and weight returns
  * the same object (so callers must not change it). It depends on nothing else (`bandShare`).
+ *
+ * Ownership: a suppressed set is valid until the next call for the same point set with other
+ * settings, which rebuilds into the same arrays (a band change on a million points otherwise
+ * spends most of its rebuild faulting in fresh memory). So use it within the design that asked for
+ * it and keep nothing of it; every caller (`designBskmq`, and the step-through reading it right
+ * after that design) does so synchronously.
  */
 export function suppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: number): PointSet {
   // Numbers print exactly (shortest round-trip form), so equal keys mean equal inputs.
   const key = `${bands.lowFull}|${bands.lowFrac}|${bands.highStart}|${bands.highFrac}|${suppressWeight}`;
   const last = lastSuppressed.get(ps);
   if (last !== undefined && last.key === key) return last.set;
-  const set = buildSuppressedPointSet(ps, bands, suppressWeight);
+  const set = buildSuppressedPointSet(ps, bands, suppressWeight, last?.set ?? null);
   lastSuppressed.set(ps, { key, set });
   return set;
 }
@@ -168,13 +174,19 @@ export function suppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: n
  * Point i keeps `(1 − s) + s·suppressWeight` of its weight and within-point deviation, with s its
  * in-band share computed inline exactly as `bandShare` does (same operations in the same order, so the
  * same bits): one pass and no share array, which on a million exact points halves the build.
+ * `reuse` (the previous suppressed set of `ps`) lends its arrays.
  */
-function buildSuppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: number): PointSet {
+function buildSuppressedPointSet(
+  ps: PointSet,
+  bands: Bands,
+  suppressWeight: number,
+  reuse: PointSet | null,
+): PointSet {
   const m = ps.x.length;
-  const w = new Float64Array(m);
+  const w = reuse?.w ?? new Float64Array(m);
   // An exact set's s2 is all 0, and so stays: share it rather than fill fresh memory (a band change's cost).
   const exact = ps.mode === 'exact';
-  const s2 = exact ? ps.s2 : new Float64Array(m);
+  const s2 = exact ? ps.s2 : reuse !== null && reuse.s2 !== ps.s2 ? reuse.s2 : new Float64Array(m);
   const lowFull = Math.min(bands.lowFull, m);
   const highStart = Math.max(bands.highStart, 0);
   // Hoisted: point sets of several shapes reach here, and a property load per sample in the loop is then megamorphic.
@@ -190,5 +202,6 @@ function buildSuppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: num
     w[i] = pw[i] * factor;
     if (!exact) s2[i] = ps2[i] * factor;
   }
-  return pointSetFromArrays(ps.mode, ps.x, w, s2, { nonFinite: ps.nonFinite, min: ps.min, max: ps.max });
+  const meta = { nonFinite: ps.nonFinite, min: ps.min, max: ps.max };
+  return pointSetFromArrays(ps.mode, ps.x, w, s2, meta, reuse);
 }

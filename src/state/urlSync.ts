@@ -6,7 +6,8 @@
  * - Back/Forward decode the URL and apply it, reloading data only if the source changed.
  *
  * History writes wait until the views are redrawn: they are queued and written once no compute
- * stage is busy, or URL_WRITE_MAX_DELAY_MS after the change at the latest, because a history
+ * stage is busy and the next frame is drawn (`afterPaint`), or URL_WRITE_MAX_DELAY_MS after the
+ * change at the latest, because a history
  * write is not free: each pushState commits a same-document navigation that costs the browser
  * process and the page's main thread CPU the workers need right after a change. The queue keeps every push an entry of its own and folds a replace into the write before it, so the
  * history is the same as if each change were written at once. Copy link and leaving the page
@@ -34,6 +35,8 @@ export interface UrlSyncDeps {
   /** Loads a data source that Back/Forward brought back. */
   loadSource: (source: DataSource) => void;
   win: HistoryWindow;
+  /** Runs `write` once the page has drawn its next frame; by default at once (tests, node). */
+  afterPaint?: (write: () => void) => void;
 }
 
 /** The longest a change waits for the views before the address bar follows it anyway (a drag, a long fill). */
@@ -74,7 +77,7 @@ function isRefinement(prev: DataSource, next: DataSource): boolean {
   return false;
 }
 
-export function startUrlSync({ store, ctx, loadSource, win }: UrlSyncDeps): UrlSync {
+export function startUrlSync({ store, ctx, loadSource, win, afterPaint = (w) => w() }: UrlSyncDeps): UrlSync {
   let applying = false;
   let gestureActive = false;
   let gesturePushed = false;
@@ -92,6 +95,16 @@ export function startUrlSync({ store, ctx, loadSource, win }: UrlSyncDeps): UrlS
       else win.history.replaceState(null, '', w.url);
     }
   };
+  let paintPending = false;
+  /** Writes the queue after the next frame if no stage is busy then. */
+  const flushWhenIdle = () => {
+    if (paintPending) return;
+    paintPending = true;
+    afterPaint(() => {
+      paintPending = false;
+      if (queued.length > 0 && !anyStageBusy(store.getState())) flush();
+    });
+  };
   const drop = () => {
     if (deadline !== null) clearTimeout(deadline);
     deadline = null;
@@ -106,7 +119,7 @@ export function startUrlSync({ store, ctx, loadSource, win }: UrlSyncDeps): UrlS
     // The pipeline marks its stages busy in its own listener of this same store update, which runs
     // after this one: look once every listener has run.
     queueMicrotask(() => {
-      if (queued.length > 0 && !anyStageBusy(store.getState())) flush();
+      if (queued.length > 0 && !anyStageBusy(store.getState())) flushWhenIdle();
     });
   };
 
@@ -134,7 +147,7 @@ export function startUrlSync({ store, ctx, loadSource, win }: UrlSyncDeps): UrlS
   };
 
   const unsubscribe = store.subscribe((s, prev) => {
-    if (queued.length > 0 && s.results.busy !== prev.results.busy && !anyStageBusy(s)) flush();
+    if (queued.length > 0 && s.results.busy !== prev.results.busy && !anyStageBusy(s)) flushWhenIdle();
     if (applying) return;
     if (s.params === prev.params && s.display === prev.display && s.data.source === prev.data.source) return;
     const q = encodeUrlState(urlStateOf(store), ctx);

@@ -43,7 +43,7 @@ describe('SweepRuns', () => {
     expect([...used].sort()).toEqual([0, 1]);
   });
 
-  it('runs a speculative sweep on the workers it names until the page asks for it or recruitAll frees the other', async () => {
+  it('runs a speculative sweep on the workers it names until the page asks for it or moveSpeculative moves it', async () => {
     const { workers, calls } = fakeWorkers();
     const runs = new SweepRuns(workers);
     expect((await runs.sweep({ ...params, bits: 6 }, { speculative: true, workers: [1] })).mse).toHaveLength(
@@ -58,13 +58,18 @@ describe('SweepRuns', () => {
     expect(await asked).toBe(await speculative);
     expect(new Set(calls.map((c) => c.worker))).toEqual(new Set([0, 1]));
     expect(calls).toHaveLength(widthCount);
-    // recruitAll: a running speculative sweep takes the other worker too.
+    // moveSpeculative: a running speculative sweep leaves worker 1 after its point and finishes on 0.
     calls.length = 0;
     const later = runs.sweep({ ...params, bits: 5 }, { speculative: true, workers: [1] });
     await tick();
-    runs.recruitAll();
-    expect((await later).x).toHaveLength(widthCount);
-    expect(new Set(calls.map((c) => c.worker))).toEqual(new Set([0, 1]));
+    const before = calls.length;
+    runs.moveSpeculative([0]);
+    const result = await later;
+    expect(result.x).toHaveLength(widthCount);
+    expect(result.mse).toEqual(result.x.map((w) => 100 * w + 5));
+    expect(calls).toHaveLength(widthCount);
+    expect(calls.slice(before + 1).every((c) => c.worker === 0)).toBe(true);
+    expect(calls.filter((c) => c.worker === 0).length).toBeGreaterThan(0);
   });
 
   it('designs each width once when the same sweep is asked for again while it runs', async () => {

@@ -59,7 +59,7 @@ function fakeWindow(search: string) {
   };
 }
 
-function setup(search: string) {
+function setup(search: string, afterPaint?: (write: () => void) => void) {
   const fake = fakeWindow(search);
   const d = decodeUrlState(search, ctx);
   const store = createAppStore({ params: d.params, source: d.source, display: d.display });
@@ -69,7 +69,7 @@ function setup(search: string) {
     loaded.push(s);
     store.getState().setData({ source: s });
   };
-  const sync = startUrlSync({ store, ctx, loadSource, win: fake.win });
+  const sync = startUrlSync({ store, ctx, loadSource, win: fake.win, ...(afterPaint ? { afterPaint } : {}) });
   return { fake, store, loaded, sync };
 }
 
@@ -172,6 +172,24 @@ describe('urlSync', () => {
       expect(fake.entries).toEqual(['']);
       store.getState().setBusy('bsCurve', false);
       expect(fake.entries).toEqual(['', '?v=1&bl=0.05']);
+    });
+
+    it('writes once the frame after the last stage is drawn, not before it', async () => {
+      const frames: (() => void)[] = [];
+      const { fake, store } = setup('', (write) => frames.push(write));
+      store.getState().setBusy('report', true);
+      store.getState().setParams({ bits: 5 });
+      await settle();
+      store.getState().setBusy('report', false);
+      expect(fake.entries).toEqual(['']);
+      expect(frames).toHaveLength(1);
+      // A stage that starts again before the frame is drawn keeps the write waiting for it.
+      store.getState().setBusy('bsCurve', true);
+      frames.shift()!();
+      expect(fake.entries).toEqual(['']);
+      store.getState().setBusy('bsCurve', false);
+      frames.shift()!();
+      expect(fake.entries).toEqual(['', '?v=1&b=5']);
     });
 
     it(`writes ${URL_WRITE_MAX_DELAY_MS} ms after a change at the latest, even while a stage stays busy`, async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildExactPointSet } from '../../src/core/pointset';
+import { buildExactPointSet, buildPointSet } from '../../src/core/pointset';
 import { DEFAULT_PARAMS, type Params } from '../../src/core/params';
 import { createRng } from '../../src/core/rng';
 import { bandShare, computeBands, suppressedPointSet } from '../../src/core/suppression';
@@ -95,6 +95,31 @@ describe('suppression bands', () => {
     // Another point set with the same band runs gets its own set, not the first one's.
     const other = buildExactPointSet([0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 6, 7]);
     expect(Array.from(suppressedPointSet(other, wider, 0.5).w)).toEqual([4 * 0.5, 0.5, 1, 1, 1, 1, 2 * 0.5, 0.5]);
+  });
+
+  it('a rebuild into the previous set\'s arrays gives every prefix sum a fresh build gives, in both modes', () => {
+    // The ownership rule: the previous set of a point set lends its arrays to the next one. Compare each
+    // rebuilt set with one built from a copy of the samples (a point set of its own: nothing is lent to it).
+    const sample = fc.oneof(fc.constant(0), fc.constant(5), fc.double({ min: 0, max: 5, noNaN: true }));
+    const band = fc.double({ min: 0, max: 0.6, noNaN: true });
+    fc.assert(
+      fc.property(fc.array(sample, { minLength: 1, maxLength: 300 }), band, band, fc.boolean(), (v, g1, g2, binned) => {
+        const build = () => buildPointSet(Float64Array.from(v), { mode: binned ? 'binned' : 'exact', bins: 7 });
+        const source = build();
+        const bandsAt = (set: typeof source, g: number) =>
+          computeBands(set, params({ suppressMode: 'band', bandLow: g, bandHigh: g / 2 }), 0, 5);
+        const s2Before = Array.from(source.s2);
+        suppressedPointSet(source, bandsAt(source, g1), 0.25);
+        const rebuilt = suppressedPointSet(source, bandsAt(source, g2), 0.5);
+        const copy = build();
+        const fresh = suppressedPointSet(copy, bandsAt(copy, g2), 0.5);
+        for (const k of ['w', 's2', 'cw', 'cs', 'css'] as const) expect(Array.from(rebuilt[k])).toEqual(Array.from(fresh[k]));
+        expect(rebuilt.n).toBe(fresh.n);
+        // The source's own arrays are never written (an exact set's s2 is shared, not lent).
+        expect(Array.from(source.s2)).toEqual(s2Before);
+      }),
+      { seed: 11, numRuns: 200 },
+    );
   });
 
   it('the suppressed set keeps (1 − s) + s·suppressWeight of each point, s = bandShare, to the last bit', () => {
