@@ -36,6 +36,8 @@ import type { AdcSnapResult, VariationCurveResult, VariationRequest } from '../w
 
 export type WorkerRole = 'interactive' | 'background' | 'layers';
 
+/** How long after the last parameter change speculative work waits before its next step. */
+export const SLIDER_QUIET_MS = 400;
 const ALL_BITS = Array.from({ length: MAX_BITS - MIN_BITS + 1 }, (_, i) => MIN_BITS + i);
 
 /** Thrown into calls that were pending on a worker when it died. */
@@ -371,6 +373,7 @@ export class ComputeClient {
   }
 
   report(params: Params, adcGridBits?: number): Promise<ReportResult> {
+    this.lastReportAsk = performance.now();
     return this.worker('interactive').call((r) => r.report(params, adcGridBits), this.watch('report', params.bits));
   }
 
@@ -501,7 +504,23 @@ export class ComputeClient {
       await this.backgroundReady;
       return this.worker('background').call((r) => r.sweepReferences(params), this.watch('sweep', params.bits));
     },
+    quiet: () => this.slidersRest(),
   });
+
+  /** When the last report was asked for: every parameter change asks for one. */
+  private lastReportAsk = -Infinity;
+
+  /**
+   * Resolves once no report has been asked for in SLIDER_QUIET_MS: speculative work waits for it, so
+   * on two cores it does not take CPU from the main thread while the page answers a slider.
+   */
+  private async slidersRest(): Promise<void> {
+    for (;;) {
+      const wait = this.lastReportAsk + SLIDER_QUIET_MS - performance.now();
+      if (!(wait > 0)) return;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 
   /**
    * The suppression sweep at params.bits; `speculative` for the precompute of other bit widths, which

@@ -24,6 +24,8 @@ export interface SweepWorkers {
   point(worker: 0 | 1, params: Params, width: number): Promise<number>;
   /** The reference lines (K-means and the optimum at params.bits). */
   references(params: Params): Promise<{ kmeansMse: number; optimalMse: number }>;
+  /** Resolves when a speculative sweep may take its next point (e.g. once the sliders rest). */
+  quiet?(): Promise<void>;
 }
 
 interface SweepRun {
@@ -90,6 +92,7 @@ export class SweepRuns {
       taking.add(worker);
       try {
         while (next < widths.length && allowed.has(worker)) {
+          if (run.speculative && this.workers.quiet) await this.workers.quiet();
           if (run.abandoned) throw new SweepAbandonedError();
           const i = next++;
           mse[i] = await this.workers.point(worker, params, widths[i]);

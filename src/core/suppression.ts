@@ -176,12 +176,7 @@ export function suppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: n
  * same bits): one pass and no share array, which on a million exact points halves the build.
  * `reuse` (the previous suppressed set of `ps`) lends its arrays.
  */
-function buildSuppressedPointSet(
-  ps: PointSet,
-  bands: Bands,
-  suppressWeight: number,
-  reuse: PointSet | null,
-): PointSet {
+function buildSuppressedPointSet(ps: PointSet, bands: Bands, suppressWeight: number, reuse: PointSet | null): PointSet {
   const m = ps.x.length;
   const w = reuse?.w ?? new Float64Array(m);
   // An exact set's s2 is all 0, and so stays: share it rather than fill fresh memory (a band change's cost).

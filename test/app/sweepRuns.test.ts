@@ -72,6 +72,23 @@ describe('SweepRuns', () => {
     expect(calls.filter((c) => c.worker === 0).length).toBeGreaterThan(0);
   });
 
+  it("takes a speculative sweep's points only when quiet() lets it; a sweep the page asks for never waits", async () => {
+    const { workers, calls } = fakeWorkers();
+    let open: () => void = () => undefined;
+    let gate = new Promise<void>((r) => (open = r));
+    const runs = new SweepRuns({ ...workers, quiet: () => gate });
+    const speculative = runs.sweep({ ...params, bits: 6 }, { speculative: true, workers: [0] });
+    await tick();
+    expect(calls).toHaveLength(0);
+    open();
+    expect((await speculative).mse).toHaveLength(widthCount);
+    // Closed again: the page's own sweep runs straight through.
+    gate = new Promise<void>((r) => (open = r));
+    calls.length = 0;
+    expect((await runs.sweep({ ...params, bits: 2 })).mse).toHaveLength(widthCount);
+    expect(calls).toHaveLength(widthCount);
+  });
+
   it('designs each width once when the same sweep is asked for again while it runs', async () => {
     const { workers, calls } = fakeWorkers();
     const runs = new SweepRuns(workers);

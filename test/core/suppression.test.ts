@@ -97,7 +97,7 @@ describe('suppression bands', () => {
     expect(Array.from(suppressedPointSet(other, wider, 0.5).w)).toEqual([4 * 0.5, 0.5, 1, 1, 1, 1, 2 * 0.5, 0.5]);
   });
 
-  it('a rebuild into the previous set\'s arrays gives every prefix sum a fresh build gives, in both modes', () => {
+  it("a rebuild into the previous set's arrays gives every prefix sum a fresh build gives, in both modes", () => {
     // The ownership rule: the previous set of a point set lends its arrays to the next one. Compare each
     // rebuilt set with one built from a copy of the samples (a point set of its own: nothing is lent to it).
     const sample = fc.oneof(fc.constant(0), fc.constant(5), fc.double({ min: 0, max: 5, noNaN: true }));
@@ -113,7 +113,8 @@ describe('suppression bands', () => {
         const rebuilt = suppressedPointSet(source, bandsAt(source, g2), 0.5);
         const copy = build();
         const fresh = suppressedPointSet(copy, bandsAt(copy, g2), 0.5);
-        for (const k of ['w', 's2', 'cw', 'cs', 'css'] as const) expect(Array.from(rebuilt[k])).toEqual(Array.from(fresh[k]));
+        for (const k of ['w', 's2', 'cw', 'cs', 'css'] as const)
+          expect(Array.from(rebuilt[k])).toEqual(Array.from(fresh[k]));
         expect(rebuilt.n).toBe(fresh.n);
         // The source's own arrays are never written (an exact set's s2 is shared, not lent).
         expect(Array.from(source.s2)).toEqual(s2Before);
