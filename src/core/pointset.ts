@@ -98,12 +98,28 @@ export function size(ps: PointSet): number {
 
 /** Index of the first point with `x ≥ t`: a value equal to a threshold goes to the upper code (docs/definitions.md, Vocabulary). */
 export function lowerBound(ps: PointSet, t: number): number {
-  const x = ps.x;
+  return firstAtLeast(ps.x, t);
+}
+
+/** Index of the first element of the sorted `x` that is `≥ t` (x.length when none). */
+export function firstAtLeast(x: Float64Array, t: number): number {
   let lo = 0,
     hi = x.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (x[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first element of the sorted `x` that is `> t` (the number of elements `≤ t`). */
+export function firstAbove(x: Float64Array, t: number): number {
+  let lo = 0,
+    hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] <= t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -170,10 +186,23 @@ export function cellCost(ps: PointSet, a: number, b: number): number {
 
 /** Σ w·(x − level)² + s2 over points [a, b): the cost of the cell at a given level. */
 export function cellCostAt(ps: PointSet, a: number, b: number, level: number): number {
-  const w = ps.cw[b] - ps.cw[a];
+  return cellCostOf(ps.cw, ps.cs, ps.css, ps.shift, a, b, level);
+}
+
+/** `cellCostAt` from the prefix arrays themselves (for loops that hold them). */
+export function cellCostOf(
+  cw: Float64Array,
+  cs: Float64Array,
+  css: Float64Array,
+  shift: number,
+  a: number,
+  b: number,
+  level: number,
+): number {
+  const w = cw[b] - cw[a];
   if (!(w > 0)) return 0;
-  const c = level - ps.shift;
-  const v = ps.css[b] - ps.css[a] - 2 * c * (ps.cs[b] - ps.cs[a]) + c * c * w;
+  const c = level - shift;
+  const v = css[b] - css[a] - 2 * c * (cs[b] - cs[a]) + c * c * w;
   return v > 0 ? v : 0;
 }
 

@@ -7,7 +7,7 @@
  * (`band`) and rank-based (`percentile`) modes are handled alike.
  */
 import type { Params } from './params';
-import { lowerBound, pointSetFromArrays, type PointSet } from './pointset';
+import { firstAbove, lowerBound, pointSetFromArrays, type PointSet } from './pointset';
 
 /**
  * BS-KMQ's bands as contiguous runs of the sorted points, in rank terms, so band
@@ -40,18 +40,6 @@ export interface Bands {
   highWeight: number;
 }
 
-/** Index of the first point with `x > v` (the number of points with `x ≤ v`). */
-function upperBound(x: Float64Array, v: number): number {
-  let lo = 0,
-    hi = x.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Index of the first i with `cw[i + 1] > v` (m when none): the point holding cumulative weight position v. */
 function pointAtWeight(cw: Float64Array, v: number): number {
   let lo = 0,
@@ -81,7 +69,7 @@ export function computeBands(ps: PointSet, params: Params, L: number, U: number)
     const R = U - L;
     const lowEdge = L + params.bandLow * R;
     const highEdge = U - params.bandHigh * R;
-    const lowFull = upperBound(x, lowEdge);
+    const lowFull = firstAbove(x, lowEdge);
     // Low band wins where the bands meet.
     const highStart = Math.max(lowerBound(ps, highEdge), lowFull);
     const lowWeight = cw[lowFull];

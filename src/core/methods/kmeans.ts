@@ -17,7 +17,15 @@
  *   `u = rng()·P` over the point potentials (see `plusPlusSeeds`).
  */
 import { createRng, deriveSeed, type Rng } from '../rng';
-import { cellCostAt, lowerBound, lowerBoundNear, type PointSet } from '../pointset';
+import {
+  cellCostAt,
+  cellCostOf,
+  firstAbove,
+  firstAtLeast,
+  lowerBound,
+  lowerBoundNear,
+  type PointSet,
+} from '../pointset';
 import { midpoints, type Quantizer } from '../quantizer';
 import { wasmLloyd } from '../wasm/lloydKernel';
 
@@ -208,22 +216,34 @@ class SeedCells {
   private readonly start: Int32Array;
   private readonly pot: Float64Array;
   nc = 0;
+  // The point set's arrays as fields of this one class: its loops then read them from one object
+  // shape, not through whichever point set object (built, reweighted) reaches here.
+  private readonly x: Float64Array;
+  private readonly w: Float64Array;
+  private readonly s2: Float64Array;
+  private readonly cw: Float64Array;
+  private readonly cs: Float64Array;
+  private readonly css: Float64Array;
+  private readonly shift: number;
 
-  constructor(
-    private readonly ps: PointSet,
-    initial: Float64Array,
-    capacity: number,
-  ) {
+  constructor(ps: PointSet, initial: Float64Array, capacity: number) {
+    this.x = ps.x;
+    this.w = ps.w;
+    this.s2 = ps.s2;
+    this.cw = ps.cw;
+    this.cs = ps.cs;
+    this.css = ps.css;
+    this.shift = ps.shift;
     this.centres = new Float64Array(capacity);
     this.start = new Int32Array(capacity + 1);
     this.pot = new Float64Array(capacity);
     const sorted = initial.slice().sort();
     this.centres.set(sorted);
     this.nc = sorted.length;
-    const m = ps.x.length;
+    const m = this.x.length;
     for (let j = 1; j < this.nc; j++) {
       const lo = sorted[j - 1];
-      this.start[j] = Math.max(this.start[j - 1], firstAbove(ps, lo + (sorted[j] - lo) / 2));
+      this.start[j] = Math.max(this.start[j - 1], firstAbove(this.x, lo + (sorted[j] - lo) / 2));
     }
     this.start[this.nc] = m;
     for (let j = 0; j < this.nc; j++) this.pot[j] = this.segment(this.start[j], this.start[j + 1], sorted[j]);
@@ -233,15 +253,15 @@ class SeedCells {
   segment(a: number, b: number, c: number): number {
     if (a >= b) return 0;
     if (b - a > DIRECT) {
-      const { cw, cs, css, shift } = this.ps;
+      const { cw, cs, css, shift } = this;
       // A run of weight 0 (a band suppressed entirely) adds exactly nothing to the prefix sums.
       if (cw[b] === cw[a] && css[b] === css[a]) return 0;
-      const v = cellCostAt(this.ps, a, b, c);
+      const v = cellCostOf(cw, cs, css, shift, a, b, c);
       const d = Math.abs(c - shift);
       const scale = css[a] + css[b] + 2 * d * (Math.abs(cs[a]) + Math.abs(cs[b])) + d * d * (cw[a] + cw[b]);
       if (v > ROUNDING * scale) return v;
     }
-    const { x, w, s2 } = this.ps;
+    const { x, w, s2 } = this;
     let s = 0;
     for (let i = a; i < b; i++) {
       const d = x[i] - c;
@@ -274,7 +294,7 @@ class SeedCells {
   }
 
   private findIn(j: number, u: number): number {
-    const { x, w, s2 } = this.ps;
+    const { x, w, s2 } = this;
     const a = this.start[j],
       b = this.start[j + 1],
       c = this.centres[j];
@@ -298,7 +318,7 @@ class SeedCells {
   private lastWeightedIn(j: number): number {
     const a = this.start[j];
     let i = this.start[j + 1] - 1;
-    while (i > a && !(this.ps.w[i] > 0)) i--;
+    while (i > a && !(this.w[i] > 0)) i--;
     return i;
   }
 
@@ -324,13 +344,12 @@ class SeedCells {
     const pos = this.position(v);
     const nc = this.nc;
     if (pos < nc && this.centres[pos] === v) return { pos, a: 0, b: 0, after: total };
-    const ps = this.ps;
     const cut = this.start[pos]; // the boundary between the neighbours' cells
     const left = pos > 0 ? this.centres[pos - 1] : NaN;
     const right = pos < nc ? this.centres[pos] : NaN;
     // Clamped to the neighbours' cells against rounding in the midpoints.
-    const a = pos > 0 ? clamp(firstAbove(ps, left + (v - left) / 2), this.start[pos - 1], cut) : 0;
-    const b = pos < nc ? clamp(lowerBound(ps, v + (right - v) / 2), cut, this.start[pos + 1]) : ps.x.length;
+    const a = pos > 0 ? clamp(firstAbove(this.x, left + (v - left) / 2), this.start[pos - 1], cut) : 0;
+    const b = pos < nc ? clamp(firstAtLeast(this.x, v + (right - v) / 2), cut, this.start[pos + 1]) : this.x.length;
     if (a >= b) return { pos, a, b: a, after: total };
     const before = (pos > 0 ? this.segment(a, cut, left) : 0) + (pos < nc ? this.segment(cut, b, right) : 0);
     return { pos, a, b, after: total - before + this.segment(a, b, v) };
@@ -442,19 +461,6 @@ export function plusPlusSeeds(
       );
   }
   return chosen;
-}
-
-/** Index of the first point with `x > t`. */
-function firstAbove(ps: PointSet, t: number): number {
-  const x = ps.x;
-  let lo = 0,
-    hi = x.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** BS-KMQ's pinned levels: fixed values taking part in the assignment. */
