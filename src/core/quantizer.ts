@@ -4,6 +4,7 @@
  * to a threshold goes to the upper code.
  */
 import type { Method } from './params';
+import { firstAbove } from './pointset';
 
 export interface Quantizer {
   readonly method: Method;
@@ -27,12 +28,5 @@ export function midpoints(levels: Float64Array): Float64Array {
 
 /** The code of one value: the number of thresholds `t ≤ x` (binary search). */
 export function codeOf(thresholds: Float64Array, x: number): number {
-  let lo = 0,
-    hi = thresholds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (thresholds[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstAbove(thresholds, x);
 }
