@@ -3,8 +3,9 @@
  * next point when it is free, so a sweep takes about half the time one worker needs, and a report
  * or a curve queued behind it waits for one design at most. Also which sweeps run at once: asking
  * again for a running sweep shares it, and a speculative sweep (the precompute of other bit widths)
- * runs on the workers its caller names (e.g. only one that is otherwise idle, and another once that
- * one is busy: `moveSpeculative`) and gives way to a sweep the page asked for. Pure module: the workers are reached through `SweepWorkers`.
+ * runs on the workers its caller names (e.g. only one that is otherwise idle, moved to another by
+ * `moveSpeculative` when that one is needed), takes each point only once `quiet` allows it, and
+ * gives way to a sweep the page asked for. Pure module: the workers are reached through `SweepWorkers`.
  */
 import { sweepWidths } from '../core/curves';
 import type { Params } from '../core/params';
@@ -92,7 +93,10 @@ export class SweepRuns {
       taking.add(worker);
       try {
         while (next < widths.length && allowed.has(worker)) {
-          if (run.speculative && this.workers.quiet) await this.workers.quiet();
+          if (run.speculative && this.workers.quiet) {
+            await this.workers.quiet();
+            if (!allowed.has(worker)) break; // moved to another worker while it waited
+          }
           if (run.abandoned) throw new SweepAbandonedError();
           const i = next++;
           mse[i] = await this.workers.point(worker, params, widths[i]);
