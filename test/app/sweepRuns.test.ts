@@ -89,6 +89,19 @@ describe('SweepRuns', () => {
     expect(calls).toHaveLength(widthCount);
   });
 
+  it('a speculative sweep moved to another worker while it waits for quiet() takes no point on the old one', async () => {
+    const { workers, calls } = fakeWorkers();
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (open = r));
+    const runs = new SweepRuns({ ...workers, quiet: () => gate });
+    const speculative = runs.sweep({ ...params, bits: 6 }, { speculative: true, workers: [1] });
+    await tick();
+    runs.moveSpeculative([0]);
+    open();
+    expect((await speculative).mse).toHaveLength(widthCount);
+    expect(calls.map((c) => c.worker)).toEqual(new Array(widthCount).fill(0));
+  });
+
   it('designs each width once when the same sweep is asked for again while it runs', async () => {
     const { workers, calls } = fakeWorkers();
     const runs = new SweepRuns(workers);
