@@ -24,6 +24,8 @@ from typing import Optional, Tuple
 
 import torch
 
+from . import native
+
 #: Most bins a summary keeps (the window between its lowest and highest bin).
 MAX_BINS = 1 << 16
 #: Samples binned per step: bounds the per-thread scratch buffers (about 24 bytes a sample).
@@ -234,7 +236,9 @@ class Summary:
             else:
                 # The range grew by more than 2**47: at most two parents, offsets rounded once.
                 base, rem = divmod(self.offset, 1 << k)
-                carry = (old >= (1 << k) - rem).to(torch.int64)
+                # The first child of the second parent; beyond the window (often by far more than
+                # int64 holds, after a first part of a single value) there is no second parent.
+                carry = (old >= min((1 << k) - rem, self.bins)).to(torch.int64)
                 parent = carry + (base - offset)
                 rem_value = float(Fraction(rem) * Fraction(2) ** self.exponent)
                 delta = rem_value + old.to(torch.float64) * self.width - carry.to(torch.float64) * math.ldexp(1.0, exponent)
@@ -269,6 +273,8 @@ class Summary:
         float32 sample is an integer multiple of the width) t is first shifted by the first bin,
         exactly. Float32 is kept unless the width leaves float32's exponent range; the sums are
         accumulated in float64. Slices of at most SLICE samples reuse per-thread scratch buffers.
+        Float32 CPU samples of non-negative bins go through the native kernel when it is built
+        (native.py): the same additions in the same order, so the same bits.
         """
         e = self.exponent
         first = math.floor(math.ldexp(mn, -e))
@@ -277,6 +283,12 @@ class Summary:
         wd = torch.float32 if (x.dtype == torch.float32 and -126 <= e <= 126) else torch.float64
         shift = max(abs(first), abs(last)) >= (1 << 22)
         below_zero = first <= -1 <= last
+        has_zero = mn <= 0 <= mx
+        if wd == torch.float32 and not shift and first >= 0:
+            fast = native.bins(x, math.ldexp(1.0, -e), first, nb, SLICE)
+            if fast is not None:
+                counts, s, ss, zeros = fast
+                return first, counts, s, ss, zeros if has_zero else None
         n = x.numel()
         m = min(n, SLICE)
         t_buf = _scratch(x.device, wd, "t", m)
@@ -286,7 +298,6 @@ class Summary:
         # Comparisons write 0/1 into a float buffer and are summed there: exact below 2**24 per
         # slice, and much faster than summing a bool tensor.
         q_buf = _scratch(x.device, wd, "q", m)
-        has_zero = mn <= 0 <= mx
         zeros = []
         counts = s = ss = None
         for i in range(0, n, SLICE):

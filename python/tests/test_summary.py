@@ -40,6 +40,23 @@ def assert_same(a: Summary, b: Summary):
         assert np.allclose(x, y, rtol=1e-12, atol=1e-12 * scale), k
 
 
+@pytest.mark.parametrize(
+    "first",
+    [torch.zeros(64), torch.tensor([1e-6]), torch.tensor([-3.0, -3.0]), torch.tensor([5e-324]), torch.tensor([1e30])],
+    ids=["zeros", "one small value", "one negative value twice", "the smallest double", "one huge value"],
+)
+def test_a_first_part_of_a_single_value_then_a_wide_one_merges_exactly(first):
+    # A dead ReLU's first batch is all zeros: its bins are the finest there are, and the next batch
+    # coarsens them by thousands of powers of two.
+    g = torch.Generator().manual_seed(3)
+    later = torch.relu(torch.randn(5000, generator=g)) * 1e6
+    x = torch.cat([first.to(later.dtype), later])
+    s = Summary().add(first.to(later.dtype))
+    s.add(later)
+    assert_same(s, summarize(x))
+    assert_same(summarize(first.to(later.dtype)).merge(summarize(later)), summarize(x))
+
+
 @pytest.mark.parametrize("kind", ["relu", "relu6", "hardtanh", "gelu", "scales", "offset"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_merge_of_parts_equals_summary_of_whole_for_any_split_and_order(kind, seed):
