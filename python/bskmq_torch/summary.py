@@ -24,8 +24,6 @@ from typing import Optional, Tuple
 
 import torch
 
-from . import native
-
 #: Most bins a summary keeps (the window between its lowest and highest bin).
 MAX_BINS = 1 << 16
 #: Samples binned per step: bounds the per-thread scratch buffers (about 24 bytes a sample).
@@ -273,8 +271,6 @@ class Summary:
         float32 sample is an integer multiple of the width) t is first shifted by the first bin,
         exactly. Float32 is kept unless the width leaves float32's exponent range; the sums are
         accumulated in float64. Slices of at most SLICE samples reuse per-thread scratch buffers.
-        Float32 CPU samples of non-negative bins go through the native kernel when it is built
-        (native.py): the same additions in the same order, so the same bits.
         """
         e = self.exponent
         first = math.floor(math.ldexp(mn, -e))
@@ -283,12 +279,6 @@ class Summary:
         wd = torch.float32 if (x.dtype == torch.float32 and -126 <= e <= 126) else torch.float64
         shift = max(abs(first), abs(last)) >= (1 << 22)
         below_zero = first <= -1 <= last
-        has_zero = mn <= 0 <= mx
-        if wd == torch.float32 and not shift and first >= 0:
-            fast = native.bins(x, math.ldexp(1.0, -e), first, nb, SLICE)
-            if fast is not None:
-                counts, s, ss, zeros = fast
-                return first, counts, s, ss, zeros if has_zero else None
         n = x.numel()
         m = min(n, SLICE)
         t_buf = _scratch(x.device, wd, "t", m)
@@ -298,6 +288,7 @@ class Summary:
         # Comparisons write 0/1 into a float buffer and are summed there: exact below 2**24 per
         # slice, and much faster than summing a bool tensor.
         q_buf = _scratch(x.device, wd, "q", m)
+        has_zero = mn <= 0 <= mx
         zeros = []
         counts = s = ss = None
         for i in range(0, n, SLICE):
