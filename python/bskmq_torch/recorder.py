@@ -64,11 +64,14 @@ class _Worker:
     _lock = threading.Lock()
     _queue: "Optional[queue.Queue]" = None
     _thread: Optional[threading.Thread] = None
+    #: The process that started the thread: a forked child has the queue but not the thread.
+    _pid = 0
 
     @classmethod
     def submit(cls, job) -> None:
         with cls._lock:
-            if cls._queue is None:
+            if cls._queue is None or cls._pid != os.getpid():
+                cls._pid = os.getpid()
                 cls._queue = queue.Queue()
                 cls._thread = threading.Thread(target=cls._run, args=(cls._queue,), name="bskmq-recorder", daemon=True)
                 cls._thread.start()
@@ -145,9 +148,9 @@ class Recorder:
     `background=True` the summaries are computed by a background thread while the model runs
     (each output is copied first, so later in-place changes cannot reach it; at most QUEUE_LIMIT
     elements wait). That pays only when a CPU is otherwise idle, so the default, `None`, chooses
-    it when torch's intra-op threads and the machine's load leave one of the process's CPUs free. Every result is the
-    same either way; summaries(), save(), all_reduce() and leaving the block wait for the pending
-    work, and an error found there names its module.
+    it when torch's intra-op threads and the machine's load leave one of the process's CPUs free.
+    Every result is the same either way; summaries(), save(), all_reduce() and leaving the block
+    wait for the pending work, and an error found there names its module.
     """
 
     def __init__(

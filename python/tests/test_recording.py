@@ -210,3 +210,30 @@ def test_background_recordings_one_after_another_reuse_buffers_and_stay_exact():
         with torch.no_grad():
             raw = torch.cat([net.act1(net.fc1(b)) for b in bs])
         same(rec.summaries()["act1"], summarize(raw))
+
+
+def _record_in_child(out):
+    net = Net()
+    with torch.no_grad(), Recorder(net, background=True) as rec:
+        for b in batches(5, 2):
+            net(b)
+    out.put(rec.summaries()["act1"].count)
+
+
+def test_background_recording_works_in_a_forked_child_of_a_process_that_used_it():
+    # The shared thread does not survive a fork; the child must start its own, not wait forever.
+    import multiprocessing as mp
+
+    net = Net()
+    with torch.no_grad(), Recorder(net, background=True):
+        net(torch.randn(3000, 8))
+    ctx = mp.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_record_in_child, args=(out,))
+    child.start()
+    child.join(60)
+    if child.is_alive():
+        child.kill()
+    assert child.exitcode == 0, "the child hung or failed"
+    expected = sum(b.shape[0] for b in batches(5, 2)) * 32
+    assert out.get(timeout=5) == expected
