@@ -209,20 +209,22 @@ function HistogramChartView(props: HistogramChartProps) {
               {b.label}
             </text>
           ))}
-          {layout.spikes.map((s) => (
-            <text
-              key={s.value}
-              className="spike-label"
-              x={s.labelX}
-              y={s.labelY}
-              textAnchor={s.labelAnchor}
-              fontWeight={600}
-              fill={FG}
-              {...HALO}
-            >
-              {s.label}
-            </text>
-          ))}
+          {layout.spikes
+            .filter((s) => s.labelShown)
+            .map((s) => (
+              <text
+                key={s.value}
+                className="spike-label"
+                x={s.labelX}
+                y={s.labelY}
+                textAnchor={s.labelAnchor}
+                fontWeight={600}
+                fill={FG}
+                {...HALO}
+              >
+                {s.label}
+              </text>
+            ))}
         </g>
         <g className="coincident-markers">
           {layout.thresholds

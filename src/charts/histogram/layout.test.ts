@@ -199,4 +199,21 @@ describe('layoutHistogram label placement', () => {
     const low = l.bands.find((b) => b.side === 'low')!;
     expect(low.labelY).toBe(34);
   });
+
+  it('never lets spike labels overlap: among close spikes the larger shares keep their labels', () => {
+    // Exact values within a few pixels of each other, all taller than the bins (labels in the top
+    // margin, side by side), as a quantized layer's activations give.
+    const spikes = [
+      { value: 0, count: 9000, share: 0.215 },
+      { value: 0.02, count: 8000, share: 0.0159 },
+      { value: 0.04, count: 7000, share: 0.0148 },
+      { value: 3, count: 7500, share: 0.0155 },
+    ];
+    const l = layoutHistogram({ ...HIST_PROPS, data: { ...HIST_PROPS.data, spikes } }, 800, 320);
+    expect(l.spikes.every((s) => s.labelY === l.spikes[0].labelY)).toBe(true);
+    const shown = l.spikes.filter((s) => s.labelShown);
+    expect(shown.map((s) => s.value).sort()).toEqual([0, 3]);
+    // Every spike keeps its share text for the hover readout.
+    expect(l.spikes.every((s) => s.label.endsWith('%'))).toBe(true);
+  });
 });

@@ -43,7 +43,10 @@ export interface HistogramSpike {
   count: number;
   share: number;
   clipped: boolean;
+  /** Its share as text (the hover readout shows it always). */
   label: string;
+  /** False when the label would overlap a larger spike's: then only the readout shows it. */
+  labelShown: boolean;
   labelX: number;
   labelY: number;
   labelAnchor: 'start' | 'middle' | 'end';
@@ -250,11 +253,26 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
         clipped,
         // Near the top the label moves into the margin, clear of the coincident-threshold markers.
         label,
+        labelShown: true,
         labelX: px(labelX),
         labelY: px(top >= 30 ? top - 5 : -6),
         labelAnchor,
       };
     });
+
+  const extent = (x: number, anchor: 'start' | 'middle' | 'end', w: number) =>
+    anchor === 'start' ? [x, x + w] : anchor === 'end' ? [x - w, x] : [x - w / 2, x + w / 2];
+  const collide = (a: number[], b: number[], ya: number, yb: number) =>
+    a[0] < b[1] + 2 && b[0] < a[1] + 2 && Math.abs(ya - yb) < 14;
+  // Spike labels never overlap (several exact values close together): the largest shares keep theirs.
+  const kept: HistogramSpike[] = [];
+  for (const spike of [...spikes].sort((a, b) => b.share - a.share || a.value - b.value)) {
+    const e = extent(spike.labelX, spike.labelAnchor, textWidth(spike.label));
+    spike.labelShown = !kept.some((k) =>
+      collide(e, extent(k.labelX, k.labelAnchor, textWidth(k.label)), spike.labelY, k.labelY),
+    );
+    if (spike.labelShown) kept.push(spike);
+  }
 
   const bands: HistogramBand[] = [];
   for (const side of ['low', 'high'] as const) {
@@ -284,11 +302,9 @@ export function layoutHistogram(input: HistogramInput, width: number, height: nu
   }
 
   // A band label moves below any spike label it would overlap (both sit near the plot's top corners).
-  const extent = (x: number, anchor: 'start' | 'middle' | 'end', w: number) =>
-    anchor === 'start' ? [x, x + w] : anchor === 'end' ? [x - w, x] : [x - w / 2, x + w / 2];
   for (const band of bands) {
     const [b0, b1] = extent(band.labelX, band.labelAnchor, textWidth(band.label, 11));
-    for (const spike of spikes) {
+    for (const spike of kept) {
       const [s0, s1] = extent(spike.labelX, spike.labelAnchor, textWidth(spike.label));
       if (s0 < b1 && b0 < s1 && Math.abs(spike.labelY - band.labelY) < 15) {
         band.labelY = px(Math.min(plotHeight - 4, spike.labelY + 16));
