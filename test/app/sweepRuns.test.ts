@@ -25,6 +25,17 @@ function fakeWorkers(fail?: (worker: 0 | 1, width: number) => boolean) {
   return { workers, calls };
 }
 
+/** fakeWorkers whose quiet() holds every speculative point until `open()`; `close()` shuts it again. */
+function gatedWorkers() {
+  const fake = fakeWorkers();
+  let open: () => void = () => undefined;
+  let gate: Promise<void>;
+  const close = () => (gate = new Promise<void>((r) => (open = r)));
+  close();
+  const runs = new SweepRuns({ ...fake.workers, quiet: () => gate });
+  return { ...fake, runs, open: () => open(), close };
+}
+
 describe('SweepRuns', () => {
   it('shares the grid points between both workers and equals one engine sweeping alone', async () => {
     const engines = [createEngine(), createEngine()];
@@ -73,27 +84,21 @@ describe('SweepRuns', () => {
   });
 
   it("takes a speculative sweep's points only when quiet() lets it; a sweep the page asks for never waits", async () => {
-    const { workers, calls } = fakeWorkers();
-    let open: () => void = () => undefined;
-    let gate = new Promise<void>((r) => (open = r));
-    const runs = new SweepRuns({ ...workers, quiet: () => gate });
+    const { runs, calls, open, close } = gatedWorkers();
     const speculative = runs.sweep({ ...params, bits: 6 }, { speculative: true, workers: [0] });
     await tick();
     expect(calls).toHaveLength(0);
     open();
     expect((await speculative).mse).toHaveLength(widthCount);
     // Closed again: the page's own sweep runs straight through.
-    gate = new Promise<void>((r) => (open = r));
+    close();
     calls.length = 0;
     expect((await runs.sweep({ ...params, bits: 2 })).mse).toHaveLength(widthCount);
     expect(calls).toHaveLength(widthCount);
   });
 
   it('a speculative sweep moved to another worker while it waits for quiet() takes no point on the old one', async () => {
-    const { workers, calls } = fakeWorkers();
-    let open: () => void = () => undefined;
-    const gate = new Promise<void>((r) => (open = r));
-    const runs = new SweepRuns({ ...workers, quiet: () => gate });
+    const { runs, calls, open } = gatedWorkers();
     const speculative = runs.sweep({ ...params, bits: 6 }, { speculative: true, workers: [1] });
     await tick();
     runs.moveSpeculative([0]);
