@@ -101,10 +101,8 @@ export function lowerBound(ps: PointSet, t: number): number {
   return firstAtLeast(ps.x, t);
 }
 
-/** Index of the first element of the sorted `x` that is `≥ t` (x.length when none). */
-export function firstAtLeast(x: Float64Array, t: number): number {
-  let lo = 0,
-    hi = x.length;
+/** Index of the first element of the sorted `x` that is `≥ t` (x.length when none); within [lo, hi) when given. */
+export function firstAtLeast(x: Float64Array, t: number, lo = 0, hi = x.length): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (x[mid] < t) lo = mid + 1;
@@ -113,10 +111,8 @@ export function firstAtLeast(x: Float64Array, t: number): number {
   return lo;
 }
 
-/** Index of the first element of the sorted `x` that is `> t` (the number of elements `≤ t`). */
-export function firstAbove(x: Float64Array, t: number): number {
-  let lo = 0,
-    hi = x.length;
+/** Index of the first element of the sorted `x` that is `> t` (the number of elements `≤ t`); within [lo, hi) when given. */
+export function firstAbove(x: Float64Array, t: number, lo = 0, hi = x.length): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (x[mid] <= t) lo = mid + 1;

@@ -277,20 +277,34 @@ class SeedCells {
   }
 
   /**
-   * The first point whose cumulative potential (cells in order) exceeds u; when
-   * rounding carries u past the end, the last weighted point of the last cell
-   * with potential.
+   * For each draw `u[t]` (t < n), the first point whose cumulative potential (cells in order)
+   * exceeds it, into `out[t]`; when rounding carries a draw past the end, the last weighted point of
+   * the last cell with potential. The draws walk the cells together, each subtracting the cells'
+   * potentials in order as a walk of its own would: one pass over the cells instead of one per draw,
+   * the same point for every draw.
    */
-  find(u: number): number {
+  findAll(u: Float64Array, n: number, out: Int32Array): void {
     const pot = this.pot;
+    const nc = this.nc;
     let lastCell = -1;
-    for (let j = 0; j < this.nc; j++) {
+    let left = n;
+    // A draw that has found its point is set to +Infinity, which no cell's potential exceeds.
+    for (let j = 0; j < nc && left > 0; j++) {
       const p = pot[j];
       if (p > 0) lastCell = j;
-      if (u < p) return this.findIn(j, u);
-      u -= p;
+      for (let t = 0; t < n; t++) {
+        const ut = u[t];
+        if (ut < p) {
+          out[t] = this.findIn(j, ut);
+          u[t] = Infinity;
+          left--;
+        } else u[t] = ut - p;
+      }
     }
-    return this.lastWeightedIn(lastCell < 0 ? this.nc - 1 : lastCell);
+    if (left > 0) {
+      const last = this.lastWeightedIn(lastCell < 0 ? nc - 1 : lastCell);
+      for (let t = 0; t < n; t++) if (u[t] !== Infinity) out[t] = last;
+    }
   }
 
   private findIn(j: number, u: number): number {
@@ -347,9 +361,10 @@ class SeedCells {
     const cut = this.start[pos]; // the boundary between the neighbours' cells
     const left = pos > 0 ? this.centres[pos - 1] : NaN;
     const right = pos < nc ? this.centres[pos] : NaN;
-    // Clamped to the neighbours' cells against rounding in the midpoints.
-    const a = pos > 0 ? clamp(firstAbove(this.x, left + (v - left) / 2), this.start[pos - 1], cut) : 0;
-    const b = pos < nc ? clamp(firstAtLeast(this.x, v + (right - v) / 2), cut, this.start[pos + 1]) : this.x.length;
+    // Searched only within the neighbours' cells: against rounding in the midpoints the cut may not
+    // leave them, and the search touches a cell's points instead of all of them.
+    const a = pos > 0 ? firstAbove(this.x, left + (v - left) / 2, this.start[pos - 1], cut) : 0;
+    const b = pos < nc ? firstAtLeast(this.x, v + (right - v) / 2, cut, this.start[pos + 1]) : this.x.length;
     if (a >= b) return { pos, a, b: a, after: total };
     const before = (pos > 0 ? this.segment(a, cut, left) : 0) + (pos < nc ? this.segment(cut, b, right) : 0);
     return { pos, a, b, after: total - before + this.segment(a, b, v) };
@@ -379,10 +394,6 @@ class SeedCells {
     if (pos < nc) pot[pos + 1] = this.segment(b, start[pos + 2], centres[pos + 1]);
     this.nc = nc + 1;
   }
-}
-
-function clamp(i: number, lo: number, hi: number): number {
-  return i < lo ? lo : i > hi ? hi : i;
 }
 
 /** Number of candidates k-means++ tries per centre (scikit-learn's `2 + ⌊ln k⌋`). */
@@ -433,15 +444,17 @@ export function plusPlusSeeds(
   const cells = new SeedCells(ps, initial, initial.length + count - next);
   const trials = localTrials(totalK);
   const candidates = new Int32Array(trials);
+  const draws = new Float64Array(trials);
   const last = lastWeighted(ps);
   while (next < count) {
     const total = cells.total;
-    for (let t = 0; t < trials; t++) {
-      const r = rng();
-      let idx = total > 0 ? cells.find(r * total) : pointAtWeight(ps, r * ps.n);
-      if (idx > last) idx = last;
-      candidates[t] = idx;
+    if (total > 0) {
+      for (let t = 0; t < trials; t++) draws[t] = rng() * total;
+      cells.findAll(draws, trials, candidates);
+    } else {
+      for (let t = 0; t < trials; t++) candidates[t] = pointAtWeight(ps, rng() * ps.n);
     }
+    for (let t = 0; t < trials; t++) if (candidates[t] > last) candidates[t] = last;
     let best = cells.evaluate(x[candidates[0]], total),
       bestValue = x[candidates[0]];
     for (let t = 1; t < trials; t++) {
