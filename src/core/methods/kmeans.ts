@@ -361,8 +361,8 @@ class SeedCells {
     const cut = this.start[pos]; // the boundary between the neighbours' cells
     const left = pos > 0 ? this.centres[pos - 1] : NaN;
     const right = pos < nc ? this.centres[pos] : NaN;
-    // Searched only within the neighbours' cells: against rounding in the midpoints the cut may not
-    // leave them, and the search touches a cell's points instead of all of them.
+    // The new cell's edges may not leave the neighbours' cells (against rounding in the midpoints), so
+    // they are searched there alone: a cell's points are read, not the whole set's.
     const a = pos > 0 ? firstAbove(this.x, left + (v - left) / 2, this.start[pos - 1], cut) : 0;
     const b = pos < nc ? firstAtLeast(this.x, v + (right - v) / 2, cut, this.start[pos + 1]) : this.x.length;
     if (a >= b) return { pos, a, b: a, after: total };
