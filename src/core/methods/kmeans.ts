@@ -225,6 +225,8 @@ class SeedCells {
   private readonly cs: Float64Array;
   private readonly css: Float64Array;
   private readonly shift: number;
+  /** findAll's scratch: which draws have found their point. */
+  private found = new Uint8Array(0);
 
   constructor(ps: PointSet, initial: Float64Array, capacity: number) {
     this.x = ps.x;
@@ -286,24 +288,27 @@ class SeedCells {
   findAll(u: Float64Array, n: number, out: Int32Array): void {
     const pot = this.pot;
     const nc = this.nc;
+    if (this.found.length < n) this.found = new Uint8Array(n);
+    const found = this.found;
+    found.fill(0, 0, n);
     let lastCell = -1;
     let left = n;
-    // A draw that has found its point is set to +Infinity, which no cell's potential exceeds.
     for (let j = 0; j < nc && left > 0; j++) {
       const p = pot[j];
       if (p > 0) lastCell = j;
       for (let t = 0; t < n; t++) {
+        if (found[t] !== 0) continue;
         const ut = u[t];
         if (ut < p) {
           out[t] = this.findIn(j, ut);
-          u[t] = Infinity;
+          found[t] = 1;
           left--;
         } else u[t] = ut - p;
       }
     }
     if (left > 0) {
       const last = this.lastWeightedIn(lastCell < 0 ? nc - 1 : lastCell);
-      for (let t = 0; t < n; t++) if (u[t] !== Infinity) out[t] = last;
+      for (let t = 0; t < n; t++) if (found[t] === 0) out[t] = last;
     }
   }
 
